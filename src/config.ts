@@ -1,0 +1,114 @@
+import { resolve } from 'node:path';
+import { ConfigError } from './errors.ts';
+
+/** Which parts of bosun a process runs; several processes may split them. */
+export type Role = 'api' | 'scheduler' | 'worker';
+export const ROLES: readonly Role[] = ['api', 'scheduler', 'worker'];
+
+/** Everything bosun reads from the environment, parsed once and frozen. */
+export interface Config {
+  /** External PostgreSQL; when absent an embedded server is started. */
+  databaseUrl: string | undefined;
+  /** Data folder of the embedded PostgreSQL. */
+  dataDir: string;
+  /** Port the embedded PostgreSQL tries first; a free one is picked when taken. */
+  embeddedPgPort: number;
+  host: string;
+  port: number;
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  roles: ReadonlySet<Role>;
+  /** Upper bound on handlers running at once in this process. */
+  concurrency: number;
+  /** Schema pg-boss keeps its queue tables in. */
+  bossSchema: string;
+  defaultJobsDir: string;
+  flowsDir: string;
+  /** A user's own handler folder, loaded after the built-in `handlers/`. */
+  handlersDir: string | undefined;
+  pruneDefaultJobs: boolean;
+  /** How long shutdown waits for running handlers before abandoning them. */
+  shutdownTimeoutMs: number;
+  /** Runs and failures older than this are pruned. */
+  retentionMs: number;
+  /** Largest request body the API accepts. */
+  bodyLimitBytes: number;
+  /** `on` requires tokens; `off` allows open access on any address; `auto` is off on loopback only. */
+  auth: 'auto' | 'on' | 'off';
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+function str(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? fallback : value;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got '${raw}'`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `expected ${min} to ${max}, got ${value}`);
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = str(env, name, fallback).toLowerCase();
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `expected one of ${allowed.join(', ')}, got '${value}'`);
+  }
+  return value as T;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const value = str(env, name, String(fallback)).toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(value)) return true;
+  if (['false', '0', 'no', 'off'].includes(value)) return false;
+  throw new ConfigError(name, `expected true or false, got '${value}'`);
+}
+
+const SECOND = 1000;
+const DAY = 86_400 * SECOND;
+
+/** Parses and validates the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'expected a postgres:// or postgresql:// URL');
+  }
+  const roleNames = str(env, 'BOSUN_ROLES', 'all').toLowerCase();
+  const roles = new Set<Role>();
+  for (const name of roleNames.split(',').map((r) => r.trim()).filter(Boolean)) {
+    if (name === 'all') ROLES.forEach((r) => roles.add(r));
+    else if ((ROLES as readonly string[]).includes(name)) roles.add(name as Role);
+    else throw new ConfigError('BOSUN_ROLES', `unknown role '${name}' (expected all or a list of ${ROLES.join(', ')})`);
+  }
+  if (roles.size === 0) throw new ConfigError('BOSUN_ROLES', 'names no role');
+  const bossSchema = str(env, 'BOSUN_BOSS_SCHEMA', 'pgboss');
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(bossSchema)) {
+    throw new ConfigError('BOSUN_BOSS_SCHEMA', `'${bossSchema}' is not a plain lower-case SQL identifier`);
+  }
+  const handlersDir = env.BOSUN_HANDLERS_DIR?.trim();
+
+  return Object.freeze({
+    databaseUrl,
+    dataDir: resolve(cwd, str(env, 'BOSUN_DATA_DIR', '.bosun/pg')),
+    embeddedPgPort: int(env, 'BOSUN_PG_PORT', 54329, 1, 65535),
+    host: str(env, 'HOST', '127.0.0.1'),
+    port: int(env, 'PORT', 34000, 0, 65535),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    roles,
+    concurrency: int(env, 'BOSUN_CONCURRENCY', 10, 1, 1000),
+    bossSchema,
+    defaultJobsDir: resolve(cwd, str(env, 'BOSUN_DEFAULT_JOBS_DIR', 'default-jobs')),
+    flowsDir: resolve(cwd, str(env, 'BOSUN_FLOWS_DIR', 'flows')),
+    handlersDir: handlersDir ? resolve(cwd, handlersDir) : undefined,
+    pruneDefaultJobs: bool(env, 'BOSUN_PRUNE_DEFAULT_JOBS', false),
+    shutdownTimeoutMs: int(env, 'BOSUN_SHUTDOWN_TIMEOUT', 30, 0, 3600) * SECOND,
+    retentionMs: int(env, 'BOSUN_RETENTION_DAYS', 30, 1, 3650) * DAY,
+    bodyLimitBytes: int(env, 'BOSUN_BODY_LIMIT', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    auth: oneOf(env, 'BOSUN_AUTH', ['auto', 'on', 'off'] as const, 'auto'),
+  });
+}

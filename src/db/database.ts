@@ -1,0 +1,43 @@
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import type { DB } from './schema.ts';
+import type { Logger } from '../log.ts';
+
+export type Db = Kysely<DB>;
+
+/** A pool to bosun's database and the Kysely instance over it. */
+export interface Database {
+  db: Db;
+  pool: pg.Pool;
+  /** Whether a trivial query answers now. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+// timestamptz → Date is pg's default; bigint counts (e.g. count(*)) come back as
+// strings unless told otherwise, and ours stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
+/** Opens the pool; connection errors of idle clients are logged, never fatal (Postgres may restart). */
+export function openDatabase(url: string, logger: Logger, max = 10): Database {
+  const pool = new pg.Pool({ connectionString: url, max, application_name: 'bosun' });
+  pool.on('error', (err) => logger.warn({ err: { message: err.message } }, 'idle database connection lost'));
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  let closing: Promise<void> | undefined;
+  return {
+    db,
+    pool,
+    async ping() {
+      try {
+        await pool.query('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close() {
+      closing ??= db.destroy();
+      return closing;
+    },
+  };
+}

