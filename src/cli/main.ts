@@ -1,32 +1,36 @@
 #!/usr/bin/env node
-// `bosun <command>`: the command-line entry point (package.json `bin`).
-import { loadConfig } from '../config.ts';
-import { createLogger } from '../log.ts';
-import { main as serve } from '../main.ts';
-import { migrateCommand } from './migrate.ts';
+// `bosun <command> …`: the command-line entry point (package.json `bin`).
+// A dispatcher only: each command group lives in its own module exporting
+// `run(args): Promise<exitCode>` (src/cli/command.ts). Adding a command is one line
+// in COMMANDS; the module is imported only when that command runs.
+import type { CommandEntry } from './command.ts';
+import { EXIT } from './exit-codes.ts';
 
-const USAGE = `usage: bosun <command>
+const COMMANDS: Record<string, CommandEntry> = {
+  serve: { summary: 'run the service (API, scheduler, workers per BOSUN_ROLES)', load: () => import('./commands/serve.ts') },
+  migrate: { summary: 'apply pending database migrations and exit', load: () => import('./commands/migrate.ts') },
+};
 
-  serve      run the service (API, scheduler, workers per BOSUN_ROLES)
-  migrate    apply pending database migrations and exit
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`);
+  return `usage: bosun <command> [options]
+
+${lines.join('\n')}
+
+Run 'bosun <command> --help' for a command's options. See docs/cli.md for exit codes.
 `;
+}
 
-const [command] = process.argv.slice(2);
-switch (command) {
-  case 'serve':
-    await serve();
-    break;
-  case 'migrate': {
-    const config = loadConfig();
-    process.exitCode = await migrateCommand(config, createLogger(config.logLevel));
-    break;
+const [command, ...rest] = process.argv.slice(2);
+if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+  process.stdout.write(usage());
+} else {
+  const entry = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!entry) {
+    process.stderr.write(`bosun: unknown command '${command}'\n\n${usage()}`);
+    process.exitCode = EXIT.usage;
+  } else {
+    process.exitCode = await (await entry.load()).run(rest);
   }
-  case undefined:
-  case '-h':
-  case '--help':
-    process.stdout.write(USAGE);
-    break;
-  default:
-    process.stderr.write(`bosun: unknown command '${command}'\n\n${USAGE}`);
-    process.exitCode = 2;
 }
