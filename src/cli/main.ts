@@ -9,6 +9,7 @@ import { EXIT } from './exit-codes.ts';
 const COMMANDS: Record<string, CommandEntry> = {
   serve: { summary: 'run the service (API, scheduler, workers per BOSUN_ROLES)', load: () => import('./commands/serve.ts') },
   migrate: { summary: 'apply pending database migrations and exit', load: () => import('./commands/migrate.ts') },
+  tokens: { summary: 'create, list and revoke API tokens (create --user <name> [--admin])', load: () => import('../auth/tokens-command.ts') },
 };
 
 function usage(): string {
