@@ -25,6 +25,8 @@ export interface Config {
   flowsDir: string;
   /** A user's own handler folder, loaded after the built-in `handlers/`. */
   handlersDir: string | undefined;
+  /** The only folder the `function` handler imports modules from. */
+  functionsDir: string;
   pruneDefaultJobs: boolean;
   /** How long shutdown waits for running handlers before abandoning them. */
   shutdownTimeoutMs: number;
@@ -105,6 +107,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     defaultJobsDir: resolve(cwd, str(env, 'BOSUN_DEFAULT_JOBS_DIR', 'default-jobs')),
     flowsDir: resolve(cwd, str(env, 'BOSUN_FLOWS_DIR', 'flows')),
     handlersDir: handlersDir ? resolve(cwd, handlersDir) : undefined,
+    functionsDir: resolve(cwd, str(env, 'BOSUN_FUNCTIONS_DIR', 'functions')),
     pruneDefaultJobs: bool(env, 'BOSUN_PRUNE_DEFAULT_JOBS', false),
     shutdownTimeoutMs: int(env, 'BOSUN_SHUTDOWN_TIMEOUT', 30, 0, 3600) * SECOND,
     retentionMs: int(env, 'BOSUN_RETENTION_DAYS', 30, 1, 3650) * DAY,

@@ -24,6 +24,8 @@ const good: Array<[Record<string, string>, (c: ReturnType<typeof loadConfig>) =>
   [{ BOSUN_PRUNE_DEFAULT_JOBS: 'yes' }, (c) => c.pruneDefaultJobs, true],
   [{ BOSUN_SHUTDOWN_TIMEOUT: '5' }, (c) => c.shutdownTimeoutMs, 5000],
   [{ BOSUN_DATA_DIR: '/var/lib/bosun' }, (c) => c.dataDir, '/var/lib/bosun'],
+  [{}, (c) => c.functionsDir, '/srv/functions'],
+  [{ BOSUN_FUNCTIONS_DIR: 'jobs/fns' }, (c) => c.functionsDir, '/srv/jobs/fns'],
 ];
 for (const [env, pick, expected] of good) {
   test(`reads ${JSON.stringify(env)}`, () => assert.deepEqual(pick(loadConfig(env, '/srv')), expected));

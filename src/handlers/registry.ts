@@ -1,0 +1,150 @@
+import { readdir } from 'node:fs/promises';
+import { join, extname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ValidateFunction } from 'ajv';
+import { BosunError } from '../errors.ts';
+import type { HandlerClass } from './base-handler.ts';
+import { createKwargsAjv, checkKwargs } from './kwargs-validator.ts';
+
+/** The repository's own `handlers/` folder (built-in handlers), wherever bosun is started from. */
+export const BUILTIN_HANDLERS_DIR = fileURLToPath(new URL('../../handlers/', import.meta.url));
+
+const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+const HANDLER_FILE = /^(?!.*\.(?:d|test)\.[cm]?[jt]s$)[^.].*\.(?:[cm]?js|[cm]?ts)$/;
+
+/** Every handler bosun knows, found by name or class name, with kwargs validation. */
+export interface HandlerRegistry {
+  /** The handler called `nameOrClassName` (`flow-scheduling` or `FlowScheduling`); throws 'unknown-handler'. */
+  resolve(nameOrClassName: string): HandlerClass;
+  /** All handlers, sorted by name. */
+  list(): HandlerClass[];
+  /** A validated copy of `kwargs` with the schema's defaults applied; throws 'invalid-kwargs' naming the field. */
+  validateKwargs(handler: HandlerClass, kwargs: unknown): Record<string, unknown>;
+}
+
+/** `flow-scheduling` → `FlowScheduling`: the class-style name the seed's YAML uses. */
+export function pascalCase(kebab: string): string {
+  return kebab.replace(/(^|-)([a-z0-9])/g, (_m, _dash: string, c: string) => c.toUpperCase());
+}
+
+interface Entry {
+  cls: HandlerClass;
+  /** Where it came from, for error messages. */
+  origin: string;
+  /** Names it may be referred to by besides `cls.name` (its export name, its PascalCase form). */
+  aliases: string[];
+}
+
+function isHandlerClass(value: unknown): value is HandlerClass {
+  return typeof value === 'function' && typeof (value as { prototype?: { execute?: unknown } }).prototype?.execute === 'function';
+}
+
+function buildRegistry(entries: Entry[]): HandlerRegistry {
+  const ajv = createKwargsAjv();
+  const byName = new Map<string, Entry>();
+  const byAlias = new Map<string, Entry>();
+  const validators = new Map<HandlerClass, ValidateFunction>();
+  for (const entry of entries) {
+    const { cls, origin } = entry;
+    const name: unknown = cls.name;
+    if (typeof name !== 'string' || !KEBAB.test(name)) {
+      throw new BosunError('invalid-handler', `${origin}: handler name ${JSON.stringify(name)} is not kebab-case (declare e.g. \`static override name = 'my-handler'\`)`, {
+        details: { file: origin },
+      });
+    }
+    const clash = byName.get(name) ?? byAlias.get(name);
+    if (clash !== undefined) {
+      throw new BosunError('invalid-handler', `${origin}: handler name '${name}' is already defined in ${clash.origin}`, { details: { file: origin, other: clash.origin } });
+    }
+    if (typeof (cls.prototype as { execute?: unknown }).execute !== 'function') {
+      throw new BosunError('invalid-handler', `${origin}: handler '${name}' has no execute() method`, { details: { file: origin } });
+    }
+    const schema: unknown = cls.kwargsSchema;
+    if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+      throw new BosunError('invalid-handler', `${origin}: handler '${name}' kwargsSchema must be a JSON Schema object`, { details: { file: origin } });
+    }
+    try {
+      validators.set(cls, ajv.compile(schema));
+    } catch (err) {
+      throw new BosunError('invalid-handler', `${origin}: handler '${name}' has an invalid kwargs schema: ${(err as Error).message}`, { details: { file: origin }, cause: err });
+    }
+    byName.set(name, entry);
+  }
+  for (const entry of entries) {
+    for (const alias of new Set([pascalCase(entry.cls.name), ...entry.aliases])) {
+      if (alias === entry.cls.name) continue;
+      const other = byName.get(alias) ?? byAlias.get(alias);
+      if (other !== undefined && other !== entry) {
+        throw new BosunError('invalid-handler', `${entry.origin}: handler class name '${alias}' is also a name of '${other.cls.name}' in ${other.origin}`, {
+          details: { file: entry.origin, other: other.origin },
+        });
+      }
+      byAlias.set(alias, entry);
+    }
+  }
+  const sorted = [...byName.values()].map((e) => e.cls).sort((a, b) => a.name.localeCompare(b.name));
+
+  return {
+    resolve(nameOrClassName) {
+      const entry = byName.get(nameOrClassName) ?? byAlias.get(nameOrClassName);
+      if (entry === undefined) {
+        const known = sorted.map((c) => c.name).join(', ') || '(none loaded)';
+        throw new BosunError('unknown-handler', `unknown handler '${nameOrClassName}' (known handlers: ${known})`, { field: 'handler', details: { handler: nameOrClassName } });
+      }
+      return entry.cls;
+    },
+    list() {
+      return [...sorted];
+    },
+    validateKwargs(handler, kwargs) {
+      const validate = validators.get(handler);
+      if (validate === undefined) throw new BosunError('unknown-handler', `handler '${handler.name}' is not registered`, { field: 'handler' });
+      return checkKwargs(validate, handler.name, kwargs);
+    },
+  };
+}
+
+/** A registry of the given classes (tests, embedding); same checks as loadHandlers. */
+export function registryOf(classes: HandlerClass[]): HandlerRegistry {
+  return buildRegistry(classes.map((cls, i) => ({ cls, origin: `handler #${i + 1} (${String(cls.name)})`, aliases: [] })));
+}
+
+async function handlerFiles(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    throw new BosunError('invalid-handler', `cannot read the handlers folder ${dir}: ${(err as Error).message}`, { details: { file: dir }, cause: err });
+  }
+  return names.filter((n) => HANDLER_FILE.test(n) && extname(n) !== '').sort().map((n) => join(dir, n));
+}
+
+/**
+ * Imports every handler file of `dirs` in order (built-in `handlers/` first, then the user's
+ * BOSUN_HANDLERS_DIR); a file that fails to import, exports no handler, or clashes by name stops here.
+ */
+export async function loadHandlers(dirs: string[] = [BUILTIN_HANDLERS_DIR]): Promise<HandlerRegistry> {
+  const entries: Entry[] = [];
+  for (const dir of dirs) {
+    for (const file of await handlerFiles(dir)) {
+      let module: Record<string, unknown>;
+      try {
+        module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+      } catch (err) {
+        throw new BosunError('invalid-handler', `${file}: cannot load handler file: ${(err as Error).message}`, { details: { file }, cause: err });
+      }
+      const found = new Map<HandlerClass, string[]>();
+      for (const [exportName, value] of Object.entries(module)) {
+        if (!isHandlerClass(value)) continue;
+        const aliases = found.get(value) ?? [];
+        if (exportName !== 'default') aliases.push(exportName);
+        found.set(value, aliases);
+      }
+      if (found.size === 0) {
+        throw new BosunError('invalid-handler', `${file}: exports no handler class (a class extending BaseHandler with execute())`, { details: { file } });
+      }
+      for (const [cls, aliases] of found) entries.push({ cls, origin: file, aliases });
+    }
+  }
+  return buildRegistry(entries);
+}
