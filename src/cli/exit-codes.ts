@@ -11,6 +11,10 @@ export const EXIT = {
   invalid: 4,
   /** The token is missing, unknown or not allowed to do this. */
   unauthorized: 5,
+  /** `--wait`: the run ended in a status other than succeeded (failed, timed_out, cancelled…). */
+  runFailed: 6,
+  /** `--wait`: the run had not finished when --timeout ran out (it goes on running). */
+  waitTimedOut: 7,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -9,6 +9,9 @@ import { EXIT } from './exit-codes.ts';
 const COMMANDS: Record<string, CommandEntry> = {
   serve: { summary: 'run the service (API, scheduler, workers per BOSUN_ROLES)', load: () => import('./commands/serve.ts') },
   migrate: { summary: 'apply pending database migrations and exit', load: () => import('./commands/migrate.ts') },
+  jobs: { summary: 'list, show, pause, resume, delete or run jobs', load: () => import('./commands/jobs.ts') },
+  runs: { summary: 'list, show or cancel runs', load: () => import('./commands/runs.ts') },
+  failures: { summary: 'list, show or clean failures', load: () => import('./commands/failures.ts') },
   tokens: { summary: 'create, list and revoke API tokens (create --user <name> [--admin])', load: () => import('../auth/tokens-command.ts') },
 };
 

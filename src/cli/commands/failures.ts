@@ -1,0 +1,111 @@
+// `bosun failures list|show|clean`: the failure records (one per failed attempt).
+import { unwrapList, unwrapOne, type ApiFailure } from '../api-shapes.ts';
+import { confirm } from '../confirm.ts';
+import { EXIT } from '../exit-codes.ts';
+import { runGroup, type Subcommand } from '../group.ts';
+import { instantOption, intOption, stringOption } from '../option-values.ts';
+import { renderFields, renderTable, type Column } from '../table.ts';
+import { absolute, relative, when } from '../time-text.ts';
+
+const COLUMNS: Column<ApiFailure>[] = [
+  { header: 'failure_id', value: (f) => f.failure_id },
+  { header: 'job_id', value: (f) => f.job_id ?? '', max: 40 },
+  { header: 'handler', value: (f) => f.handler ?? '' },
+  { header: 'attempt', value: (f) => (f.attempt === undefined ? '' : String(f.attempt)), align: 'right' },
+  { header: 'failed', value: (f) => (f.failed_at ? `${absolute(f.failed_at)} (${relative(f.failed_at)})` : '') },
+  { header: 'error', value: (f) => [f.error_name, f.message].filter(Boolean).join(': '), max: 70 },
+];
+
+const list: Subcommand = {
+  usage: '[--job ID] [--since T] [--limit N] [--offset N]',
+  summary: 'list failures, newest first',
+  help: `Options:
+  --job ID         only failures of this job
+  --since T        only failures at or after T: an age (30m, 2h, 7d) or an ISO-8601 time
+  --limit N        at most N failures (default: the service's page size)
+  --offset N       skip the first N failures`,
+  options: { job: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' } },
+  positionals: [0, 0],
+  async run(ctx) {
+    const query = {
+      job_id: stringOption(ctx.values, 'job'),
+      since: instantOption(ctx.values, 'since'),
+      limit: intOption(ctx.values, 'limit', 1, 10_000),
+      offset: intOption(ctx.values, 'offset', 0),
+    };
+    const page = unwrapList<ApiFailure>(await ctx.client().request('GET', '/failures', { query }), 'failures');
+    if (ctx.json) ctx.out.write(JSON.stringify(page.items, null, 2) + '\n');
+    else {
+      ctx.out.write(renderTable(COLUMNS, page.items, 'no failures'));
+      const offset = query.offset ?? 0;
+      if (page.total !== undefined && page.total > offset + page.items.length) {
+        ctx.out.write(`(${offset + 1}-${offset + page.items.length} of ${page.total}; --offset ${offset + page.items.length} for more)\n`);
+      }
+    }
+    return EXIT.ok;
+  },
+};
+
+const show: Subcommand = {
+  usage: '<failure_id>',
+  summary: 'show one failure with its stack trace and the kwargs that failed',
+  positionals: [1, 1],
+  async run(ctx) {
+    const id = ctx.positionals[0]!;
+    const failure = unwrapOne<ApiFailure>(await ctx.client().request('GET', `/failures/${encodeURIComponent(id)}`), 'failure', 'failure_id');
+    if (ctx.json) {
+      ctx.out.write(JSON.stringify(failure, null, 2) + '\n');
+      return EXIT.ok;
+    }
+    ctx.out.write(
+      renderFields([
+        ['failure', failure.failure_id],
+        ['job', failure.job_id],
+        ['run', failure.run_id],
+        ['handler', failure.handler],
+        ['attempt', failure.attempt === undefined ? undefined : String(failure.attempt)],
+        ['host', failure.host],
+        ['failed', when(failure.failed_at)],
+        ['error', [failure.error_name, failure.message].filter(Boolean).join(': ')],
+        ['kwargs', JSON.stringify(failure.kwargs ?? {}, null, 2)],
+      ]),
+    );
+    if (failure.stack) ctx.out.write(`\nstack:\n  ${failure.stack.replace(/\n/g, '\n  ')}\n`);
+    return EXIT.ok;
+  },
+};
+
+const clean: Subcommand = {
+  usage: '[--job ID] [--yes]',
+  summary: 'delete failure records (all of them, or one job’s)',
+  help: `Options:
+  --job ID         only this job's failures
+  -y, --yes        do not ask for confirmation (required when stdin is not a terminal)`,
+  options: { job: { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
+  positionals: [0, 0],
+  async run(ctx) {
+    const jobId = stringOption(ctx.values, 'job');
+    if (!(await confirm(`delete ${jobId ? `every failure of job ${jobId}` : 'every failure record'}?`, ctx.values.yes === true))) {
+      ctx.err.write('nothing deleted\n');
+      return EXIT.ok;
+    }
+    const answer = await ctx.client().request('DELETE', '/failures', { query: { job_id: jobId } });
+    const removed = removedIds(answer);
+    if (ctx.json) ctx.out.write(JSON.stringify(answer ?? { removed: [] }, null, 2) + '\n');
+    else ctx.out.write(removed === undefined ? 'failures deleted\n' : `deleted ${removed} failure${removed === 1 ? '' : 's'}\n`);
+    return EXIT.ok;
+  },
+};
+
+/** How many records a clean removed, from `{"removed": [ids]}` or `{"removed": n}`. */
+function removedIds(answer: unknown): number | undefined {
+  if (!answer || typeof answer !== 'object') return undefined;
+  const removed = (answer as Record<string, unknown>).removed ?? (answer as Record<string, unknown>).deleted;
+  if (Array.isArray(removed)) return removed.length;
+  return typeof removed === 'number' ? removed : undefined;
+}
+
+/** `bosun failures …` */
+export function run(args: string[]): Promise<number> {
+  return runGroup('failures', { list, show, clean }, args);
+}

@@ -1,0 +1,220 @@
+// `bosun jobs list|show|pause|resume|delete|run`: job definitions over the HTTP API.
+import { unwrapList, unwrapOne, nextRun, lastRun, scheduleText, type ApiJob, type ApiRun } from '../api-shapes.ts';
+import { confirm } from '../confirm.ts';
+import { EXIT } from '../exit-codes.ts';
+import { runGroup, type CommandContext, type Subcommand } from '../group.ts';
+import { choiceOption, durationOption, intOption, stringOption } from '../option-values.ts';
+import { createProgress } from '../progress.ts';
+import { renderRun } from '../run-view.ts';
+import { renderFields, renderTable, type Column } from '../table.ts';
+import { absolute, relative, runDuration, when } from '../time-text.ts';
+import { waitForRun } from '../wait-for-run.ts';
+import { describeError, exitCodeFor } from '../group.ts';
+
+const JOB_STATES = ['running', 'paused', 'pending', 'finished'] as const;
+
+const JOB_COLUMNS: Column<ApiJob>[] = [
+  { header: 'job_id', value: (j) => j.job_id, max: 40 },
+  { header: 'handler', value: (j) => j.handler ?? '' },
+  { header: 'schedule', value: scheduleText, max: 40 },
+  { header: 'state', value: (j) => j.state ?? '' },
+  { header: 'next run', value: (j) => (nextRun(j) ? `${absolute(nextRun(j))} (${relative(nextRun(j))})` : '') },
+  { header: 'last run', value: (j) => [j.last_run_status, relative(lastRun(j))].filter(Boolean).join(', ') },
+];
+
+const RUN_COLUMNS: Column<ApiRun>[] = [
+  { header: 'run_id', value: (r) => r.run_id },
+  { header: 'status', value: (r) => r.status ?? '' },
+  { header: 'trigger', value: (r) => r.trigger ?? '' },
+  { header: 'scheduled for', value: (r) => absolute(r.scheduled_for) },
+  { header: 'duration', value: (r) => runDuration(r.started_at, r.finished_at), align: 'right' },
+];
+
+function jobPath(id: string): string {
+  return `/jobs/${encodeURIComponent(id)}`;
+}
+
+function printJson(ctx: CommandContext, value: unknown): void {
+  ctx.out.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Runs `action` for each id, reporting each failure on its own line; exits with the first failure's code. */
+async function forEachId(ctx: CommandContext, action: (id: string) => Promise<void>): Promise<number> {
+  let code: number = EXIT.ok;
+  for (const id of ctx.positionals) {
+    try {
+      await action(id);
+    } catch (error) {
+      if (ctx.positionals.length === 1) throw error;
+      ctx.err.write(`bosun: ${id}: ${describeError(error)}\n`);
+      if (code === EXIT.ok) code = exitCodeFor(error);
+    }
+  }
+  return code;
+}
+
+const list: Subcommand = {
+  usage: '[--state S] [--handler NAME] [--search TEXT] [--limit N] [--offset N]',
+  summary: 'list jobs with their schedule, state, next and last run',
+  help: `Options:
+  --state S        only jobs in this state (${JOB_STATES.join(', ')})
+  --handler NAME   only jobs of this handler
+  --search TEXT    only jobs whose id or description contains TEXT
+  --limit N        at most N jobs (default: the service's page size)
+  --offset N       skip the first N jobs`,
+  options: { state: { type: 'string' }, handler: { type: 'string' }, search: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' } },
+  positionals: [0, 0],
+  async run(ctx) {
+    const query = {
+      state: choiceOption(ctx.values, 'state', JOB_STATES),
+      handler: stringOption(ctx.values, 'handler'),
+      search: stringOption(ctx.values, 'search'),
+      limit: intOption(ctx.values, 'limit', 1, 10_000),
+      offset: intOption(ctx.values, 'offset', 0),
+    };
+    const page = unwrapList<ApiJob>(await ctx.client().request('GET', '/jobs', { query }), 'jobs');
+    if (ctx.json) printJson(ctx, page.items);
+    else {
+      ctx.out.write(renderTable(JOB_COLUMNS, page.items, 'no jobs'));
+      const offset = query.offset ?? 0;
+      if (page.total !== undefined && page.total > offset + page.items.length) {
+        ctx.out.write(`(${offset + 1}-${offset + page.items.length} of ${page.total}; --offset ${offset + page.items.length} for more)\n`);
+      }
+    }
+    return EXIT.ok;
+  },
+};
+
+const show: Subcommand = {
+  usage: '<job_id>',
+  summary: "show one job's definition, schedule and its latest runs",
+  options: { runs: { type: 'string' } },
+  help: `Options:
+  --runs N         how many recent runs to show (default 5, 0 for none)`,
+  positionals: [1, 1],
+  async run(ctx) {
+    const id = ctx.positionals[0]!;
+    const runCount = intOption(ctx.values, 'runs', 0, 1000) ?? 5;
+    const job = unwrapOne<ApiJob>(await ctx.client().request('GET', jobPath(id)), 'job', 'job_id');
+    if (ctx.json) {
+      printJson(ctx, job);
+      return EXIT.ok;
+    }
+    ctx.out.write(
+      renderFields([
+        ['job', job.job_id],
+        ['handler', job.handler],
+        ['description', job.description],
+        ['state', job.state],
+        ['schedule', scheduleText(job)],
+        ['next run', when(nextRun(job))],
+        ['last run', [job.last_run_status, when(lastRun(job))].filter(Boolean).join(' at ')],
+        ['runs so far', job.run_count === undefined ? undefined : String(job.run_count)],
+        ['overlap', job.overlap],
+        ['timeout', job.timeout_ms ? `${job.timeout_ms} ms` : undefined],
+        ['retries', job.retries === undefined ? undefined : String(job.retries)],
+        ['owner', job.owner],
+        ['source', job.source],
+        ['created', absolute(job.created_at)],
+        ['kwargs', JSON.stringify(job.kwargs ?? {}, null, 2)],
+      ]),
+    );
+    if (runCount > 0) {
+      const runs = unwrapList<ApiRun>(await ctx.client().request('GET', `${jobPath(id)}/runs`, { query: { limit: runCount } }), 'runs');
+      ctx.out.write(`\nlatest runs:\n${renderTable(RUN_COLUMNS, runs.items.slice(0, runCount), 'no runs yet')}`);
+    }
+    return EXIT.ok;
+  },
+};
+
+function stateChange(state: 'paused' | 'running', verb: string): Subcommand {
+  return {
+    usage: '<job_id>...',
+    summary: state === 'paused' ? 'pause jobs: they keep their definition but stop firing' : 'resume paused jobs: they fire again from their next occurrence',
+    positionals: [1, Infinity],
+    async run(ctx) {
+      const done: ApiJob[] = [];
+      const code = await forEachId(ctx, async (id) => {
+        const job = unwrapOne<ApiJob>(await ctx.client().request('PUT', jobPath(id), { query: { state } }), 'job', 'job_id');
+        done.push(job);
+        if (!ctx.json) ctx.out.write(`${verb} ${job.job_id}${nextRun(job) ? `; next run ${when(nextRun(job))}` : ''}\n`);
+      });
+      if (ctx.json) printJson(ctx, done);
+      return code;
+    },
+  };
+}
+
+const remove: Subcommand = {
+  usage: '<job_id>... [--yes]',
+  summary: 'delete jobs (their runs and failures go with them)',
+  help: `Options:
+  -y, --yes        do not ask for confirmation (required when stdin is not a terminal)`,
+  options: { yes: { type: 'boolean', short: 'y' } },
+  positionals: [1, Infinity],
+  async run(ctx) {
+    const ids = ctx.positionals;
+    if (!(await confirm(`delete ${ids.length === 1 ? `job ${ids[0]}` : `${ids.length} jobs (${ids.join(', ')})`}?`, ctx.values.yes === true))) {
+      ctx.err.write('not deleted\n');
+      return EXIT.ok;
+    }
+    const removed: string[] = [];
+    const code = await forEachId(ctx, async (id) => {
+      await ctx.client().request('DELETE', jobPath(id));
+      removed.push(id);
+      if (!ctx.json) ctx.out.write(`deleted ${id}\n`);
+    });
+    if (ctx.json) printJson(ctx, { removed });
+    return code;
+  },
+};
+
+const runNow: Subcommand = {
+  usage: '<job_id> [--wait [--timeout 10m]]',
+  summary: 'run a job now, outside its schedule; --wait follows the run to its end',
+  help: `Options:
+  -w, --wait       wait for the run to finish, showing its status, then print it with its log;
+                   exits 0 if it succeeded, 6 if it ended otherwise, 7 if --timeout ran out
+  --timeout D      how long --wait waits (90s, 5m, 1h; default 10m)`,
+  options: { wait: { type: 'boolean', short: 'w' }, timeout: { type: 'string' } },
+  positionals: [1, 1],
+  async run(ctx) {
+    const id = ctx.positionals[0]!;
+    const timeoutMs = durationOption(ctx.values, 'timeout') ?? 600_000;
+    const started = unwrapOne<ApiRun>(await ctx.client().request('POST', `${jobPath(id)}/run`), 'run', 'run_id');
+    if (ctx.values.wait !== true) {
+      if (ctx.json) printJson(ctx, started);
+      else ctx.out.write(`started run ${started.run_id} of job ${started.job_id ?? id} (${started.status ?? 'scheduled'})\n`);
+      return EXIT.ok;
+    }
+    if (!ctx.json) ctx.out.write(`started run ${started.run_id} of job ${started.job_id ?? id}\n`);
+    const progress = ctx.json ? undefined : createProgress(ctx.out, `run ${started.run_id}`);
+    let outcome;
+    try {
+      outcome = await waitForRun(ctx.client(), started.run_id, { timeoutMs, progress });
+    } finally {
+      progress?.stop();
+    }
+    if (ctx.json) printJson(ctx, outcome.run);
+    else ctx.out.write(`\n${renderRun(outcome.run)}`);
+    if (outcome.timedOut) {
+      ctx.err.write(`bosun: run ${started.run_id} is still ${outcome.run.status ?? 'going'} after ${timeoutMs / 1000}s (--timeout); it goes on\n`);
+      return EXIT.waitTimedOut;
+    }
+    return outcome.run.status === 'succeeded' ? EXIT.ok : EXIT.runFailed;
+  },
+};
+
+const SUBCOMMANDS: Record<string, Subcommand> = {
+  list,
+  show,
+  pause: stateChange('paused', 'paused'),
+  resume: stateChange('running', 'resumed'),
+  delete: remove,
+  run: runNow,
+};
+
+/** `bosun jobs …` */
+export function run(args: string[]): Promise<number> {
+  return runGroup('jobs', SUBCOMMANDS, args);
+}

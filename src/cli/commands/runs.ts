@@ -1,0 +1,97 @@
+// `bosun runs list|show|cancel`: runs (firings of jobs) over the HTTP API.
+import { unwrapList, unwrapOne, type ApiRun } from '../api-shapes.ts';
+import { EXIT } from '../exit-codes.ts';
+import { runGroup, type Subcommand } from '../group.ts';
+import { choiceOption, instantOption, intOption, stringOption } from '../option-values.ts';
+import { renderRun } from '../run-view.ts';
+import { renderTable, type Column } from '../table.ts';
+import { absolute, runDuration } from '../time-text.ts';
+import type { RunStatus } from '../../runs/run.ts';
+
+const RUN_STATUSES: readonly RunStatus[] = ['scheduled', 'running', 'succeeded', 'failed', 'timed_out', 'cancelled', 'misfired', 'skipped'];
+
+const COLUMNS: Column<ApiRun>[] = [
+  { header: 'run_id', value: (r) => r.run_id },
+  { header: 'job_id', value: (r) => r.job_id ?? '', max: 40 },
+  { header: 'status', value: (r) => r.status ?? '' },
+  { header: 'trigger', value: (r) => r.trigger ?? '' },
+  { header: 'scheduled for', value: (r) => absolute(r.scheduled_for) },
+  { header: 'started', value: (r) => absolute(r.started_at) },
+  { header: 'duration', value: (r) => runDuration(r.started_at, r.finished_at), align: 'right' },
+  { header: 'error', value: (r) => r.error ?? '', max: 50 },
+];
+
+function runPath(id: string): string {
+  return `/runs/${encodeURIComponent(id)}`;
+}
+
+const list: Subcommand = {
+  usage: '[--job ID] [--status S] [--since T] [--until T] [--limit N] [--offset N]',
+  summary: 'list runs, newest first',
+  help: `Options:
+  --job ID         only runs of this job
+  --status S       only runs in this status (${RUN_STATUSES.join(', ')})
+  --since T        only runs scheduled at or after T: an age (30m, 2h, 7d) or an ISO-8601 time
+  --until T        only runs scheduled before T (same forms)
+  --limit N        at most N runs (default: the service's page size)
+  --offset N       skip the first N runs`,
+  options: {
+    job: { type: 'string' },
+    status: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    limit: { type: 'string' },
+    offset: { type: 'string' },
+  },
+  positionals: [0, 0],
+  async run(ctx) {
+    const query = {
+      job_id: stringOption(ctx.values, 'job'),
+      status: choiceOption(ctx.values, 'status', RUN_STATUSES),
+      since: instantOption(ctx.values, 'since'),
+      until: instantOption(ctx.values, 'until'),
+      limit: intOption(ctx.values, 'limit', 1, 10_000),
+      offset: intOption(ctx.values, 'offset', 0),
+    };
+    const page = unwrapList<ApiRun>(await ctx.client().request('GET', '/runs', { query }), 'runs');
+    if (ctx.json) ctx.out.write(JSON.stringify(page.items, null, 2) + '\n');
+    else {
+      ctx.out.write(renderTable(COLUMNS, page.items, 'no runs'));
+      const offset = query.offset ?? 0;
+      if (page.total !== undefined && page.total > offset + page.items.length) {
+        ctx.out.write(`(${offset + 1}-${offset + page.items.length} of ${page.total}; --offset ${offset + page.items.length} for more)\n`);
+      }
+    }
+    return EXIT.ok;
+  },
+};
+
+const show: Subcommand = {
+  usage: '<run_id>',
+  summary: 'show one run with its log and its result or error',
+  positionals: [1, 1],
+  async run(ctx) {
+    const run = unwrapOne<ApiRun>(await ctx.client().request('GET', runPath(ctx.positionals[0]!)), 'run', 'run_id');
+    ctx.out.write(ctx.json ? JSON.stringify(run, null, 2) + '\n' : renderRun(run));
+    return EXIT.ok;
+  },
+};
+
+const cancel: Subcommand = {
+  usage: '<run_id>',
+  summary: 'cancel a scheduled or running run (a running handler is signalled to stop)',
+  positionals: [1, 1],
+  async run(ctx) {
+    const id = ctx.positionals[0]!;
+    const answer = await ctx.client().request('POST', `${runPath(id)}/cancel`);
+    const run = answer === undefined ? undefined : unwrapOne<ApiRun>(answer, 'run', 'run_id');
+    if (ctx.json) ctx.out.write(JSON.stringify(run ?? { run_id: id }, null, 2) + '\n');
+    else ctx.out.write(`cancelled run ${id}${run?.status ? ` (now ${run.status})` : ''}\n`);
+    return EXIT.ok;
+  },
+};
+
+/** `bosun runs …` */
+export function run(args: string[]): Promise<number> {
+  return runGroup('runs', { list, show, cancel }, args);
+}

@@ -1,0 +1,157 @@
+// What every command group (jobs, runs, failures) shares: subcommand lookup, option
+// parsing with node:util parseArgs, per-subcommand --help, the client from
+// --url/--token/env, and turning any error into one stderr line plus an exit code.
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { ApiError, UnreachableError, clientOptionsFrom, createHttpClient, type HttpClient } from './http-client.ts';
+import { EXIT } from './exit-codes.ts';
+
+/** A mistake on the command line; exits 2 with the subcommand's usage. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A refusal decided by the CLI itself (not the service), with the exit code to use. */
+export class CliError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number) {
+    super(message);
+    this.name = 'CliError';
+    this.exitCode = exitCode;
+  }
+}
+
+export type OptionValues = Record<string, string | boolean | undefined>;
+
+/** What a subcommand's `run` receives. */
+export interface CommandContext {
+  values: OptionValues;
+  positionals: string[];
+  json: boolean;
+  /** The client, created on first use (so --help and usage errors never need a URL). */
+  client(): HttpClient;
+  out: NodeJS.WriteStream;
+  err: NodeJS.WriteStream;
+}
+
+export interface Subcommand {
+  /** e.g. `<job_id> [--wait]`, shown after `bosun jobs show`. */
+  usage: string;
+  summary: string;
+  /** Longer help: what it does, option list. */
+  help?: string;
+  options?: ParseArgsOptionsConfig;
+  /** How many positional arguments it takes: [min, max]. */
+  positionals: [number, number];
+  run(ctx: CommandContext): Promise<number>;
+}
+
+/** Options every service-talking subcommand accepts. */
+export const COMMON_OPTIONS = {
+  url: { type: 'string' },
+  token: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsOptionsConfig;
+
+const COMMON_HELP = `  --json           print JSON for scripts instead of a table
+  --url URL        the service (default: $BOSUN_URL, else http://127.0.0.1:34000)
+  --token TOKEN    API token (default: $BOSUN_TOKEN)
+  -h, --help       this help`;
+
+function groupUsage(group: string, subcommands: Record<string, Subcommand>): string {
+  const width = Math.max(...Object.keys(subcommands).map((n) => n.length));
+  const lines = Object.entries(subcommands).map(([name, s]) => `  ${name.padEnd(width)}  ${s.summary}`);
+  return `usage: bosun ${group} <subcommand> [options]\n\n${lines.join('\n')}\n\nRun 'bosun ${group} <subcommand> --help' for its options.\n`;
+}
+
+/** The short form for usage errors: the message's context without the whole help. */
+function usageHint(group: string, name: string, sub: Subcommand): string {
+  return `usage: bosun ${group} ${name} ${sub.usage}\nRun 'bosun ${group} ${name} --help' for details.\n`;
+}
+
+function subcommandUsage(group: string, name: string, sub: Subcommand): string {
+  return `usage: bosun ${group} ${name} ${sub.usage}\n\n${sub.summary}\n${sub.help ? `\n${sub.help}\n` : ''}\nCommon options:\n${COMMON_HELP}\n`;
+}
+
+/** Runs `bosun <group> <subcommand> …` and resolves with the exit code. */
+export async function runGroup(group: string, subcommands: Record<string, Subcommand>, args: string[]): Promise<number> {
+  const [name, ...rest] = args;
+  const out = process.stdout;
+  const err = process.stderr;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    (name === undefined ? err : out).write(groupUsage(group, subcommands));
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const sub = Object.hasOwn(subcommands, name) ? subcommands[name] : undefined;
+  if (!sub) {
+    err.write(`bosun: unknown subcommand '${group} ${name}'\n\n${groupUsage(group, subcommands)}`);
+    return EXIT.usage;
+  }
+
+  let values: OptionValues;
+  let positionals: string[];
+  try {
+    const parsed = parseArgs({ args: rest, options: { ...COMMON_OPTIONS, ...sub.options }, allowPositionals: true, strict: true });
+    values = parsed.values as OptionValues;
+    positionals = parsed.positionals;
+  } catch (error) {
+    err.write(`bosun ${group} ${name}: ${error instanceof Error ? error.message : String(error)}\n${usageHint(group, name, sub)}`);
+    return EXIT.usage;
+  }
+  if (values.help) {
+    out.write(subcommandUsage(group, name, sub));
+    return EXIT.ok;
+  }
+  const [min, max] = sub.positionals;
+  if (positionals.length < min || positionals.length > max) {
+    const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+    err.write(`bosun ${group} ${name}: expected ${expected} argument${max === 1 ? '' : 's'}, got ${positionals.length}\n${usageHint(group, name, sub)}`);
+    return EXIT.usage;
+  }
+
+  let client: HttpClient | undefined;
+  const ctx: CommandContext = {
+    values,
+    positionals,
+    json: values.json === true,
+    client: () => (client ??= createHttpClient(clientOptionsFrom({ url: values.url as string | undefined, token: values.token as string | undefined }, process.env))),
+    out,
+    err,
+  };
+  try {
+    return await sub.run(ctx);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err.write(`bosun ${group} ${name}: ${error.message}\n${usageHint(group, name, sub)}`);
+      return EXIT.usage;
+    }
+    err.write(`bosun: ${describeError(error)}\n`);
+    return exitCodeFor(error);
+  }
+}
+
+/** One readable line for an error: the service's detail, the field at fault, the status. */
+export function describeError(error: unknown): string {
+  if (error instanceof ApiError) {
+    const field = error.problem.field ? ` (field: ${error.problem.field})` : '';
+    return `${error.message}${field} [HTTP ${error.status}]`;
+  }
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** The documented exit code for an error (docs/cli.md). */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof CliError) return error.exitCode;
+  if (error instanceof ApiError) {
+    if (error.status === 404) return EXIT.notFound;
+    if (error.status === 401 || error.status === 403) return EXIT.unauthorized;
+    if (error.status >= 400 && error.status < 500) return EXIT.invalid;
+    return EXIT.failure;
+  }
+  if (error instanceof UnreachableError) return EXIT.failure;
+  return EXIT.failure;
+}
