@@ -49,6 +49,8 @@ export interface RunsTable {
   error: string | null;
   log: Generated<Json<RunLogLine[]>>;
   created_at: CreatedAt & Generated<Date>;
+  /** Last sign of life from the worker running it (migration 0003); null unless running. */
+  heartbeat_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** One line a handler logged through its context, kept with the run. */

@@ -1,0 +1,160 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { PgBoss } from 'pg-boss';
+import { hostname } from 'node:os';
+import type { DB } from '../db/schema.ts';
+import { NotFoundError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { Run } from '../runs/run.ts';
+import { endUnfinishedRun, findRun, getRun, insertRun } from '../runs/repository.ts';
+import { enqueueAttempt } from '../scheduler/fire-queue.ts';
+import { reschedule, unschedule } from '../scheduler/reschedule.ts';
+import { dispatchQueued, recordJobOutcome } from '../runs/job-bookkeeping.ts';
+import { getServiceState, setServiceState, type ServiceState } from '../service-state/repository.ts';
+import type { Job, JobDefinition } from './job.ts';
+import { deleteJob, getJobForUpdate, insertJob, replaceDefinition, sameDefinition, updateJob, upsertJob, type JobChange } from './repository.ts';
+
+/** Everything that changes jobs or runs: the API, YAML sync, the CLI and handlers all go through it. */
+export interface JobCommands {
+  /** Stores a new job and schedules it; ConflictError when job_id exists. */
+  create(def: JobDefinition): Promise<Job>;
+  /** Creates, replaces or leaves each job, all in one transaction (the caller's when given). */
+  upsert(defs: JobDefinition[], trx?: Transaction<DB>): Promise<Array<{ job: Job; change: JobChange }>>;
+  /** Replaces a job's definition and reschedules it when its schedule or state changed. */
+  update(jobId: string, def: JobDefinition): Promise<Job>;
+  /** Pauses or resumes a job; resume plans the next occurrence from now (misfire rules apply). */
+  setState(jobId: string, state: 'running' | 'paused'): Promise<Job>;
+  /** Deletes a job, its runs and its pending occurrence (failures are kept). */
+  remove(jobId: string): Promise<void>;
+  /** Starts an extra run now; the schedule is unchanged. */
+  runNow(jobId: string): Promise<Run>;
+  /** Cancels a waiting or running run (its handler is aborted); a finished run is returned as it is. */
+  cancelRun(runId: string): Promise<Run>;
+  getServiceState(): Promise<ServiceState>;
+  setServiceState(state: ServiceState): Promise<void>;
+}
+
+export interface JobCommandsDeps {
+  db: Kysely<DB>;
+  boss: PgBoss;
+  logger: Logger;
+  /** Told about each occurrence enqueued here, after commit, so a local worker can wake on time. */
+  onEnqueued?: (jobId: string, instant: Date) => void;
+}
+
+/** The JobCommands of one bosun process. */
+export function createJobCommands(deps: JobCommandsDeps): JobCommands {
+  const { db, boss } = deps;
+  const log = deps.logger.child({ component: 'jobs' });
+  const host = hostname();
+
+  const announce = (jobs: Job[]) => {
+    for (const job of jobs) if (job.next_run_at !== null) deps.onEnqueued?.(job.job_id, job.next_run_at);
+  };
+  const locked = async (trx: Transaction<DB>, jobId: string) => {
+    const job = await getJobForUpdate(trx, jobId);
+    if (!job) throw new NotFoundError('job', jobId);
+    return job;
+  };
+
+  const upsertIn = async (trx: Transaction<DB>, defs: JobDefinition[]) => {
+    const out: Array<{ job: Job; change: JobChange }> = [];
+    for (const def of defs) {
+      const { job, change, previous } = await upsertJob(trx, def);
+      if (change === 'unchanged') out.push({ job, change });
+      else out.push({ job: await rescheduleIfNeeded(trx, job, previous), change });
+    }
+    return out;
+  };
+
+  // A definition change that leaves the schedule and state alone keeps the pending occurrence.
+  const rescheduleIfNeeded = async (trx: Transaction<DB>, job: Job, previous: Job | undefined) => {
+    const timing = previous === undefined || JSON.stringify(previous.schedule_input) !== JSON.stringify(job.schedule_input) || previous.state !== job.state;
+    return timing ? reschedule(trx, boss, job) : job;
+  };
+
+  return {
+    async create(def) {
+      const job = await db.transaction().execute(async (trx) => reschedule(trx, boss, await insertJob(trx, def)));
+      log.info({ job_id: job.job_id, next_run_at: job.next_run_at }, 'job created');
+      announce([job]);
+      return job;
+    },
+
+    async upsert(defs, trx) {
+      const results = trx ? await upsertIn(trx, defs) : await db.transaction().execute((t) => upsertIn(t, defs));
+      // With the caller's transaction the commit is theirs; the local worker's lookahead still finds the occurrence.
+      if (!trx) announce(results.filter((r) => r.change !== 'unchanged').map((r) => r.job));
+      return results;
+    },
+
+    async update(jobId, def) {
+      if (def.job_id !== jobId) def = { ...def, job_id: jobId };
+      const job = await db.transaction().execute(async (trx) => {
+        const previous = await locked(trx, jobId);
+        if (sameDefinition(previous, def)) return previous;
+        return rescheduleIfNeeded(trx, await replaceDefinition(trx, def), previous);
+      });
+      log.info({ job_id: jobId, next_run_at: job.next_run_at }, 'job updated');
+      announce([job]);
+      return job;
+    },
+
+    async setState(jobId, state) {
+      const job = await db.transaction().execute(async (trx) => {
+        const current = await locked(trx, jobId);
+        if (state === 'paused') {
+          if (current.state === 'paused') return current;
+          return unschedule(trx, boss, await updateJob(trx, jobId, { state: 'paused' }));
+        }
+        if (current.state === 'running') return current;
+        return reschedule(trx, boss, await updateJob(trx, jobId, { state: 'running' }));
+      });
+      log.info({ job_id: jobId, state: job.state, next_run_at: job.next_run_at }, `job ${state === 'paused' ? 'paused' : 'resumed'}`);
+      announce([job]);
+      return job;
+    },
+
+    async remove(jobId) {
+      await db.transaction().execute(async (trx) => {
+        await unschedule(trx, boss, await locked(trx, jobId));
+        await deleteJob(trx, jobId);
+      });
+      log.info({ job_id: jobId }, 'job deleted');
+    },
+
+    async runNow(jobId) {
+      const run = await db.transaction().execute(async (trx) => {
+        await locked(trx, jobId);
+        const run = await insertRun(trx, { job_id: jobId, scheduled_for: new Date(), trigger: 'manual', status: 'scheduled' });
+        await enqueueAttempt(boss, trx, jobId, run.run_id, 1, new Date());
+        return run;
+      });
+      log.info({ job_id: jobId, run_id: run.run_id }, 'run started by request');
+      return run;
+    },
+
+    async cancelRun(runId) {
+      const existing = await findRun(db, runId);
+      if (!existing) throw new NotFoundError('run', runId);
+      const cancelled = await db.transaction().execute(async (trx) => {
+        // Lock the job first, as every writer of its runs does, so a settle cannot interleave.
+        await getJobForUpdate(trx, existing.job_id);
+        const run = await endUnfinishedRun(trx, runId, 'cancelled', `cancelled by request on ${host}`);
+        if (run) {
+          await recordJobOutcome(trx, run);
+          await dispatchQueued(trx, boss, run.job_id);
+        }
+        return run;
+      });
+      if (!cancelled) return getRun(db, runId);
+      log.info({ job_id: cancelled.job_id, run_id: runId }, 'run cancelled');
+      return cancelled;
+    },
+
+    getServiceState: () => getServiceState(db),
+    async setServiceState(state) {
+      await setServiceState(db, state);
+      log.info({ state }, `service ${state === 'paused' ? 'paused' : 'resumed'}`);
+    },
+  };
+}

@@ -1,0 +1,201 @@
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { DB, JobsTable, JobState, RunStatus } from '../db/schema.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import type { Schedule, ScheduleInput } from '../schedule/index.ts';
+import type { Job, JobDefinition } from './job.ts';
+
+/** A connection or an open transaction: every function here works in either. */
+export type Db = Kysely<DB> | Transaction<DB>;
+
+export type JobSortKey = 'job_id' | 'created_at' | 'updated_at' | 'next_run_at' | 'last_run_at';
+export type JobSort = JobSortKey | `-${JobSortKey}`;
+const SORT_KEYS: readonly JobSortKey[] = ['job_id', 'created_at', 'updated_at', 'next_run_at', 'last_run_at'];
+
+export interface ListJobsQuery {
+  owner?: string | undefined;
+  state?: JobState | undefined;
+  handler?: string | undefined;
+  /** Case-insensitive substring of job_id or description. */
+  search?: string | undefined;
+  /** Only jobs whose last run ended in one of these statuses (the seed's `job_type=failed`). */
+  lastRunStatus?: readonly RunStatus[] | undefined;
+  limit: number;
+  offset: number;
+  /** A column, `-column` for descending; job_id breaks ties. */
+  sort?: JobSort | undefined;
+}
+
+export type JobChange = 'created' | 'updated' | 'unchanged';
+
+/** Maps a stored row to the domain Job. */
+export function rowToJob(row: Selectable<JobsTable>): Job {
+  return {
+    ...row,
+    kwargs: row.kwargs ?? {},
+    schedule_input: (row.schedule_input ?? {}) as ScheduleInput,
+    schedule: row.schedule as unknown as Schedule,
+  };
+}
+
+function definitionValues(def: JobDefinition) {
+  return {
+    handler: def.handler,
+    kwargs: JSON.stringify(def.kwargs),
+    description: def.description,
+    schedule_input: JSON.stringify(def.schedule_input),
+    schedule: JSON.stringify(def.schedule),
+    state: def.state,
+    overlap: def.overlap,
+    timeout_ms: def.timeout_ms,
+    retries: def.retries,
+    retry_delay_ms: def.retry_delay_ms,
+    retry_backoff: def.retry_backoff,
+    owner: def.owner,
+    source: def.source,
+  };
+}
+
+/** Inserts a new job; ConflictError (field job_id) when the id is taken. */
+export async function insertJob(db: Db, def: JobDefinition): Promise<Job> {
+  const row = await db
+    .insertInto('jobs')
+    .values({ job_id: def.job_id, ...definitionValues(def) })
+    .onConflict((oc) => oc.column('job_id').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw new ConflictError(`job '${def.job_id}' already exists`, { field: 'job_id', details: { job_id: def.job_id } });
+  return rowToJob(row);
+}
+
+/**
+ * Whether a stored job already has this definition. The schedule is compared as the user wrote
+ * it (schedule_input), since parsing "no `when`" again yields a new anchor each time; a job the
+ * scheduler finished counts as `running`, so re-applying the same file does not revive it.
+ */
+export function sameDefinition(job: Job, def: JobDefinition): boolean {
+  const state = job.state === 'finished' ? 'running' : job.state;
+  return (
+    job.handler === def.handler &&
+    stableJson(job.kwargs) === stableJson(def.kwargs) &&
+    job.description === def.description &&
+    stableJson(job.schedule_input) === stableJson(def.schedule_input) &&
+    state === def.state &&
+    job.overlap === def.overlap &&
+    job.timeout_ms === def.timeout_ms &&
+    job.retries === def.retries &&
+    job.retry_delay_ms === def.retry_delay_ms &&
+    job.retry_backoff === def.retry_backoff &&
+    job.owner === def.owner &&
+    job.source === def.source
+  );
+}
+
+/** Inserts, replaces or leaves a job by job_id; `unchanged` when the stored definition is identical. */
+export async function upsertJob(db: Db, def: JobDefinition): Promise<{ job: Job; change: JobChange; previous: Job | undefined }> {
+  const existing = await getJobForUpdate(db, def.job_id);
+  if (!existing) return { job: await insertJob(db, def), change: 'created', previous: undefined };
+  if (sameDefinition(existing, def)) return { job: existing, change: 'unchanged', previous: existing };
+  return { job: await updateJob(db, def.job_id, definitionValues(def)), change: 'updated', previous: existing };
+}
+
+/** The job, or NotFoundError. */
+export async function getJob(db: Db, jobId: string): Promise<Job> {
+  const row = await db.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
+  if (!row) throw new NotFoundError('job', jobId);
+  return rowToJob(row);
+}
+
+/** The job, or undefined. */
+export async function findJob(db: Db, jobId: string): Promise<Job | undefined> {
+  const row = await db.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
+  return row ? rowToJob(row) : undefined;
+}
+
+/** The job locked for the rest of the transaction (serialises writers of one job), or undefined. */
+export async function getJobForUpdate(db: Db, jobId: string): Promise<Job | undefined> {
+  const row = await db.selectFrom('jobs').selectAll().where('job_id', '=', jobId).forUpdate().executeTakeFirst();
+  return row ? rowToJob(row) : undefined;
+}
+
+/** A page of jobs matching the filters, and how many match in all. */
+export async function listJobs(db: Db, query: ListJobsQuery): Promise<{ jobs: Job[]; total: number }> {
+  let base = db.selectFrom('jobs');
+  if (query.owner !== undefined) base = base.where('owner', '=', query.owner);
+  if (query.state !== undefined) base = base.where('state', '=', query.state);
+  if (query.handler !== undefined) base = base.where('handler', '=', query.handler);
+  if (query.lastRunStatus !== undefined && query.lastRunStatus.length > 0) base = base.where('last_run_status', 'in', [...query.lastRunStatus]);
+  if (query.search !== undefined && query.search !== '') {
+    const pattern = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    base = base.where((eb) => eb.or([eb('job_id', 'ilike', pattern), eb('description', 'ilike', pattern)]));
+  }
+  const sort = query.sort ?? 'job_id';
+  const descending = sort.startsWith('-');
+  const key = (descending ? sort.slice(1) : sort) as JobSortKey;
+  if (!SORT_KEYS.includes(key)) throw new Error(`unknown sort key '${sort}'`);
+  const [rows, count] = await Promise.all([
+    base
+      .selectAll()
+      .orderBy(key, (ob) => (descending ? ob.desc().nullsLast() : ob.asc().nullsLast()))
+      .orderBy('job_id', 'asc')
+      .limit(query.limit)
+      .offset(query.offset)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { jobs: rows.map(rowToJob), total: Number(count.n) };
+}
+
+/** Column values of a job that callers may change. */
+export interface JobPatch {
+  handler?: string;
+  kwargs?: string;
+  description?: string | null;
+  schedule_input?: string;
+  schedule?: string;
+  state?: JobState;
+  overlap?: JobDefinition['overlap'];
+  timeout_ms?: number | null;
+  retries?: number;
+  retry_delay_ms?: number;
+  retry_backoff?: boolean;
+  owner?: string | null;
+  source?: string;
+  next_run_at?: Date | null;
+  last_run_at?: Date | null;
+  last_run_status?: RunStatus | null;
+  run_count?: number;
+}
+
+/** Applies a patch (JSON columns already serialised) and bumps updated_at; NotFoundError when absent. */
+export async function updateJob(db: Db, jobId: string, patch: JobPatch): Promise<Job> {
+  const row = await db
+    .updateTable('jobs')
+    // schema.ts types updated_at as Generated<ColumnType>, which kysely's update typing rejects.
+    .set({ ...patch, updated_at: sql<Date>`now()` as never })
+    .where('job_id', '=', jobId)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError('job', jobId);
+  return rowToJob(row);
+}
+
+/** Replaces a job's whole definition, keeping its bookkeeping (run_count, last run). */
+export async function replaceDefinition(db: Db, def: JobDefinition): Promise<Job> {
+  return updateJob(db, def.job_id, definitionValues(def));
+}
+
+/** Deletes a job (its runs go with it; failures stay); NotFoundError when absent. */
+export async function deleteJob(db: Db, jobId: string): Promise<Job> {
+  const row = await db.deleteFrom('jobs').where('job_id', '=', jobId).returningAll().executeTakeFirst();
+  if (!row) throw new NotFoundError('job', jobId);
+  return rowToJob(row);
+}
+
+/** JSON with object keys sorted, so two equal values compare equal whatever their key order. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}

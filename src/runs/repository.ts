@@ -1,0 +1,208 @@
+import { sql } from 'kysely';
+import type { Db } from '../jobs/repository.ts';
+import type { RunLogLine, RunStatus, RunTrigger } from '../db/schema.ts';
+import { NotFoundError } from '../errors.ts';
+import type { Run } from './run.ts';
+
+/** A new run row; status decides what else is filled in. */
+export interface NewRun {
+  job_id: string;
+  scheduled_for: Date;
+  trigger: RunTrigger;
+  status: RunStatus;
+  host?: string | null;
+  attempt?: number;
+  error?: string | null;
+}
+
+function values(run: NewRun) {
+  const now = sql<Date>`now()`;
+  const running = run.status === 'running';
+  const final = !running && run.status !== 'scheduled';
+  return {
+    job_id: run.job_id,
+    scheduled_for: run.scheduled_for,
+    trigger: run.trigger,
+    status: run.status,
+    attempt: run.attempt ?? 1,
+    host: run.host ?? null,
+    error: run.error ?? null,
+    started_at: running ? now : null,
+    heartbeat_at: running ? now : null,
+    finished_at: final ? now : null,
+  };
+}
+
+/**
+ * Inserts the run of a scheduled occurrence, or nothing when that occurrence already has one:
+ * the unique (job_id, scheduled_for) index makes this the exactly-once point across instances.
+ */
+export async function insertOccurrenceRun(db: Db, run: NewRun): Promise<Run | undefined> {
+  return db
+    .insertInto('runs')
+    .values(values({ ...run, trigger: 'schedule' }))
+    .onConflict((oc) => oc.columns(['job_id', 'scheduled_for']).where('trigger', '=', 'schedule').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Inserts a run outside the schedule (run now, flows). */
+export async function insertRun(db: Db, run: NewRun): Promise<Run> {
+  return db.insertInto('runs').values(values(run)).returningAll().executeTakeFirstOrThrow();
+}
+
+/** The run, or NotFoundError. */
+export async function getRun(db: Db, runId: string): Promise<Run> {
+  const run = await findRun(db, runId);
+  if (!run) throw new NotFoundError('run', runId);
+  return run;
+}
+
+/** The run, or undefined (also for ids that are not UUIDs). */
+export async function findRun(db: Db, runId: string): Promise<Run | undefined> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(runId)) return undefined;
+  return db.selectFrom('runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
+}
+
+/** The run of a scheduled occurrence, if it has one. */
+export async function findOccurrenceRun(db: Db, jobId: string, scheduledFor: Date): Promise<Run | undefined> {
+  return db
+    .selectFrom('runs')
+    .selectAll()
+    .where('job_id', '=', jobId)
+    .where('scheduled_for', '=', scheduledFor)
+    .where('trigger', '=', 'schedule')
+    .executeTakeFirst();
+}
+
+/** Moves a waiting attempt to `running` on this host; undefined when someone else took it or it was cancelled. */
+export async function claimAttempt(db: Db, runId: string, attempt: number, host: string): Promise<Run | undefined> {
+  return db
+    .updateTable('runs')
+    .set({ status: 'running', host, started_at: sql<Date>`now()`, heartbeat_at: sql<Date>`now()`, finished_at: null })
+    .where('run_id', '=', runId)
+    .where('status', '=', 'scheduled')
+    .where('attempt', '=', attempt)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** How an attempt ended, as stored on the run. */
+export interface AttemptOutcome {
+  status: RunStatus;
+  result?: unknown;
+  error?: string | null;
+  log: readonly RunLogLine[];
+  /** Set when the run is retried: the attempt number of the retry, whose status is `scheduled`. */
+  nextAttempt?: number;
+}
+
+/**
+ * Settles the running attempt `attempt` of a run; undefined when the run is no longer that
+ * running attempt (cancelled, reaped, deleted), in which case nothing is written.
+ */
+export async function settleAttempt(db: Db, runId: string, attempt: number, outcome: AttemptOutcome): Promise<Run | undefined> {
+  const retrying = outcome.nextAttempt !== undefined;
+  return db
+    .updateTable('runs')
+    .set({
+      status: retrying ? 'scheduled' : outcome.status,
+      attempt: outcome.nextAttempt ?? attempt,
+      finished_at: retrying ? null : sql<Date>`now()`,
+      heartbeat_at: null,
+      result: outcome.result === undefined ? null : JSON.stringify(outcome.result),
+      error: outcome.error ?? null,
+      // schema.ts types log as Generated<JSONColumnType>, which kysely's update typing rejects.
+      log: JSON.stringify(outcome.log) as never,
+    })
+    .where('run_id', '=', runId)
+    .where('status', '=', 'running')
+    .where('attempt', '=', attempt)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Ends a run that has not finished (cancel); undefined when it already had. */
+export async function endUnfinishedRun(db: Db, runId: string, status: RunStatus, error: string): Promise<Run | undefined> {
+  return db
+    .updateTable('runs')
+    .set({ status, error, finished_at: sql<Date>`now()`, heartbeat_at: null })
+    .where('run_id', '=', runId)
+    .where('status', 'in', ['scheduled', 'running'])
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Whether the job has a run in progress (other than `exceptRunId`). */
+export async function hasRunningRun(db: Db, jobId: string, exceptRunId?: string): Promise<boolean> {
+  let query = db.selectFrom('runs').select('run_id').where('job_id', '=', jobId).where('status', '=', 'running');
+  if (exceptRunId !== undefined) query = query.where('run_id', '!=', exceptRunId);
+  return (await query.limit(1).executeTakeFirst()) !== undefined;
+}
+
+/** The oldest occurrence waiting for its turn under `overlap: queue`. */
+export async function oldestQueuedRun(db: Db, jobId: string): Promise<Run | undefined> {
+  return db
+    .selectFrom('runs')
+    .selectAll()
+    .where('job_id', '=', jobId)
+    .where('status', '=', 'scheduled')
+    .where('trigger', '=', 'schedule')
+    .where('attempt', '=', 1)
+    .orderBy('scheduled_for')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Refreshes the heartbeat of this worker's running attempts; returns the ids still running (the others were cancelled or reaped). */
+export async function touchRunning(db: Db, runIds: readonly string[]): Promise<Set<string>> {
+  if (runIds.length === 0) return new Set();
+  const rows = await db
+    .updateTable('runs')
+    .set({ heartbeat_at: sql<Date>`now()` })
+    .where('run_id', 'in', [...runIds])
+    .where('status', '=', 'running')
+    .returning('run_id')
+    .execute();
+  return new Set(rows.map((r) => r.run_id));
+}
+
+/** Running runs whose worker has been silent since before `silentSince`, locked for settling. */
+export async function silentRuns(db: Db, silentSince: Date, limit = 100): Promise<Run[]> {
+  return db
+    .selectFrom('runs')
+    .selectAll()
+    .where('status', '=', 'running')
+    .where((eb) => eb.or([eb('heartbeat_at', '<', silentSince), eb('heartbeat_at', 'is', null)]))
+    .orderBy('heartbeat_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}
+
+/** Jobs with an occurrence waiting under `overlap: queue` while nothing of theirs runs. */
+export async function jobsWithStalledQueue(db: Db, olderThan: Date): Promise<string[]> {
+  const rows = await db
+    .selectFrom('runs as r')
+    .select('r.job_id')
+    .distinct()
+    .where('r.status', '=', 'scheduled')
+    .where('r.trigger', '=', 'schedule')
+    .where('r.attempt', '=', 1)
+    .where('r.created_at', '<', olderThan)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('runs as o').select('o.run_id').whereRef('o.job_id', '=', 'r.job_id').where('o.status', '=', 'running'))))
+    .limit(100)
+    .execute();
+  return rows.map((r) => r.job_id);
+}
+
+/** Deletes finished runs that ended before `before`; returns how many. */
+export async function pruneRuns(db: Db, before: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('runs')
+    .where('finished_at', '<', before)
+    .where('status', 'in', ['succeeded', 'failed', 'timed_out', 'cancelled', 'misfired', 'skipped'])
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,65 @@
+import { fromKysely, type PgBoss } from 'pg-boss';
+import type { Db } from '../jobs/repository.ts';
+import { attemptMessageId, deterministicUuid, occurrenceMessageId } from './message-id.ts';
+
+/** The pg-boss queue every firing of every bosun job travels through. */
+export const FIRE_QUEUE = 'bosun-fire';
+
+/** What a message on FIRE_QUEUE asks for: an occurrence of a job, or one attempt of an existing run. */
+export type FireMessage =
+  | { kind: 'occurrence'; job_id: string; scheduled_for: string }
+  | { kind: 'attempt'; job_id: string; run_id: string; attempt: number };
+
+// Deferred messages may wait for months (a yearly cron); pg-boss would drop them after its
+// default 14 days in `created`, so they are kept for ten years.
+const RETENTION_SECONDS = 10 * 365 * 86_400;
+// A worker that dies is noticed by bosun's own run heartbeat (src/runs/reaper.ts); pg-boss's
+// expiry only has to redeliver a message whose holder died before it recorded anything.
+const EXPIRE_SECONDS = 15 * 60;
+
+/** Creates FIRE_QUEUE if it does not exist (idempotent; every instance calls it at start). */
+export async function ensureFireQueue(boss: PgBoss): Promise<void> {
+  const existing = await boss.getQueue(FIRE_QUEUE);
+  if (existing) return;
+  await boss
+    .createQueue(FIRE_QUEUE, {
+      retryLimit: 5,
+      retryDelay: 1,
+      expireInSeconds: EXPIRE_SECONDS,
+      retentionSeconds: RETENTION_SECONDS,
+      deleteAfterSeconds: 86_400,
+      notify: true,
+    })
+    .catch(async (err: unknown) => {
+      // Two instances starting together both see no queue; the loser's create fails harmlessly.
+      if (!(await boss.getQueue(FIRE_QUEUE))) throw err;
+    });
+}
+
+/** Enqueues a job's occurrence in the caller's transaction; false when it was already enqueued. */
+export async function enqueueOccurrence(boss: PgBoss, db: Db, jobId: string, scheduledFor: Date): Promise<boolean> {
+  const data: FireMessage = { kind: 'occurrence', job_id: jobId, scheduled_for: scheduledFor.toISOString() };
+  const id = await boss.send(FIRE_QUEUE, data, {
+    id: occurrenceMessageId(jobId, scheduledFor),
+    startAfter: scheduledFor,
+    retentionSeconds: RETENTION_SECONDS,
+    db: fromKysely(db),
+  });
+  return id !== null;
+}
+
+/**
+ * Enqueues one attempt of a run to start after `startAfter`, in the caller's transaction. A
+ * `nonce` gives a fresh message for an attempt already sent once (a queued run dispatched
+ * again); duplicates are harmless, as only one worker can claim the attempt.
+ */
+export async function enqueueAttempt(boss: PgBoss, db: Db, jobId: string, runId: string, attempt: number, startAfter: Date, nonce?: string): Promise<void> {
+  const data: FireMessage = { kind: 'attempt', job_id: jobId, run_id: runId, attempt };
+  const id = nonce === undefined ? attemptMessageId(runId, attempt) : deterministicUuid('attempt', runId, String(attempt), nonce);
+  await boss.send(FIRE_QUEUE, data, { id, startAfter, db: fromKysely(db) });
+}
+
+/** Drops a pending occurrence (job paused, rescheduled or deleted); a message already taken is left alone. */
+export async function dropOccurrence(boss: PgBoss, db: Db, jobId: string, scheduledFor: Date): Promise<void> {
+  await boss.cancel(FIRE_QUEUE, occurrenceMessageId(jobId, scheduledFor), { db: fromKysely(db) });
+}

@@ -1,0 +1,50 @@
+import { latestDue, misfireDecision, nextOccurrence, type Schedule } from '../schedule/index.ts';
+
+/** The part of a job that decides its occurrences. */
+export interface Plannable {
+  schedule: Schedule;
+  run_count: number;
+  last_run_at: Date | null;
+}
+
+/**
+ * The occurrence to hold for a job that starts (or resumes) being scheduled at `now`: the latest
+ * due one if it is still within its grace (misfire rules apply to a resume), else the next one.
+ * A job that never ran and whose only occurrences are past (a one-shot `when` in the past) keeps
+ * its last due one, so that it is recorded as misfired rather than silently never run.
+ */
+export function planFrom(job: Plannable, now: Date): Date | null {
+  const s = job.schedule;
+  const due = latestDue(s, null, now, job.run_count);
+  if (due !== null && misfireDecision(due, now, s.misfireGraceMs) === 'run') return due;
+  const next = nextOccurrence(s, now, job.run_count);
+  if (next !== null) return next;
+  return job.last_run_at === null ? due : null;
+}
+
+/** What to do with an occurrence fetched at `now`: which instant it stands for, and the instants it supersedes. */
+export interface Coalesced {
+  /** The instant to record and maybe run: the latest due occurrence at or after the fetched one. */
+  instant: Date;
+  /** True when later occurrences came due while this one waited (after downtime): it is then misfired. */
+  superseded: boolean;
+  decision: 'run' | 'misfired';
+}
+
+/**
+ * Coalescing after downtime: of all occurrences due since `fetched`, only the latest is a
+ * candidate to run; the fetched one is recorded as misfired and the ones in between are dropped.
+ */
+export function coalesce(schedule: Schedule, fetched: Date, now: Date, runCount: number): Coalesced {
+  const latest = latestDue(schedule, new Date(fetched.getTime()), now, runCount);
+  const instant = latest !== null && latest > fetched ? latest : fetched;
+  return { instant, superseded: instant > fetched, decision: misfireDecision(instant, now, schedule.misfireGraceMs) };
+}
+
+/**
+ * The occurrence after `instant` (run count already including it, when it ran); null when the
+ * job is finished. If that one is already past when fetched, coalesce() records and skips it.
+ */
+export function planAfter(schedule: Schedule, instant: Date, runCount: number): Date | null {
+  return nextOccurrence(schedule, instant, runCount);
+}
