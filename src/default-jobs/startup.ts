@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.ts';
+import type { DB } from '../db/schema.ts';
+import { BUILTIN_HANDLERS_DIR, loadHandlers, type HandlerRegistry } from '../handlers/registry.ts';
+import type { Logger } from '../log.ts';
+import { syncDefaultJobs, type JobUpserter, type SyncReport } from './sync-default-jobs.ts';
+
+/** The handler folders of this configuration: the built-in `handlers/`, then BOSUN_HANDLERS_DIR. */
+export function handlerDirs(config: Pick<Config, 'handlersDir'>): string[] {
+  return config.handlersDir === undefined ? [BUILTIN_HANDLERS_DIR] : [BUILTIN_HANDLERS_DIR, config.handlersDir];
+}
+
+/**
+ * Startup's step for this area: loads every handler, then validates and applies the
+ * default-jobs folder. Any broken handler file or job file throws, and startup stops with it.
+ */
+export async function startDefaultJobs(deps: {
+  config: Pick<Config, 'handlersDir' | 'defaultJobsDir' | 'pruneDefaultJobs'>;
+  db: Kysely<DB>;
+  commands: JobUpserter;
+  logger: Logger;
+}): Promise<{ registry: HandlerRegistry; report: SyncReport }> {
+  const registry = await loadHandlers(handlerDirs(deps.config));
+  deps.logger.info({ handlers: registry.list().map((h) => h.name) }, 'handlers loaded');
+  const report = await syncDefaultJobs({
+    dir: deps.config.defaultJobsDir,
+    registry,
+    commands: deps.commands,
+    db: deps.db,
+    logger: deps.logger.child({ component: 'default-jobs' }),
+    prune: deps.config.pruneDefaultJobs,
+  });
+  return { registry, report };
+}
