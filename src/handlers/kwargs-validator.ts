@@ -6,9 +6,13 @@ import type { JsonSchema } from './base-handler.ts';
 // ajv-formats is CommonJS; under Node's ESM loader its callable is the default export.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
-/** One ajv instance for every handler schema: defaults filled in, every error reported, unknown keywords refused. */
+/**
+ * One ajv instance for every handler schema: defaults filled in, every error reported. Unknown
+ * keywords (a typo such as `minLenght`) are refused; the stricter type checks are not, since
+ * they reject ordinary schemas (`not: {required: [...]}`) handler authors write.
+ */
 export function createKwargsAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true });
+  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: false, strictSchema: true, strictNumbers: true, allowUnionTypes: true });
   addFormats(ajv);
   return ajv;
 }
