@@ -1,0 +1,100 @@
+// Two small inline-SVG charts: a job's run durations and outcomes, and a timeline of runs.
+// Sized by viewBox and scaled by CSS; each has a text alternative, and each mark a <title>.
+import { absoluteTime, formatDuration, runDuration, svg } from './dom.js';
+
+const W = 640;
+
+/** Bars in time order, height = duration, colour (and title) = outcome; the last `max` runs. */
+export function durationChart(runs, max = 60) {
+  const H = 140;
+  const pad = { l: 56, r: 8, t: 10, b: 22 };
+  const shown = runs
+    .filter((r) => r.started_at || r.finished_at || r.status === 'misfired' || r.status === 'skipped')
+    .sort((a, b) => Date.parse(a.started_at ?? a.scheduled_for) - Date.parse(b.started_at ?? b.scheduled_for))
+    .slice(-max);
+  const durations = shown.map((r) => runDuration(r) ?? 0);
+  const longest = Math.max(1, ...durations);
+  const slot = (W - pad.l - pad.r) / Math.max(shown.length, 1);
+  const barW = Math.max(2, Math.min(24, slot * 0.7));
+  const plotH = H - pad.t - pad.b;
+  const counts = {};
+  for (const r of shown) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  const summary = `Durations of the last ${shown.length} runs: ${Object.entries(counts).map(([s, n]) => `${n} ${s.replace('_', ' ')}`).join(', ')}; longest ${formatDuration(longest)}.`;
+
+  return svg(
+    'svg',
+    { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': summary, preserveAspectRatio: 'xMinYMin meet' },
+    svg('title', {}, summary),
+    svg('line', { class: 'axis', x1: pad.l, x2: W - pad.r, y1: H - pad.b, y2: H - pad.b }),
+    svg('line', { class: 'grid', x1: pad.l, x2: W - pad.r, y1: pad.t, y2: pad.t }),
+    svg('text', { class: 'tick', x: pad.l - 6, y: pad.t + 4, 'text-anchor': 'end' }, formatDuration(longest)),
+    svg('text', { class: 'tick', x: pad.l - 6, y: H - pad.b, 'text-anchor': 'end' }, '0'),
+    shown.map((r, i) => {
+      const d = durations[i];
+      const h = Math.max(2, (d / longest) * plotH);
+      const x = pad.l + i * slot + (slot - barW) / 2;
+      return svg(
+        'rect',
+        { class: `bar s-${r.status}`, x: x.toFixed(1), y: (H - pad.b - h).toFixed(1), width: barW.toFixed(1), height: h.toFixed(1), rx: 1 },
+        svg('title', {}, `${absoluteTime(r.started_at ?? r.scheduled_for)}: ${r.status.replace('_', ' ')}, ${formatDuration(runDuration(r))}`),
+      );
+    }),
+    shown.length > 0 ? svg('text', { class: 'tick', x: pad.l, y: H - 6 }, absoluteTime(shown[0].started_at ?? shown[0].scheduled_for)) : null,
+    shown.length > 1
+      ? svg('text', { class: 'tick', x: W - pad.r, y: H - 6, 'text-anchor': 'end' }, absoluteTime(shown.at(-1).started_at ?? shown.at(-1).scheduled_for))
+      : null,
+  );
+}
+
+const LANES = 12;
+
+/** One lane per job (the busiest first), each run a mark from start to finish, linked to its page. */
+export function timeline(runs, from, to, runHref, now = Date.now()) {
+  const counts = new Map();
+  for (const r of runs) counts.set(r.job_id, (counts.get(r.job_id) ?? 0) + 1);
+  const jobs = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
+  const lanes = jobs.slice(0, LANES);
+  const other = jobs.length > LANES;
+  const laneOf = (jobId) => (lanes.includes(jobId) ? lanes.indexOf(jobId) : LANES);
+  const laneH = 22;
+  const pad = { l: 150, r: 10, t: 6, b: 24 };
+  const H = pad.t + (lanes.length + (other ? 1 : 0)) * laneH + pad.b;
+  const span = Math.max(1, to - from);
+  const xOf = (t) => pad.l + ((Math.min(Math.max(t, from), to) - from) / span) * (W - pad.l - pad.r);
+  const label = `Timeline of ${runs.length} runs of ${jobs.length} jobs from ${absoluteTime(new Date(from).toISOString())} to ${absoluteTime(new Date(to).toISOString())}.`;
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => from + f * span);
+  const short = new Intl.DateTimeFormat(undefined, span > 2 * 86_400_000 ? { month: 'short', day: 'numeric', hour: '2-digit' } : { hour: '2-digit', minute: '2-digit' });
+
+  return svg(
+    'svg',
+    { class: 'chart timeline', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label },
+    svg('title', {}, label),
+    ticks.map((t, i) =>
+      svg(
+        'g',
+        {},
+        svg('line', { class: 'grid', x1: xOf(t), x2: xOf(t), y1: pad.t, y2: H - pad.b }),
+        svg('text', { class: 'tick', x: xOf(t), y: H - 8, 'text-anchor': i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle' }, short.format(t)),
+      ),
+    ),
+    [...lanes, ...(other ? ['other jobs'] : [])].map((name, i) =>
+      svg('text', { class: 'lane', x: pad.l - 8, y: pad.t + i * laneH + laneH / 2 + 4, 'text-anchor': 'end' }, name.length > 22 ? `${name.slice(0, 21)}…` : name),
+    ),
+    runs.map((r) => {
+      const start = Date.parse(r.started_at ?? r.scheduled_for);
+      const end = r.finished_at ? Date.parse(r.finished_at) : r.status === 'running' ? now : start;
+      const x = xOf(start);
+      const w = Math.max(3, xOf(end) - x);
+      const y = pad.t + laneOf(r.job_id) * laneH + 4;
+      return svg(
+        'a',
+        { href: runHref(r) },
+        svg(
+          'rect',
+          { class: `mark s-${r.status}`, x: x.toFixed(1), y, width: w.toFixed(1), height: laneH - 8, rx: 2 },
+          svg('title', {}, `${r.job_id}: ${r.status.replace('_', ' ')} at ${absoluteTime(r.started_at ?? r.scheduled_for)}, ${formatDuration(runDuration(r, now))}`),
+        ),
+      );
+    }),
+  );
+}

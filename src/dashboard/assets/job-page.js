@@ -1,0 +1,106 @@
+// One job: its definition and where it came from, what runs next, its runs (chart, table, logs)
+// and its failures with their stack traces.
+import { api, ApiError, query } from './api.js';
+import { absoluteTime, badge, bothTimes, el, formatDuration, json, relTime, renderInto } from './dom.js';
+import { durationChart } from './charts.js';
+import { jobActions, nextRunOf } from './job-actions.js';
+import { failureItem, runsTable } from './run-views.js';
+import { previewJobs } from './schedule-words.js';
+
+const RUNS_SHOWN = 50;
+const UPCOMING = 5;
+
+export function jobPage(container, ctx, jobId) {
+  document.title = `${jobId} · bosun`;
+  const head = el('div', { class: 'page-head' });
+  const definition = el('section', { 'aria-labelledby': 'def-title' });
+  const upcoming = el('div');
+  const chart = el('div', { class: 'chart-box' });
+  const runs = el('div', { class: 'table-wrap' });
+  const failures = el('div');
+  let deleted = false;
+
+  container.replaceChildren(
+    el('p', { class: 'crumbs' }, el('a', { href: ctx.base }, 'Jobs'), ' / '),
+    head,
+    el('div', { class: 'columns' }, definition, el('section', { 'aria-labelledby': 'next-title' }, el('h2', { id: 'next-title' }, 'Upcoming'), upcoming)),
+    el('section', { 'aria-labelledby': 'runs-title' }, el('h2', { id: 'runs-title' }, 'Runs'), chart, runs),
+    el('section', { 'aria-labelledby': 'failures-title' }, el('h2', { id: 'failures-title' }, 'Failures'), failures),
+  );
+
+  async function refresh() {
+    if (deleted) return;
+    const id = encodeURIComponent(jobId);
+    let job;
+    try {
+      ({ job } = await api('GET', `/jobs/${id}`));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) {
+        renderInto(head, { gone: true }, () => [el('h1', {}, jobId), el('p', { class: 'notice' }, 'This job does not exist (any more).')]);
+        return;
+      }
+      throw err;
+    }
+    const [runList, failureList, words] = await Promise.all([
+      api('GET', `/jobs/${id}/runs${query({ limit: RUNS_SHOWN })}`),
+      api('GET', `/failures${query({ job_id: jobId, limit: 100 })}`),
+      previewJobs([job], UPCOMING),
+    ]);
+    const preview = words.get(job.job_id);
+    const runsData = runList.runs;
+    const failuresData = failureList.failures;
+
+    renderInto(head, job, () => [
+      el('h1', {}, job.job_id, ' ', badge(job.state)),
+      job.description ? el('p', { class: 'lead' }, job.description) : null,
+      jobActions(job, ctx, () => {
+        deleted = true;
+        location.assign(ctx.base);
+      }),
+    ]);
+    renderInto(definition, { job, description: preview.description }, () => definitionList(job, preview.description));
+    renderInto(upcoming, { state: job.state, up: preview.upcoming, next: nextRunOf(job) }, () => upcomingList(job, preview.upcoming));
+    renderInto(chart, runsData, () => (runsData.length ? durationChart(runsData) : []));
+    renderInto(runs, runsData, () => runsTable(runsData, ctx, { showJob: false, showLog: true }));
+    renderInto(failures, failuresData, () =>
+      failuresData.length ? el('ul', { class: 'failures' }, failuresData.map((f) => failureItem(f, ctx))) : el('p', { class: 'empty' }, 'No failures recorded.'),
+    );
+  }
+  return { refresh };
+}
+
+function sourceText(source) {
+  if (!source) return '—';
+  if (source.startsWith('yaml:')) return el('span', {}, 'YAML file ', el('code', {}, `default-jobs/${source.slice(5)}`));
+  return { api: 'HTTP API', cli: 'command line' }[source] ?? source;
+}
+
+function definitionList(job, description) {
+  const rows = [
+    ['Handler', el('code', {}, job.handler)],
+    ['Schedule', description],
+    ['As written', el('pre', {}, json(job.schedule_input ?? {}))],
+    ['Arguments', el('pre', {}, json(job.kwargs ?? {}))],
+    ['Source', sourceText(job.source)],
+    ['Owner', job.owner ?? '—'],
+    ['Overlap', job.overlap ?? '—'],
+    ['Timeout', job.timeout_ms ? formatDuration(job.timeout_ms) : 'none'],
+    ['Retries', job.retries ? `${job.retries}, ${formatDuration(job.retry_delay_ms)} apart${job.retry_backoff ? ', backing off' : ''}` : 'none'],
+    ['Runs so far', String(job.run_count ?? '—')],
+    ['Last run', job.last_run_status ? [badge(job.last_run_status), ' ', relTime(job.last_run_at)] : 'never'],
+    ['Created', job.created_at ? absoluteTime(job.created_at) : '—'],
+    ['Updated', job.updated_at ? absoluteTime(job.updated_at) : '—'],
+  ];
+  return [el('h2', { id: 'def-title' }, 'Definition'), el('dl', { class: 'definition' }, rows.map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]))];
+}
+
+function upcomingList(job, upcoming) {
+  const note =
+    job.state === 'paused'
+      ? el('p', { class: 'notice' }, 'Paused: none of these will run until the job is resumed.')
+      : job.state === 'finished'
+        ? el('p', { class: 'muted' }, 'Finished: the schedule has no more occurrences.')
+        : null;
+  if (upcoming.length === 0) return [note ?? el('p', { class: 'muted' }, 'Nothing scheduled.')];
+  return [note, el('ol', { class: 'upcoming' }, upcoming.map((iso) => el('li', {}, bothTimes(iso))))];
+}

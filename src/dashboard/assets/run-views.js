@@ -1,0 +1,140 @@
+// Pieces shown on several pages: a table of runs, a run's log, one failure with its stack.
+import { api, query } from './api.js';
+import { absoluteTime, badge, el, formatDuration, json, relTime, runDuration, shortId } from './dom.js';
+
+export const runHref = (base, run) => `${base}runs/${encodeURIComponent(run.run_id)}`;
+export const jobHref = (base, jobId) => `${base}jobs/${encodeURIComponent(jobId)}`;
+
+/** Runs, newest first, each with its status and duration; the log opens in place when there is one. */
+export function runsTable(runs, ctx, { showJob = true, showLog = false } = {}) {
+  if (runs.length === 0) return el('p', { class: 'empty' }, 'No runs yet.');
+  const head = ['Run', ...(showJob ? ['Job'] : []), 'Status', 'Trigger', 'Scheduled for', 'Started', 'Duration', ...(showLog ? ['Log'] : [])];
+  return el(
+    'table',
+    { class: 'runs' },
+    el('thead', {}, el('tr', {}, head.map((h) => el('th', { scope: 'col' }, h)))),
+    el(
+      'tbody',
+      {},
+      runs.map((run) =>
+        el(
+          'tr',
+          { 'data-run-id': run.run_id, 'data-status': run.status },
+          el('th', { scope: 'row' }, el('a', { href: runHref(ctx.base, run), title: run.run_id }, shortId(run.run_id))),
+          showJob ? el('td', {}, el('a', { href: jobHref(ctx.base, run.job_id) }, run.job_id)) : null,
+          el('td', {}, badge(run.status), run.attempt > 1 ? el('small', { class: 'muted' }, ` attempt ${run.attempt}`) : null),
+          el('td', {}, run.trigger),
+          el('td', {}, relTime(run.scheduled_for)),
+          el('td', {}, relTime(run.started_at)),
+          el('td', { class: 'num' }, formatDuration(runDuration(run))),
+          showLog ? el('td', {}, logDetails(run)) : null,
+        ),
+      ),
+    ),
+  );
+}
+
+const FINAL = new Set(['succeeded', 'failed', 'timed_out', 'cancelled', 'misfired', 'skipped']);
+/** Runs fetched with their log; only finished ones, whose log can no longer change. */
+const withLog = new Map();
+
+/** Loads a run with its log (lists carry only `log_lines`). */
+async function fullRun(runId) {
+  const cached = withLog.get(runId);
+  if (cached) return cached;
+  const { run } = await api('GET', `/runs/${encodeURIComponent(runId)}`);
+  if (FINAL.has(run.status)) withLog.set(runId, run);
+  if (withLog.size > 500) withLog.delete(withLog.keys().next().value);
+  return run;
+}
+
+/** The log in a <details> that fetches it when opened (and again when re-rendered open). */
+function logDetails(run) {
+  const n = run.log_lines ?? run.log?.length ?? 0;
+  if (n === 0 && !run.error) return el('span', { class: 'muted' }, '—');
+  const body = el('div', { class: 'log-body' }, el('p', { class: 'muted' }, 'Loading…'));
+  const details = el('details', { 'data-key': `log:${run.run_id}` }, el('summary', {}, `${n} line${n === 1 ? '' : 's'}${run.error ? ', error' : ''}`), body);
+  details.addEventListener('toggle', () => {
+    if (!details.open) return;
+    fullRun(run.run_id).then(
+      (full) => body.replaceChildren(logView(full.log ?? []), full.error ? el('pre', { class: 'error-text' }, full.error) : ''),
+      (err) => body.replaceChildren(el('p', { class: 'error-text' }, err.message)),
+    );
+  });
+  return details;
+}
+
+/** A run's log lines: time, level and message, with structured data when the handler gave some. */
+export function logView(lines) {
+  if (!lines || lines.length === 0) return el('p', { class: 'empty' }, 'The handler logged nothing.');
+  return el(
+    'ol',
+    { class: 'log' },
+    lines.map((line) =>
+      el(
+        'li',
+        { class: `level-${line.level}` },
+        el('time', { datetime: line.at, title: absoluteTime(line.at) }, new Date(line.at).toLocaleTimeString()),
+        el('span', { class: 'level' }, line.level),
+        el('span', { class: 'msg' }, line.msg),
+        line.data && Object.keys(line.data).length > 0 ? el('code', { class: 'data' }, JSON.stringify(line.data)) : null,
+      ),
+    ),
+  );
+}
+
+/** One failure: when, which run and attempt, the kwargs as they were, and the stack trace. */
+export function failureItem(failure, ctx, { showJob = false } = {}) {
+  return el(
+    'li',
+    { class: 'failure', 'data-failure-id': failure.failure_id },
+    el(
+      'div',
+      { class: 'failure-head' },
+      showJob ? [el('a', { href: jobHref(ctx.base, failure.job_id) }, failure.job_id), ' · '] : null,
+      el('strong', {}, failure.error_name), ': ', failure.message,
+      el('span', { class: 'spacer' }),
+      relTime(failure.failed_at),
+      failure.run_id ? [' · ', el('a', { href: runHref(ctx.base, failure) }, `run ${shortId(failure.run_id)}`)] : null,
+      failure.attempt > 1 ? ` · attempt ${failure.attempt}` : null,
+      failure.host ? ` · ${failure.host}` : null,
+      el(
+        'button',
+        {
+          type: 'button',
+          class: 'small',
+          'data-key': `clear:${failure.failure_id}`,
+          'aria-label': `Clear failure ${shortId(failure.failure_id)}`,
+          onclick: () => ctx.act('Failure cleared', () => clearFailure(failure)),
+        },
+        'Clear',
+      ),
+    ),
+    el('details', { 'data-key': `kwargs:${failure.failure_id}` }, el('summary', {}, 'Arguments'), el('pre', {}, json(failure.kwargs))),
+    el(
+      'details',
+      { 'data-key': `stack:${failure.failure_id}`, class: 'stack' },
+      el('summary', {}, 'Stack trace'),
+      el('pre', {}, failure.stack ?? `${failure.error_name}: ${failure.message}\n(no stack trace recorded)`),
+    ),
+  );
+}
+
+/**
+ * Clears one failure. The API deletes failures by filter (there is no DELETE /failures/{id}), so
+ * this narrows to the job, the run and the failure's own millisecond: attempts of one run are
+ * at least a retry delay apart, so that matches this failure alone.
+ */
+export async function clearFailure(failure) {
+  const at = Date.parse(failure.failed_at);
+  const { removed } = await api(
+    'DELETE',
+    `/failures${query({ job_id: failure.job_id, run_id: failure.run_id, since: new Date(at).toISOString(), until: new Date(at + 1).toISOString() })}`,
+  );
+  if (removed.length === 0) throw new Error('that failure was already cleared');
+}
+
+/** The text of an absolute instant, or a dash. */
+export function when(iso) {
+  return iso ? absoluteTime(iso) : '—';
+}

@@ -1,0 +1,118 @@
+// Runs over a chosen time range: counts per status, a timeline, and the list, filtered by status.
+import { api, query } from './api.js';
+import { badge, el, renderInto } from './dom.js';
+import { timeline } from './charts.js';
+import { runHref, runsTable } from './run-views.js';
+
+const RANGES = [
+  ['1h', 'last hour', 3_600_000],
+  ['6h', 'last 6 hours', 6 * 3_600_000],
+  ['24h', 'last 24 hours', 86_400_000],
+  ['7d', 'last 7 days', 7 * 86_400_000],
+  ['30d', 'last 30 days', 30 * 86_400_000],
+];
+const STATUSES = ['scheduled', 'running', 'succeeded', 'failed', 'timed_out', 'cancelled', 'misfired', 'skipped'];
+/** Counts and the timeline are drawn from at most this many runs of the range (the newest). */
+const FETCH_LIMIT = 500;
+
+export function runsPage(container, ctx) {
+  document.title = 'Runs · bosun';
+  const params = new URLSearchParams(location.search);
+  const range = el('select', { id: 'range' }, RANGES.map(([v, label]) => el('option', { value: v }, label)));
+  range.value = RANGES.some(([v]) => v === params.get('range')) ? params.get('range') : '24h';
+  const status = el('select', { id: 'status' }, el('option', { value: '' }, 'any status'), STATUSES.map((s) => el('option', { value: s }, s.replace('_', ' '))));
+  status.value = params.get('status') ?? '';
+  const job = el('input', { id: 'job', type: 'search', value: params.get('job_id') ?? '', placeholder: 'exact job id' });
+  const counts = el('div', { class: 'counts' });
+  const chart = el('div', { class: 'chart-box' });
+  const list = el('div', { class: 'table-wrap' });
+
+  const changed = () => {
+    const q = new URLSearchParams();
+    if (range.value !== '24h') q.set('range', range.value);
+    if (status.value) q.set('status', status.value);
+    if (job.value.trim()) q.set('job_id', job.value.trim());
+    history.replaceState(null, '', `${location.pathname}${q.size ? `?${q}` : ''}`);
+    void ctx.refresh();
+  };
+  range.addEventListener('change', changed);
+  status.addEventListener('change', changed);
+  let debounce;
+  job.addEventListener('input', () => {
+    clearTimeout(debounce);
+    debounce = setTimeout(changed, 300);
+  });
+
+  container.replaceChildren(
+    el('h1', {}, 'Runs'),
+    el(
+      'form',
+      { class: 'filters', role: 'search', onsubmit: (e) => e.preventDefault() },
+      el('label', { for: 'range' }, 'Time range'),
+      range,
+      el('label', { for: 'status' }, 'Status'),
+      status,
+      el('label', { for: 'job' }, 'Job'),
+      job,
+    ),
+    el('section', { 'aria-labelledby': 'counts-title' }, el('h2', { id: 'counts-title', class: 'sr-only' }, 'Runs per status'), counts),
+    el('section', { 'aria-labelledby': 'timeline-title' }, el('h2', { id: 'timeline-title' }, 'Timeline'), chart),
+    el('section', { 'aria-labelledby': 'list-title' }, el('h2', { id: 'list-title' }, 'Runs'), list),
+  );
+
+  async function refresh() {
+    const span = RANGES.find(([v]) => v === range.value)[2];
+    const until = Date.now();
+    const since = until - span;
+    const rangeQuery = query({ since: new Date(since).toISOString(), until: new Date(until).toISOString(), job_id: job.value.trim() });
+    const data = await api('GET', `/runs${rangeQuery}&limit=${FETCH_LIMIT}`);
+    const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0]));
+    if (data.total <= data.runs.length) {
+      for (const r of data.runs) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+    } else {
+      // More runs than one page: ask the API for each status's total rather than count a sample.
+      const totals = await Promise.all(STATUSES.map((s) => api('GET', `/runs${rangeQuery}&status=${s}&limit=1`)));
+      STATUSES.forEach((s, i) => (byStatus[s] = totals[i].total));
+    }
+    const listed = status.value ? await api('GET', `/runs${rangeQuery}&status=${status.value}&limit=${FETCH_LIMIT}`) : data;
+    const shown = listed.runs;
+
+    renderInto(counts, { byStatus, chosen: status.value }, () =>
+      el(
+        'ul',
+        { class: 'count-list' },
+        STATUSES.map((s) =>
+          el(
+            'li',
+            {},
+            el(
+              'button',
+              {
+                type: 'button',
+                class: 'count',
+                'data-key': `count:${s}`,
+                'aria-pressed': String(status.value === s),
+                onclick: () => {
+                  status.value = status.value === s ? '' : s;
+                  changed();
+                },
+              },
+              el('span', { class: 'n' }, String(byStatus[s])),
+              badge(s),
+            ),
+          ),
+        ),
+      ),
+    );
+    // The timeline moves with the clock, so it is redrawn on each poll (it is one small SVG).
+    chart.replaceChildren(
+      shown.length ? timeline(shown, since, until, (r) => runHref(ctx.base, r)) : el('p', { class: 'empty' }, 'No runs in this range.'),
+      listed.total > shown.length ? el('p', { class: 'muted' }, `Drawn: the newest ${shown.length} of ${listed.total} runs.`) : '',
+    );
+    renderInto(list, shown.slice(0, 200), () => [
+      runsTable(shown.slice(0, 200), ctx),
+      listed.total > 200 ? el('p', { class: 'muted' }, `Showing the newest 200 of ${listed.total}; narrow the range or filter by job or status.`) : null,
+    ]);
+  }
+  return { refresh };
+}
