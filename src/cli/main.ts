@@ -13,6 +13,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   runs: { summary: 'list, show or cancel runs', load: () => import('./commands/runs.ts') },
   failures: { summary: 'list, show or clean failures', load: () => import('./commands/failures.ts') },
   tokens: { summary: 'create, list and revoke API tokens (create --user <name> [--admin])', load: () => import('../auth/tokens-command.ts') },
+  validate: { summary: 'check the default-jobs folder without a database (validate [dir])', load: () => import('./validate.ts') },
 };
 
 function usage(): string {
