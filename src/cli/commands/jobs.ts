@@ -16,7 +16,7 @@ const JOB_STATES = ['running', 'paused', 'pending', 'finished'] as const;
 const JOB_COLUMNS: Column<ApiJob>[] = [
   { header: 'job_id', value: (j) => j.job_id, max: 40 },
   { header: 'handler', value: (j) => j.handler ?? '' },
-  { header: 'schedule', value: scheduleText, max: 40 },
+  { header: 'schedule', value: scheduleText, max: 50 },
   { header: 'state', value: (j) => j.state ?? '' },
   { header: 'next run', value: (j) => (nextRun(j) ? `${absolute(nextRun(j))} (${relative(nextRun(j))})` : '') },
   { header: 'last run', value: (j) => [j.last_run_status, relative(lastRun(j))].filter(Boolean).join(', ') },

@@ -14,8 +14,8 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Starts `node src/main.ts` on a fresh database and resolves with its base URL; stopped when the file ends. */
-export async function startService(extraEnv: Record<string, string> = {}): Promise<string> {
+/** Starts `node src/main.ts` on a fresh database and resolves with its base URL and database; stopped when the file ends. */
+export async function startService(extraEnv: Record<string, string> = {}): Promise<{ url: string; databaseUrl: string }> {
   const databaseUrl = await createTestDatabase('bosun_cli');
   const { BOSUN_TEST_DATABASE_URL: _ignored, ...rest } = process.env;
   const service = spawnLogged(process.execPath, ['src/main.ts'], { ...rest, DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'info', ...extraEnv }, ROOT);
@@ -26,7 +26,7 @@ export async function startService(extraEnv: Record<string, string> = {}): Promi
     }
   });
   const listening = await service.waitForLine((l) => l.msg === 'bosun API listening');
-  return String(listening.url);
+  return { url: String(listening.url), databaseUrl };
 }
 
 /** Runs `node src/cli/main.ts …args` with BOSUN_URL = url (unless env overrides it). */
@@ -57,10 +57,10 @@ export function json<T = unknown>(result: CliResult): T {
 }
 
 /** Creates a job through the API (as a user would with curl), answering the job. */
-export async function createJob(url: string, definition: Record<string, unknown>): Promise<Record<string, unknown>> {
+export async function createJob(url: string, definition: Record<string, unknown>, token?: string): Promise<Record<string, unknown>> {
   const response = await fetch(`${url}/api/v1/jobs`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(definition),
   });
   const body = (await response.json()) as { job?: Record<string, unknown> };

@@ -7,7 +7,7 @@ import { bosun, createJob, json, startService, type CliResult } from './cli-proc
 let url = '';
 
 before(async () => {
-  url = await startService();
+  ({ url } = await startService());
   await createJob(url, { job_id: 'hello', handler: 'command', kwargs: { command: 'echo hello from bosun' }, periodically: '1 hour', description: 'says hello' });
   await createJob(url, { job_id: 'boom', handler: 'command', kwargs: { command: 'echo about to fail; echo kaput >&2; exit 3' }, periodically: '1 day' });
   await createJob(url, { job_id: 'sleepy', handler: 'command', kwargs: { command: ['sleep', '30'] }, periodically: '1 day' });
