@@ -6,6 +6,8 @@ import { openDatabase, type Database } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { startBoss, type PgBoss } from './queue/boss.ts';
 import { createApp } from './api/app.ts';
+import { startDefaultJobs } from './default-jobs/startup.ts';
+import { createJobCommands } from './jobs/commands.ts';
 import { loadOpenApi } from './api/openapi.ts';
 
 /** A running bosun: where it answers, and how to stop it. */
@@ -47,6 +49,9 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
 
     const boss = await startBoss(databaseUrl, config.bossSchema, logger);
     stack.push(() => boss.stop({ graceful: true, timeout: config.shutdownTimeoutMs, close: true }));
+
+    // Every handler, then the default-jobs folder: a broken file stops startup here.
+    const { registry } = await startDefaultJobs({ config, db: database.db, commands: createJobCommands({ db: database.db, boss, logger }), logger });
 
     let url: string | undefined;
     if (config.roles.has('api')) {
