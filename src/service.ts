@@ -8,7 +8,7 @@ import { startBoss, type PgBoss } from './queue/boss.ts';
 import { createApp } from './api/app.ts';
 import { startDefaultJobs } from './default-jobs/startup.ts';
 import { createJobCommands } from './jobs/commands.ts';
-import { loadOpenApi } from './api/openapi.ts';
+import { apiDeps } from './api/api-deps.ts';
 
 /** A running bosun: where it answers, and how to stop it. */
 export interface Service {
@@ -55,13 +55,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
 
     let url: string | undefined;
     if (config.roles.has('api')) {
-      const spec = loadOpenApi();
-      const app = createApp({
-        logger,
-        bodyLimitBytes: config.bodyLimitBytes,
-        spec: () => spec,
-        health: { ready: async () => migrated && (await database.ping()) },
-      });
+      const app = createApp(await apiDeps(config, { database, boss, logger, registry, ready: async () => migrated && (await database.ping()) }));
       const server = await listen(app.fetch, config.host, config.port);
       stack.push(() => closeServer(server));
       const address = server.address();

@@ -1,39 +1,84 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { BosunError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { presentedToken, type AuthPolicy } from '../auth/auth-policy.ts';
 import { onError, problemResponse, toProblem } from './problem.ts';
 import { healthRoutes, type HealthProbe } from './routes/health.ts';
 import { docsRoutes } from './routes/docs.ts';
+import { dashboardRoutes } from '../dashboard/routes.ts';
 import type { OpenApiSpec } from './openapi.ts';
+import type { ApiEnv } from './api-env.ts';
+import type { DataDeps } from './data-deps.ts';
+import { createRequestValidator } from './request-validation.ts';
+import { jobsRoutes } from './routes/jobs.ts';
+import { handlerJobsRoutes } from './routes/handler-jobs.ts';
+import { runsRoutes } from './routes/runs.ts';
+import { failuresRoutes } from './routes/failures.ts';
+import { handlersRoutes } from './routes/handlers.ts';
+import { serviceStateRoutes } from './routes/service-state.ts';
+
+export type { DataDeps, JobCommandsPort } from './data-deps.ts';
 
 /** What the HTTP layer is built from; everything is injected so tests can build it without a socket. */
 export interface ApiDeps {
   logger: Logger;
   health: HealthProbe;
+  /** The spec as served (committed openapi.yaml plus every loaded handler's endpoint); requests are validated against it. */
   spec: () => OpenApiSpec;
   bodyLimitBytes: number;
+  /** Database, engine commands and handlers; without them only health and docs are served. */
+  data?: DataDeps;
+  /** Who may call the data routes; required with `data`. */
+  auth?: AuthPolicy;
 }
 
+// Health probes and the documentation are open to all: load balancers and people finding their way.
+const PUBLIC = /^\/api\/v1\/(liveness|readiness|openapi\.(json|yaml)|ui(\/.*)?)$/;
+
 /** Builds the Hono app: `/api/v1/*` routes, Swagger UI, and problem+json for every error. */
-export function createApp(deps: ApiDeps): Hono {
-  const app = new Hono();
+export function createApp(deps: ApiDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
   app.onError(onError(deps.logger));
   app.notFound((c) => problemResponse(c, toProblem(new BosunError('not-found', `no route ${c.req.method} ${c.req.path}`), c.req.path)));
 
-  const api = new Hono();
+  const api = new Hono<ApiEnv>();
   api.use(
     bodyLimit({
       maxSize: deps.bodyLimitBytes,
       onError: () => {
-        throw new BosunError('payload-too-large', `request body is larger than ${deps.bodyLimitBytes} bytes`);
+        throw new BosunError('payload-too-large', `request body is larger than ${deps.bodyLimitBytes} bytes (BOSUN_BODY_LIMIT)`, { field: 'body' });
       },
     }),
   );
   api.route('/', healthRoutes(deps.health));
   api.route('/', docsRoutes(deps.spec));
 
+  if (deps.data) {
+    if (!deps.auth) throw new Error('createApp: data routes need an auth policy');
+    api.use(authenticate(deps.auth));
+    const validator = createRequestValidator(deps.spec().json);
+    // Order matters where a literal segment and a parameter compete: /jobs/clean-failed before /jobs/{job_id}.
+    api.route('/', jobsRoutes(deps.data, validator));
+    api.route('/', handlerJobsRoutes(deps.data, validator));
+    api.route('/', runsRoutes(deps.data, validator));
+    api.route('/', failuresRoutes(deps.data, validator));
+    api.route('/', handlersRoutes(deps.data, validator));
+    api.route('/', serviceStateRoutes(deps.data, validator));
+  }
+
   app.route('/api/v1', api);
-  app.get('/', (c) => c.redirect('/api/v1/ui/'));
+  app.route('/dashboard', dashboardRoutes());
+  app.get('/', (c) => c.redirect('/dashboard/'));
   return app;
+}
+
+/** Sets the caller's identity from `Authorization: Bearer` or `auth_token`; public paths pass untouched. */
+function authenticate(policy: AuthPolicy): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    if (PUBLIC.test(c.req.path)) return next();
+    const token = presentedToken(c.req.header('authorization'), c.req.header('auth_token'));
+    c.set('identity', await policy.identify(token));
+    await next();
+  };
 }

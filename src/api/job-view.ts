@@ -1,0 +1,68 @@
+import type { Job } from '../jobs/job.ts';
+import { describeSchedule } from '../schedule/index.ts';
+
+const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
+
+/**
+ * A job as the API answers it: the definition, the schedule fields as written (`when`,
+ * `periodically`, … at the top level, as the seed service sent them), `state` as sent plus
+ * the seed clients' `active`, and `next_run_time` / last run status and time.
+ */
+export function jobView(job: Job): Record<string, unknown> {
+  const input = job.schedule_input as Record<string, unknown>;
+  let description: string | undefined;
+  try {
+    description = describeSchedule(job.schedule);
+  } catch {
+    description = undefined; // a schedule stored by an older version still lists; only its words are missing
+  }
+  return {
+    job_id: job.job_id,
+    handler: job.handler,
+    kwargs: job.kwargs,
+    description: job.description,
+    state: job.state,
+    active: job.state === 'running',
+    when: input.when ?? null,
+    periodically: input.periodically ?? null,
+    cron: input.cron ?? null,
+    misfire_grace_time: input.misfire_grace_time ?? null,
+    timezone: job.schedule.timezone,
+    schedule_input: input,
+    schedule: job.schedule,
+    ...(description === undefined ? {} : { schedule_description: description }),
+    overlap: job.overlap,
+    timeout_ms: job.timeout_ms,
+    retries: job.retries,
+    retry_delay_ms: job.retry_delay_ms,
+    retry_backoff: job.retry_backoff,
+    owner: job.owner,
+    source: job.source,
+    next_run_time: iso(job.next_run_at),
+    next_run_at: iso(job.next_run_at),
+    last_run_status: job.last_run_status,
+    last_run_time: iso(job.last_run_at),
+    last_run_at: iso(job.last_run_at),
+    run_count: job.run_count,
+    created_at: iso(job.created_at),
+    updated_at: iso(job.updated_at as unknown as Date),
+  };
+}
+
+/** The definition of a stored job as defineJob input, so a PATCH can change some fields and keep the rest. */
+export function jobInput(job: Job): Record<string, unknown> {
+  const ms = (value: number) => (value % 1000 === 0 ? `${value / 1000}s` : `PT${value / 1000}S`);
+  return {
+    job_id: job.job_id,
+    handler: job.handler,
+    kwargs: job.kwargs,
+    description: job.description,
+    state: job.state === 'paused' ? 'paused' : 'running',
+    ...(job.schedule_input as Record<string, unknown>),
+    overlap: job.overlap,
+    ...(job.timeout_ms === null ? {} : { timeout: ms(job.timeout_ms) }),
+    retries: job.retries,
+    retry_delay: ms(job.retry_delay_ms),
+    retry_backoff: job.retry_backoff,
+  };
+}

@@ -1,0 +1,38 @@
+import { Hono } from 'hono';
+import { NotFoundError } from '../../errors.ts';
+import type { Failure } from '../../failures/failure.ts';
+import { ownerScope, params, type ApiEnv } from '../api-env.ts';
+import { operation, type DataDeps } from '../data-deps.ts';
+import type { RequestValidator } from '../request-validation.ts';
+import { deleteFailures, findVisibleFailure, listFailuresPage, type FailureFilter } from '../queries/failures.ts';
+import type { PageQuery } from '../queries/pagination.ts';
+
+/** A failure as the API answers it. */
+export function failureView(f: Failure): Record<string, unknown> {
+  return { ...f, failed_at: f.failed_at instanceof Date ? f.failed_at.toISOString() : f.failed_at };
+}
+
+/** Failures: every failed attempt, listed, read one by one, and cleared. */
+export function failuresRoutes(deps: DataDeps, validator: RequestValidator): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+
+  operation(app, validator, 'GET', '/failures', async (c) => {
+    const q = params<FailureFilter & PageQuery>(c);
+    const { failures, total } = await listFailuresPage(deps.db, { ...q, owner: ownerScope(c.get('identity')) });
+    return c.json({ failures: failures.map(failureView), failures_count: total, total, limit: q.limit, offset: q.offset });
+  });
+
+  operation(app, validator, 'GET', '/failures/{failure_id}', async (c) => {
+    const { failure_id } = params<{ failure_id: string }>(c);
+    const failure = await findVisibleFailure(deps.db, failure_id, ownerScope(c.get('identity')));
+    if (!failure) throw new NotFoundError('failure', failure_id);
+    return c.json({ failure: failureView(failure) });
+  });
+
+  operation(app, validator, 'DELETE', '/failures', async (c) => {
+    const q = params<FailureFilter>(c);
+    return c.json({ removed: await deleteFailures(deps.db, { ...q, owner: ownerScope(c.get('identity')) }) });
+  });
+
+  return app;
+}

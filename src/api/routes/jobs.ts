@@ -1,0 +1,88 @@
+import { Hono } from 'hono';
+import { NotFoundError } from '../../errors.ts';
+import { defineJob } from '../../jobs/define-job.ts';
+import type { JobState } from '../../db/schema.ts';
+import { body, ownerScope, params, type ApiContext, type ApiEnv } from '../api-env.ts';
+import { operation, type DataDeps } from '../data-deps.ts';
+import type { RequestValidator } from '../request-validation.ts';
+import { jobInput, jobView } from '../job-view.ts';
+import { findVisibleJob, listJobsPage, type JobListQuery } from '../queries/jobs.ts';
+import { deleteFailures } from '../queries/failures.ts';
+import { listRunsPage, type RunListQuery } from '../queries/runs.ts';
+import { runView } from './runs.ts';
+
+type StateParam = 'running' | 'paused' | 'active';
+const asState = (s: StateParam | undefined): 'running' | 'paused' | undefined => (s === 'active' ? 'running' : s);
+
+/** Jobs as resources, and the seed service's job routes (the handler endpoints are in handler-jobs.ts). */
+export function jobsRoutes(deps: DataDeps, validator: RequestValidator): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  const now = deps.now ?? (() => new Date());
+
+  /** The job when the caller may see it; others' jobs are 404, exactly as missing ones. */
+  const visibleJob = async (c: ApiContext, jobId: string) => {
+    const job = await findVisibleJob(deps.db, jobId, ownerScope(c.get('identity')));
+    if (!job) throw new NotFoundError('job', jobId);
+    return job;
+  };
+
+  operation(app, validator, 'GET', '/jobs', async (c) => {
+    const q = params<Omit<JobListQuery, 'state'> & { state?: StateParam; owner?: string }>(c);
+    const scope = ownerScope(c.get('identity'));
+    const state = q.state === 'active' ? 'running' : (q.state as JobState | undefined);
+    const { jobs, total } = await listJobsPage(deps.db, { ...q, state, owner: scope ?? q.owner });
+    return c.json({ jobs: jobs.map(jobView), jobs_count: total, total, limit: q.limit, offset: q.offset });
+  });
+
+  operation(app, validator, 'POST', '/jobs', async (c) => {
+    const input = body<Record<string, unknown>>(c);
+    const def = defineJob(input, { registry: deps.registry, now: now(), source: 'api', owner: c.get('identity').user });
+    const job = await deps.commands.create(def);
+    return c.json({ job: jobView(job) }, 201, { location: `/api/v1/jobs/${encodeURIComponent(job.job_id)}` });
+  });
+
+  // Before /jobs/{job_id}: a literal segment must win over the parameter.
+  operation(app, validator, 'DELETE', '/jobs/clean-failed', async (c) => {
+    const removed = await deleteFailures(deps.db, { owner: ownerScope(c.get('identity')) });
+    return c.json({ removed });
+  });
+
+  operation(app, validator, 'GET', '/jobs/{job_id}', async (c) => {
+    return c.json({ job: jobView(await visibleJob(c, params<{ job_id: string }>(c).job_id)) });
+  });
+
+  operation(app, validator, 'PATCH', '/jobs/{job_id}', async (c) => {
+    const job = await visibleJob(c, params<{ job_id: string }>(c).job_id);
+    const patch = body<Record<string, unknown>>(c);
+    // The stored definition with the patch over it, validated as a whole like a new job; null clears a field.
+    const def = defineJob({ ...jobInput(job), ...patch, job_id: job.job_id }, { registry: deps.registry, now: now(), source: job.source, owner: job.owner });
+    return c.json({ job: jobView(await deps.commands.update(job.job_id, def)) });
+  });
+
+  operation(app, validator, 'PUT', '/jobs/{job_id}', async (c) => {
+    const p = params<{ job_id: string; state: StateParam }>(c);
+    const job = await visibleJob(c, p.job_id);
+    return c.json({ job: jobView(await deps.commands.setState(job.job_id, asState(p.state)!)) });
+  });
+
+  operation(app, validator, 'DELETE', '/jobs/{job_id}', async (c) => {
+    const job = await visibleJob(c, params<{ job_id: string }>(c).job_id);
+    await deps.commands.remove(job.job_id);
+    return c.json({ removed: [job.job_id] });
+  });
+
+  operation(app, validator, 'POST', '/jobs/{job_id}/run', async (c) => {
+    const job = await visibleJob(c, params<{ job_id: string }>(c).job_id);
+    const run = await deps.commands.runNow(job.job_id);
+    return c.json({ run: runView(run) }, 202, { location: `/api/v1/runs/${run.run_id}` });
+  });
+
+  operation(app, validator, 'GET', '/jobs/{job_id}/runs', async (c) => {
+    const q = params<RunListQuery & { job_id: string }>(c);
+    await visibleJob(c, q.job_id);
+    const { runs, total } = await listRunsPage(deps.db, { ...q, owner: ownerScope(c.get('identity')) });
+    return c.json({ runs: runs.map(runView), runs_count: total, total, limit: q.limit, offset: q.offset });
+  });
+
+  return app;
+}
