@@ -1,6 +1,9 @@
 // Helpers for the CLI tests: a real bosun service as a child process, and the real
 // `bosun` binary run against it as another child process.
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after } from 'node:test';
 import { createTestDatabase } from '../../helpers/database.ts';
 import { spawnLogged } from '../../helpers/process.ts';
@@ -17,13 +20,17 @@ export interface CliResult {
 /** Starts `node src/main.ts` on a fresh database and resolves with its base URL and database; stopped when the file ends. */
 export async function startService(extraEnv: Record<string, string> = {}): Promise<{ url: string; databaseUrl: string }> {
   const databaseUrl = await createTestDatabase('bosun_cli');
+  // No default jobs: the tests see only the jobs they create.
+  const defaultJobsDir = await mkdtemp(join(tmpdir(), 'bosun-cli-jobs-'));
   const { BOSUN_TEST_DATABASE_URL: _ignored, ...rest } = process.env;
-  const service = spawnLogged(process.execPath, ['src/main.ts'], { ...rest, DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'info', ...extraEnv }, ROOT);
+  const env = { ...rest, DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'info', BOSUN_DEFAULT_JOBS_DIR: defaultJobsDir, ...extraEnv };
+  const service = spawnLogged(process.execPath, ['src/main.ts'], env, ROOT);
   after(async () => {
     if (service.child.exitCode === null) {
       service.child.kill('SIGTERM');
       await service.exited;
     }
+    await rm(defaultJobsDir, { recursive: true, force: true });
   });
   const listening = await service.waitForLine((l) => l.msg === 'bosun API listening');
   return { url: String(listening.url), databaseUrl };
