@@ -3,7 +3,7 @@
 // and stops them in order on SIGINT/SIGTERM; a second signal forces the exit.
 import { loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
-import { startService } from './service.ts';
+import { startService, type Service } from './service.ts';
 import { BosunError } from './errors.ts';
 
 /** Runs the service until a signal arrives. */
@@ -16,35 +16,41 @@ export async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
-  let service;
+
+  // Signals are handled from the first moment: one arriving while parts are still
+  // starting waits for them, then stops them all, so nothing is left running.
+  let service: Service | undefined;
+  let signals = 0;
+  const shutdown = () => {
+    service!.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals === 1) {
+      logger.info({ signal }, 'shutting down (send again to force)');
+      if (service) shutdown();
+    } else {
+      logger.warn({ signal }, 'forced exit');
+      void (service?.forceStop() ?? Promise.resolve()).finally(() => process.exit(1));
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
   try {
     service = await startService(config, logger);
   } catch (err) {
     if (err instanceof BosunError) logger.fatal({ code: err.code, field: err.field, details: err.details }, err.message);
     else logger.fatal({ err }, 'bosun failed to start');
-    logger.flush?.();
     process.exit(1);
   }
-
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals === 1) {
-      logger.info({ signal }, 'shutting down (send again to force)');
-      service.stop().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          logger.error({ err }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    } else {
-      logger.warn({ signal }, 'forced exit');
-      service.forceStop().finally(() => process.exit(1));
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  if (signals > 0) shutdown();
 }
 
 if (import.meta.main) await main();
