@@ -8,6 +8,7 @@ import { startBoss, type PgBoss } from './queue/boss.ts';
 import { createApp } from './api/app.ts';
 import { startDefaultJobs } from './default-jobs/startup.ts';
 import { createJobCommands } from './jobs/commands.ts';
+import { ensureFireQueue } from './scheduler/fire-queue.ts';
 import { apiDeps } from './api/api-deps.ts';
 
 /** A running bosun: where it answers, and how to stop it. */
@@ -50,7 +51,9 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     const boss = await startBoss(databaseUrl, config.bossSchema, logger);
     stack.push(() => boss.stop({ graceful: true, timeout: config.shutdownTimeoutMs, close: true }));
 
-    // Every handler, then the default-jobs folder: a broken file stops startup here.
+    // Every handler, then the default-jobs folder: a broken file stops startup here. Creating
+    // default jobs enqueues their first occurrences, so the fire queue must exist first.
+    await ensureFireQueue(boss);
     const { registry } = await startDefaultJobs({ config, db: database.db, commands: createJobCommands({ db: database.db, boss, logger }), logger });
 
     let url: string | undefined;
