@@ -15,6 +15,8 @@ interface CompiledOperation {
   params: ValidateFunction;
   /** Parameter names whose schema is an array (repeatable in the query). */
   arrays: Set<string>;
+  /** Path parameters the operation declares (a concrete handler path such as `/jobs/noop` declares none). */
+  pathNames: Set<string>;
   body?: { validate: ValidateFunction; required: boolean; fieldPrefix: string };
 }
 
@@ -54,17 +56,20 @@ export function createRequestValidator(spec: Json): RequestValidator {
       const properties: Json = {};
       const required: string[] = [];
       const arrays = new Set<string>();
+      const pathNames = new Set<string>();
       for (const p of parameters) {
         if (p.in !== 'query' && p.in !== 'path') continue;
         const name = String(p.name);
         const schema = rewriteRefs(p.schema ?? {}) as Json;
         properties[name] = schema;
         if (schema.type === 'array') arrays.add(name);
+        if (p.in === 'path') pathNames.add(name);
         if (p.required === true || p.in === 'path') required.push(name);
       }
       const entry: CompiledOperation = {
         params: paramAjv.compile({ type: 'object', properties, required, additionalProperties: false }),
         arrays,
+        pathNames,
       };
       const requestBody = op.requestBody ? resolve(op.requestBody) : undefined;
       const bodySchema = (requestBody?.content as Json | undefined)?.['application/json'] as Json | undefined;
@@ -108,7 +113,7 @@ function validateParams(op: CompiledOperation, query: Record<string, string[]>, 
     else if (list.length > 1) throw new ValidationError(`query parameter '${name}' is given ${list.length} times`, { field: name });
     else values[name] = list[0];
   }
-  Object.assign(values, path);
+  for (const [name, value] of Object.entries(path)) if (op.pathNames.has(name)) values[name] = value;
   if (!op.params(values)) throw toValidationError(op.params.errors ?? [], 'parameter', '');
   return values;
 }
@@ -144,8 +149,8 @@ function toValidationError(errors: ErrorObject[], where: 'parameter' | 'body', p
   const path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const params = e.params as Json;
   if (e.keyword === 'required') path.push(String(params.missingProperty));
-  if (e.keyword === 'additionalProperties') {
-    const field = prefix + [...path, String(params.additionalProperty)].join('.');
+  if (e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties') {
+    const field = prefix + [...path, String(params.additionalProperty ?? params.unevaluatedProperty)].join('.');
     const what = where === 'parameter' ? 'query parameter' : 'field';
     return new ValidationError(`unknown ${what} '${field}'`, { field });
   }

@@ -14,7 +14,8 @@ export function handlerJobsRoutes(deps: DataDeps, validator: RequestValidator): 
   const app = new Hono<ApiEnv>();
   const now = deps.now ?? (() => new Date());
   operation(app, validator, 'POST', '/jobs/{handler}', async (c) => {
-    const { handler, ...schedule } = params<Record<string, unknown> & { handler: string }>(c);
+    const handler = c.req.param('handler');
+    const schedule = params<Record<string, unknown>>(c);
     const kwargs = body<Record<string, unknown> | undefined>(c) ?? {};
     const def = defineJob({ ...schedule, handler, kwargs }, { registry: deps.registry, now: now(), source: 'api', owner: c.get('identity').user });
     const job = await deps.commands.create(def);
