@@ -167,7 +167,7 @@ export async function touchRunning(db: Db, runIds: readonly string[]): Promise<S
   return new Set(rows.map((r) => r.run_id));
 }
 
-/** Running runs whose worker has been silent since before `silentSince`, locked for settling. */
+/** Running runs whose worker has been silent since before `silentSince`. */
 export async function silentRuns(db: Db, silentSince: Date, limit = 100): Promise<Run[]> {
   return db
     .selectFrom('runs')
@@ -176,8 +176,6 @@ export async function silentRuns(db: Db, silentSince: Date, limit = 100): Promis
     .where((eb) => eb.or([eb('heartbeat_at', '<', silentSince), eb('heartbeat_at', 'is', null)]))
     .orderBy('heartbeat_at')
     .limit(limit)
-    .forUpdate()
-    .skipLocked()
     .execute();
 }
 

@@ -1,0 +1,97 @@
+import type { Kysely } from 'kysely';
+import type { PgBoss } from 'pg-boss';
+import type { DB, RunLogLine } from '../db/schema.ts';
+import { insertFailure } from '../failures/repository.ts';
+import type { Job } from '../jobs/job.ts';
+import { getJobForUpdate } from '../jobs/repository.ts';
+import type { Logger } from '../log.ts';
+import { dispatchQueued, recordJobOutcome } from '../runs/job-bookkeeping.ts';
+import { settleAttempt } from '../runs/repository.ts';
+import type { Run } from '../runs/run.ts';
+import { enqueueAttempt } from '../scheduler/fire-queue.ts';
+import type { ErrorInfo } from './execute-attempt.ts';
+import { capResult } from './result-cap.ts';
+import { retryDelayMs } from './retry-delay.ts';
+
+export interface SettleDeps {
+  db: Kysely<DB>;
+  boss: PgBoss;
+  host: string;
+  logger: Logger;
+}
+
+/** The end of an attempt, as it is to be stored. */
+export type Ending = { status: 'succeeded'; result: unknown } | { status: 'failed' | 'timed_out'; error: ErrorInfo };
+
+/** What settling decided: the run as stored, and when a retry was scheduled, its instant. */
+export interface Settled {
+  run: Run | undefined;
+  retryAt: Date | null;
+}
+
+/**
+ * Records how an attempt ended, in one transaction: the run row, a failure row for a failed
+ * attempt, and either the retry (same run, next attempt, after the backoff delay) or the final
+ * status on the job, then hands the turn to an occurrence queued behind it. Nothing is written
+ * when the run is no longer this running attempt (cancelled or reaped meanwhile).
+ */
+export async function settleRun(deps: SettleDeps, job: Job, run: Run, ending: Ending, log: readonly RunLogLine[]): Promise<Settled> {
+  return deps.db.transaction().execute(async (trx): Promise<Settled> => {
+    // The job row is the lock every writer of its runs takes first.
+    const current = (await getJobForUpdate(trx, job.job_id)) ?? job;
+    if (ending.status === 'succeeded') {
+      const stored = await settleAttempt(trx, run.run_id, run.attempt, { status: 'succeeded', result: capResult(ending.result), log });
+      if (stored) {
+        await recordJobOutcome(trx, stored);
+        await dispatchQueued(trx, deps.boss, job.job_id);
+      }
+      return { run: stored, retryAt: null };
+    }
+    const retrying = run.attempt <= current.retries;
+    const stored = await settleAttempt(trx, run.run_id, run.attempt, {
+      status: ending.status,
+      error: `${ending.error.name}: ${ending.error.message}`,
+      log,
+      ...(retrying ? { nextAttempt: run.attempt + 1 } : {}),
+    });
+    if (!stored) return { run: undefined, retryAt: null };
+    await insertFailure(trx, {
+      job_id: job.job_id,
+      run_id: run.run_id,
+      handler: current.handler,
+      kwargs: current.kwargs,
+      owner: current.owner,
+      error_name: ending.error.name,
+      message: ending.error.message,
+      stack: ending.error.stack,
+      attempt: run.attempt,
+      host: deps.host,
+    });
+    let retryAt: Date | null = null;
+    if (retrying) {
+      retryAt = new Date(Date.now() + retryDelayMs(run.attempt, current.retry_delay_ms, current.retry_backoff));
+      await enqueueAttempt(deps.boss, trx, job.job_id, run.run_id, run.attempt + 1, retryAt);
+    } else {
+      await recordJobOutcome(trx, stored);
+    }
+    await dispatchQueued(trx, deps.boss, job.job_id);
+    return { run: stored, retryAt };
+  });
+}
+
+/**
+ * settleRun, retried with backoff while the database is unreachable: an outcome (and above all a
+ * failure row) is never dropped silently. Gives up after about two minutes by throwing, which
+ * leaves the run to the reaper (its heartbeat stops).
+ */
+export async function settleRunDurably(deps: SettleDeps, job: Job, run: Run, ending: Ending, log: readonly RunLogLine[]): Promise<Settled> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await settleRun(deps, job, run, ending, log);
+    } catch (err) {
+      deps.logger.error({ err, job_id: job.job_id, run_id: run.run_id, attempt }, 'could not record the outcome of a run; retrying');
+      if (attempt >= 12) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 15_000)));
+    }
+  }
+}

@@ -1,0 +1,224 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { PgBoss } from 'pg-boss';
+import type { DB } from '../db/schema.ts';
+import type { HandlerClass, JobControl } from '../handlers/base-handler.ts';
+import type { Job } from '../jobs/job.ts';
+import type { Logger } from '../log.ts';
+import { touchRunning } from '../runs/repository.ts';
+import type { Run } from '../runs/run.ts';
+import { FIRE_QUEUE, ensureFireQueue, type FireMessage } from '../scheduler/fire-queue.ts';
+import { getServiceState } from '../service-state/repository.ts';
+import { claimOccurrence, claimRunAttempt, type Claim } from './claim.ts';
+import { AttemptCancelled, WorkerStopped, errorInfo, executeAttempt, type AttemptResult } from './execute-attempt.ts';
+import { createRunLogger } from './run-log.ts';
+import { settleRunDurably } from './settle.ts';
+import { WakeTimer } from './wake-timer.ts';
+
+/** What the worker needs of the handler registry (src/handlers/registry.ts provides it). */
+export interface HandlerResolver {
+  resolve(nameOrClassName: string): HandlerClass;
+}
+
+export interface WorkerOptions {
+  db: Kysely<DB>;
+  boss: PgBoss;
+  handlers: HandlerResolver;
+  logger: Logger;
+  host: string;
+  /** Handlers in flight at most in this process. */
+  concurrency: number;
+  /** Gives handlers of a job their context.jobs. */
+  jobControl: (job: Job) => JobControl;
+  /** How often running attempts prove they are alive (and learn they were cancelled). */
+  heartbeatMs?: number;
+  /** How often the service state and the due instants ahead are read. */
+  pollMs?: number;
+  /** How long stop() lets running handlers finish before aborting them. */
+  shutdownTimeoutMs?: number;
+}
+
+/** A running worker: fetches occurrences and attempts, runs handlers, records outcomes. */
+export interface Worker {
+  /** Wakes the workers at an instant this process knows something comes due. */
+  wakeAt(instant: Date): void;
+  /** Handlers running now. */
+  inFlight(): number;
+  /** Stops fetching, lets handlers finish up to shutdownTimeoutMs, then aborts and records them; idempotent. */
+  stop(): Promise<void>;
+}
+
+interface InFlight {
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/** Starts `concurrency` pg-boss workers on the fire queue, each woken at due instants by a local timer. */
+export async function startWorker(options: WorkerOptions): Promise<Worker> {
+  const { db, boss, logger, host } = options;
+  const log = logger.child({ component: 'worker' });
+  const heartbeatMs = options.heartbeatMs ?? 2000;
+  const pollMs = options.pollMs ?? 1000;
+  const inFlight = new Map<string, InFlight>();
+  let workerIds: string[] = [];
+  let paused = false;
+  let stopping = false;
+
+  const wakeAll = () => workerIds.forEach((id) => boss.notifyWorker(id));
+  const timer = new WakeTimer(wakeAll);
+
+  await ensureFireQueue(boss);
+
+  const claim = async (data: FireMessage): Promise<Claim> => {
+    for (;;) {
+      const deps = { db, boss, host };
+      const result =
+        data.kind === 'occurrence'
+          ? await claimOccurrence(deps, data.job_id, new Date(data.scheduled_for))
+          : await claimRunAttempt(deps, data.job_id, data.run_id, data.attempt);
+      if (result.kind !== 'paused') return result;
+      // Fetched just as the service was paused: hold it, and let pg-boss redeliver it if we stop.
+      if (stopping) throw new Error('worker stopping while the service is paused');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+
+  const execute = async (job: Job, run: Run): Promise<void> => {
+    const runLog = logger.child({ job_id: job.job_id, run_id: run.run_id, attempt: run.attempt });
+    const lines = createRunLogger(runLog);
+    const controller = new AbortController();
+    let finish!: () => void;
+    inFlight.set(run.run_id, { controller, done: new Promise<void>((r) => (finish = r)) });
+    const started = Date.now();
+    runLog.info({ scheduled_for: run.scheduled_for, late_ms: started - run.scheduled_for.getTime(), trigger: run.trigger }, 'run started');
+    try {
+      let result: AttemptResult;
+      let handler: HandlerClass | undefined;
+      try {
+        handler = options.handlers.resolve(job.handler);
+      } catch (err) {
+        result = { status: 'failed', error: { ...errorInfo(err), name: 'UnknownHandler' } };
+      }
+      if (handler) {
+        const context = { jobId: job.job_id, runId: run.run_id, attempt: run.attempt, scheduledFor: run.scheduled_for, log: lines, jobs: options.jobControl(job) };
+        result = await executeAttempt(handler, job.kwargs, context, controller, job.timeout_ms);
+      }
+      result = result!;
+      if (result.status === 'abandoned') {
+        runLog.info({ reason: result.reason }, 'run ended from outside');
+        return;
+      }
+      const ending = result.status === 'succeeded' ? result : { status: result.status, error: result.error };
+      const settled = await settleRunDurably({ db, boss, host, logger }, job, run, ending, lines.lines());
+      if (settled.retryAt) timer.arm(settled.retryAt);
+      runLog.info({ status: settled.run?.status ?? 'gone', ms: Date.now() - started, retry_at: settled.retryAt }, 'run ended');
+    } finally {
+      inFlight.delete(run.run_id);
+      finish();
+    }
+  };
+
+  const handle = async (data: FireMessage): Promise<void> => {
+    const result = await claim(data);
+    if (result.kind !== 'paused' && result.next) timer.arm(result.next);
+    if (result.kind === 'execute') await execute(result.job, result.run);
+  };
+
+  const startFetching = async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < options.concurrency; i++) {
+      ids.push(
+        await boss.work<FireMessage>(
+          FIRE_QUEUE,
+          { batchSize: 1, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2, burstWhenBatchFull: true },
+          async ([message]) => {
+            if (message) await handle(message.data);
+          },
+        ),
+      );
+    }
+    workerIds = ids;
+  };
+
+  // Heartbeat: proves this process's attempts alive, and aborts those cancelled (or reaped) meanwhile.
+  const beat = async () => {
+    const ids = [...inFlight.keys()];
+    if (ids.length === 0) return;
+    const alive = await touchRunning(db, ids);
+    for (const id of ids) if (!alive.has(id)) inFlight.get(id)?.controller.abort(new AttemptCancelled('the run was cancelled'));
+  };
+
+  // Service pause: stop fetching altogether, so paused occurrences wait in the queue and are
+  // coalesced on resume instead of each being misfired as it comes due.
+  const poll = async () => {
+    const state = await getServiceState(db);
+    if (state === 'paused' && !paused) {
+      paused = true;
+      log.info('service paused: not fetching');
+      await boss.offWork(FIRE_QUEUE, { wait: false });
+      workerIds = [];
+    } else if (state === 'running' && paused && !stopping) {
+      paused = false;
+      log.info('service resumed: fetching');
+      await startFetching();
+      wakeAll();
+    }
+    if (!paused) {
+      const due = await db
+        .selectFrom('jobs')
+        .select('next_run_at')
+        .distinct()
+        .where('state', '=', 'running')
+        .where('next_run_at', '>', sql<Date>`now()`)
+        .where('next_run_at', '<=', sql<Date>`now() + ${`${pollMs * 3} milliseconds`}::interval`)
+        .limit(5000)
+        .execute();
+      for (const row of due) if (row.next_run_at) timer.arm(row.next_run_at);
+    }
+  };
+
+  const loop = (ms: number, fn: () => Promise<void>, what: string) => {
+    let running = false;
+    const handle = setInterval(() => {
+      if (running) return;
+      running = true;
+      fn()
+        .catch((err: unknown) => log.error({ err }, `${what} failed`))
+        .finally(() => (running = false));
+    }, ms);
+    return handle;
+  };
+
+  paused = (await getServiceState(db)) === 'paused';
+  if (!paused) await startFetching();
+  const heartbeatLoop = loop(heartbeatMs, beat, 'heartbeat');
+  const pollLoop = loop(pollMs, poll, 'worker poll');
+  await poll().catch((err: unknown) => log.error({ err }, 'worker poll failed'));
+  log.info({ concurrency: options.concurrency, host }, 'worker started');
+
+  let stopped: Promise<void> | undefined;
+  return {
+    wakeAt: (instant) => timer.arm(instant),
+    inFlight: () => inFlight.size,
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        clearInterval(pollLoop);
+        timer.stop();
+        await boss.offWork(FIRE_QUEUE, { wait: false }).catch(() => {});
+        const running = [...inFlight.values()];
+        if (running.length > 0) {
+          log.info({ running: running.length }, 'waiting for running handlers');
+          const grace = new Promise<'late'>((r) => setTimeout(() => r('late'), options.shutdownTimeoutMs ?? 30_000).unref());
+          if ((await Promise.race([Promise.all(running.map((r) => r.done)), grace])) === 'late') {
+            for (const r of inFlight.values()) r.controller.abort(new WorkerStopped());
+            await Promise.all([...inFlight.values()].map((r) => r.done));
+          }
+        }
+        clearInterval(heartbeatLoop);
+        log.info('worker stopped');
+      })();
+      return stopped;
+    },
+  };
+}
