@@ -48,7 +48,15 @@ before(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   const databaseUrl = await createTestDatabase('bosun_dash');
   const { BOSUN_TEST_DATABASE_URL: _t, ...env } = process.env;
-  service = spawnLogged(process.execPath, ['src/main.ts'], { ...env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', BOSUN_AUTH: 'on' }, ROOT);
+  // An empty default-jobs folder: the tables then hold exactly the jobs this test creates.
+  const noDefaults = await mkdtemp(join(tmpdir(), 'bosun-no-default-jobs-'));
+  after(() => rm(noDefaults, { recursive: true, force: true }));
+  service = spawnLogged(
+    process.execPath,
+    ['src/main.ts'],
+    { ...env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', BOSUN_AUTH: 'on', BOSUN_DEFAULT_JOBS_DIR: noDefaults },
+    ROOT,
+  );
   base = String((await service.waitForLine((l) => l.msg === 'bosun API listening')).url);
 
   // The service has migrated the database by now; the token goes straight into it, as `bosun tokens create` would.
