@@ -10,6 +10,9 @@ import { startDefaultJobs } from './default-jobs/startup.ts';
 import { createJobCommands } from './jobs/commands.ts';
 import { ensureFireQueue } from './scheduler/fire-queue.ts';
 import { apiDeps } from './api/api-deps.ts';
+import { hostname } from 'node:os';
+import { startEngine } from './scheduler/engine.ts';
+import { defineJob } from './jobs/define-job.ts';
 
 /** A running bosun: where it answers, and how to stop it. */
 export interface Service {
@@ -56,9 +59,26 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     await ensureFireQueue(boss);
     const { registry } = await startDefaultJobs({ config, db: database.db, commands: createJobCommands({ db: database.db, boss, logger }), logger });
 
+    // The execution engine: the worker role runs handlers, the scheduler role the reaper and
+    // retention; every role gets the commands (a local worker is woken by what they enqueue).
+    const engine = await startEngine({
+      db: database.db,
+      boss,
+      logger,
+      host: `${hostname()}:${process.pid}`,
+      scheduler: config.roles.has('scheduler'),
+      worker: config.roles.has('worker'),
+      concurrency: config.concurrency,
+      handlers: registry,
+      defineJob: (input, owner) => defineJob(input, { registry, now: new Date(), source: 'api', owner }),
+      retentionMs: config.retentionMs,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+    });
+    stack.push(() => engine.stop());
+
     let url: string | undefined;
     if (config.roles.has('api')) {
-      const app = createApp(await apiDeps(config, { database, boss, logger, registry, ready: async () => migrated && (await database.ping()) }));
+      const app = createApp(await apiDeps(config, { database, boss, logger, registry, commands: engine.commands, ready: async () => migrated && (await database.ping()) }));
       const server = await listen(app.fetch, config.host, config.port);
       stack.push(() => closeServer(server));
       const address = server.address();
