@@ -33,7 +33,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('step_run_id', 'uuid', (c) => c.notNull().unique().defaultTo(sql`gen_random_uuid()`))
     .addColumn('position', 'integer', (c) => c.notNull())
     .addColumn('handler', 'text', (c) => c.notNull())
+    // As declared (placeholders and all), and as resolved when the step was queued.
     .addColumn('kwargs', 'jsonb', (c) => c.notNull())
+    .addColumn('resolved_kwargs', 'jsonb')
     .addColumn('waits', sql`text[]`, (c) => c.notNull())
     .addColumn('status', 'text', (c) =>
       c.notNull().check(sql`status in ('waiting', 'queued', 'running', 'succeeded', 'failed', 'timed_out', 'blocked', 'skipped')`),
