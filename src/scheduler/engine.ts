@@ -8,6 +8,7 @@ import { jobControlFor, type DefineJob } from '../worker/job-control.ts';
 import { startWorker, type HandlerResolver, type Worker } from '../worker/worker.ts';
 import { ensureFireQueue } from './fire-queue.ts';
 import { startReaper } from './reaper.ts';
+import type { RunEvent } from '../metrics/run-event.ts';
 
 export interface EngineOptions {
   db: Kysely<DB>;
@@ -24,6 +25,8 @@ export interface EngineOptions {
   defineJob?: DefineJob;
   retentionMs: number;
   shutdownTimeoutMs: number;
+  /** Passed to the worker: told as attempts start and end (metrics, tracing). */
+  onRunEvent?: (event: RunEvent) => void;
   /** Tuning, mostly for tests. */
   heartbeatMs?: number;
   silentAfterMs?: number;
@@ -58,6 +61,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         jobControl: (job) => jobControlFor(commands, options.defineJob, job),
         heartbeatMs: options.heartbeatMs,
         shutdownTimeoutMs: options.shutdownTimeoutMs,
+        onRunEvent: options.onRunEvent,
       });
       const started = worker;
       stops.push(() => started.stop());

@@ -21,7 +21,7 @@ export type Claim =
   /** A run this process now owns and must execute. */
   | { kind: 'execute'; job: Job; run: Run; next: Date | null }
   /** Recorded (misfired, skipped, queued) or nothing to do (stale, taken elsewhere). */
-  | { kind: 'done'; next: Date | null; recorded?: Run | undefined; superseded?: Run | undefined }
+  | { kind: 'done'; next: Date | null; recorded?: Run | undefined; superseded?: Run | undefined; job?: Job | undefined }
   /** The service is paused: hold the message and ask again. */
   | { kind: 'paused' };
 
@@ -83,7 +83,7 @@ export async function claimOccurrence(deps: ClaimDeps, jobId: string, scheduledF
     const stored = await updateJob(trx, jobId, { next_run_at: next, run_count: runCount, ...(next === null ? { state: 'finished' as const } : {}) });
     if (run && run.status !== 'running' && run.status !== 'scheduled') await recordJobOutcome(trx, run);
     if (run?.status === 'running') return { kind: 'execute', job: stored, run, next };
-    return { kind: 'done', next, recorded: run, superseded };
+    return { kind: 'done', next, recorded: run, superseded, job: stored };
   });
 }
 

@@ -14,6 +14,7 @@ import { AttemptCancelled, WorkerStopped, errorInfo, executeAttempt, type Attemp
 import { createRunLogger } from './run-log.ts';
 import { settleRunDurably } from './settle.ts';
 import { WakeTimer } from './wake-timer.ts';
+import type { RunEvent } from '../metrics/run-event.ts';
 
 /** What the worker needs of the handler registry (src/handlers/registry.ts provides it). */
 export interface HandlerResolver {
@@ -36,6 +37,8 @@ export interface WorkerOptions {
   pollMs?: number;
   /** How long stop() lets running handlers finish before aborting them. */
   shutdownTimeoutMs?: number;
+  /** Told as attempts start and end and occurrences are recorded (metrics, tracing); must not block. */
+  onRunEvent?: (event: RunEvent) => void;
 }
 
 /** A running worker: fetches occurrences and attempts, runs handlers, records outcomes. */
@@ -64,6 +67,13 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   let paused = false;
   let stopping = false;
 
+  const notify = (event: RunEvent) => {
+    try {
+      options.onRunEvent?.(event);
+    } catch (err) {
+      log.warn({ err, job_id: event.run.job_id, run_id: event.run.run_id }, 'run event listener failed');
+    }
+  };
   const wakeAll = () => workerIds.forEach((id) => boss.notifyWorker(id));
   const timer = new WakeTimer(wakeAll);
 
@@ -91,6 +101,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     inFlight.set(run.run_id, { controller, done: new Promise<void>((r) => (finish = r)) });
     const started = Date.now();
     runLog.info({ scheduled_for: run.scheduled_for, late_ms: started - run.scheduled_for.getTime(), trigger: run.trigger }, 'run started');
+    notify({ kind: 'started', job, run });
     try {
       let result: AttemptResult;
       let handler: HandlerClass | undefined;
@@ -106,11 +117,14 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       result = result!;
       if (result.status === 'abandoned') {
         runLog.info({ reason: result.reason }, 'run ended from outside');
+        notify({ kind: 'abandoned', job, run, ms: Date.now() - started });
         return;
       }
       const ending = result.status === 'succeeded' ? result : { status: result.status, error: result.error };
       const settled = await settleRunDurably({ db, boss, host, logger }, job, run, ending, lines.lines());
       if (settled.retryAt) timer.arm(settled.retryAt);
+      if (settled.run) notify({ kind: 'ended', job, run: settled.run, status: ending.status, ms: Date.now() - started, retrying: settled.retryAt !== null });
+      else notify({ kind: 'abandoned', job, run, ms: Date.now() - started });
       runLog.info({ status: settled.run?.status ?? 'gone', ms: Date.now() - started, retry_at: settled.retryAt }, 'run ended');
     } finally {
       inFlight.delete(run.run_id);
@@ -121,6 +135,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const handle = async (data: FireMessage): Promise<void> => {
     const result = await claim(data);
     if (result.kind !== 'paused' && result.next) timer.arm(result.next);
+    if (result.kind === 'done' && result.job) for (const recorded of [result.superseded, result.recorded]) if (recorded) notify({ kind: 'recorded', job: result.job, run: recorded });
     if (result.kind === 'execute') await execute(result.job, result.run);
   };
 
