@@ -1,5 +1,5 @@
 // Handlers the engine tests run: each records what happened to it in memory, keyed by run.
-import { BaseHandler, type HandlerContext } from '../../../src/handlers/base-handler.ts';
+import { BaseHandler, type HandlerClass, type HandlerContext } from '../../../src/handlers/base-handler.ts';
 
 export interface Call {
   jobId: string;
@@ -57,4 +57,16 @@ export class TestFlaky extends BaseHandler<{ succeedOn?: number }> {
   }
 }
 
-export const ALL_TEST_HANDLERS = [TestNoop, TestSleep, TestStubborn, TestFlaky];
+export const ALL_TEST_HANDLERS: HandlerClass[] = [TestNoop, TestSleep, TestStubborn, TestFlaky];
+
+/** Hangs (honouring its signal) on its first attempt, succeeds on later ones: for crash tests. */
+export class TestSlowFirst extends BaseHandler {
+  static override name = 'test-slow-first';
+  override async execute(_kwargs: Record<string, unknown>, context: HandlerContext) {
+    record(context);
+    if (context.attempt === 1) await new Promise((resolve) => setTimeout(resolve, 60_000));
+    return { attempt: context.attempt };
+  }
+}
+
+ALL_TEST_HANDLERS.push(TestSlowFirst);
