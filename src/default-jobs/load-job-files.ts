@@ -100,7 +100,7 @@ function parseJobFile(text: string, path: string, file: string, registry: Handle
     return { problems: [at(doc, where('job_id'), 'job_id', message)] };
   }
   try {
-    const definition = defineJob(input, { registry, now, source: `yaml:${path}`, owner: null });
+    const definition = defineJob(input, { registry, now, source: `yaml:${path}`, owner: null, allowPast: true });
     return { job: { definition, path }, idAt: lineColumn(counter, offsetOf(doc, ['job_id']).offset), problems: [] };
   } catch (err) {
     if (!(err instanceof BosunError)) throw err;

@@ -11,6 +11,8 @@ export interface DefineJobContext {
   /** `api`, `cli` or `yaml:<path>`. */
   source: string;
   owner: string | null;
+  /** Accept schedule times already past (committed YAML files, read again at every startup). */
+  allowPast?: boolean;
 }
 
 export const SCHEDULE_FIELDS = [
@@ -110,7 +112,7 @@ export function defineJob(input: Record<string, unknown>, ctx: DefineJobContext)
   for (const field of SCHEDULE_FIELDS) if (given(input[field])) scheduleInput[field] = input[field];
   const effective: ScheduleInput = { ...scheduleInput };
   if (!given(effective.misfire_grace_time) && given(defaults.misfire_grace_time)) effective.misfire_grace_time = defaults.misfire_grace_time;
-  const schedule = parseSchedule(effective, ctx.now);
+  const schedule = parseSchedule(effective, ctx.now, { allowPast: ctx.allowPast === true });
 
   let overlap: Overlap = 'skip';
   if (given(input.overlap)) {

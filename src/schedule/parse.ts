@@ -28,7 +28,17 @@ function wallText(wall: number): string {
   return new Date(wall).toISOString().slice(0, 23).replace(/\.000$/, '');
 }
 
-export function parseSchedule(input: ScheduleInput, now: Date): Schedule {
+/** How strict parsing is about time that has already passed. */
+export interface ParseOptions {
+  /**
+   * Accept a `when`, `dates` or `until` in the past. Committed YAML files are read again at
+   * every startup, long after their one-shot time: there a past time is history, not a mistake.
+   */
+  allowPast?: boolean;
+}
+
+export function parseSchedule(input: ScheduleInput, now: Date, options: ParseOptions = {}): Schedule {
+  const allowPast = options.allowPast === true;
   const present = TRIGGERS.filter((t) => given(input[t]));
   if (present.length > 1) {
     throw new ScheduleError(present[1] as string, `Give only one of ${TRIGGERS.map((t) => `'${t}'`).join(', ')}; got '${present[0]}' and '${present[1]}'`);
@@ -44,7 +54,7 @@ export function parseSchedule(input: ScheduleInput, now: Date): Schedule {
   switch (trigger) {
     case undefined: {
       const at = when ?? now;
-      if (at.getTime() + misfireGraceMs < now.getTime()) {
+      if (!allowPast && at.getTime() + misfireGraceMs < now.getTime()) {
         throw new ScheduleError('when', `'when' is in the past (${formatInstant(timezone, at.getTime())}); a one-shot job needs a future time, or leave 'when' out to run now`);
       }
       schedule = { kind: 'once', at: at.toISOString(), ...base };
@@ -72,7 +82,7 @@ export function parseSchedule(input: ScheduleInput, now: Date): Schedule {
       const list: unknown[] = Array.isArray(input.dates) ? input.dates : [input.dates];
       const instants = list.map((d, i) => parseWhen(d, timezone, `dates[${i}]`, now).getTime());
       const sorted = [...new Set(instants)].sort((a, b) => a - b);
-      if ((sorted.at(-1) ?? 0) + misfireGraceMs < now.getTime()) throw new ScheduleError('dates', `Every one of 'dates' is in the past`);
+      if (!allowPast && (sorted.at(-1) ?? 0) + misfireGraceMs < now.getTime()) throw new ScheduleError('dates', `Every one of 'dates' is in the past`);
       const dates = sorted.map((ms) => new Date(ms).toISOString());
       schedule = { kind: 'dates', dates, ...base };
       break;
@@ -83,7 +93,7 @@ export function parseSchedule(input: ScheduleInput, now: Date): Schedule {
   if (given(input.max_runs)) schedule.maxRuns = parseMaxRuns(input.max_runs);
   const window = parseWindow(input.window);
   if (window !== undefined) schedule.window = window;
-  refuseNever(schedule, trigger ?? 'when', now);
+  refuseNever(schedule, trigger ?? 'when', now, allowPast);
   return schedule;
 }
 
@@ -96,7 +106,7 @@ function parseMaxRuns(value: unknown): number {
 }
 
 /** A schedule that can never fire is a mistake; say which part rules every occurrence out. */
-function refuseNever(s: Schedule, trigger: string, now: Date): void {
+function refuseNever(s: Schedule, trigger: string, now: Date, allowPast: boolean): void {
   const { until, window, ...bare } = s;
   const first = firstOccurrence(bare);
   if (first === null) throw new ScheduleError(trigger, `'${trigger}' never occurs`);
@@ -105,7 +115,7 @@ function refuseNever(s: Schedule, trigger: string, now: Date): void {
   }
   if (until !== undefined) {
     const untilMs = Date.parse(until);
-    if (untilMs < now.getTime()) throw new ScheduleError('until', `'until' is in the past (${formatInstant(s.timezone, untilMs)})`);
+    if (!allowPast && untilMs < now.getTime()) throw new ScheduleError('until', `'until' is in the past (${formatInstant(s.timezone, untilMs)})`);
     if (firstOccurrence(s) === null) {
       const by = s.kind === 'interval' ? ` (every ${formatDuration(s.everyMs)} from ${formatInstant(s.timezone, Date.parse(s.anchor))})` : '';
       throw new ScheduleError('until', `'until' (${formatInstant(s.timezone, untilMs)}) comes before the first run${by}`);

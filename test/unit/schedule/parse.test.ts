@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ScheduleInput } from '../../../src/schedule/index.ts';
-import { describeSchedule } from '../../../src/schedule/index.ts';
+import { describeSchedule, parseSchedule } from '../../../src/schedule/index.ts';
 import { ScheduleError } from '../../../src/errors.ts';
 import { NOW, parse } from './helpers.ts';
 
@@ -107,4 +107,15 @@ describe('describeSchedule', () => {
   ];
   for (const [input, text] of cases) it(text, () => assert.equal(describeSchedule(parse(input, new Date('2026-02-20T00:00:00Z'))), text));
   it('is the same whatever the clock says', () => assert.equal(describeSchedule(parse({ when: '2026-12-01 08:00' }, NOW)), 'once at 2026-12-01 08:00 UTC'));
+});
+
+it('allowPast: committed files may name times that have passed', () => {
+  const now = new Date('2026-06-01T00:00:00Z');
+  const once = parseSchedule({ when: '2026-02-20 14:00' }, now, { allowPast: true });
+  assert.equal(once.kind, 'once');
+  assert.equal(once.kind === 'once' && once.at, '2026-02-20T14:00:00.000Z');
+  const until = parseSchedule({ periodically: '1 hour', when: '2025-12-01', until: '2026-01-01' }, now, { allowPast: true });
+  assert.equal(until.until, '2026-01-01T00:00:00.000Z');
+  // What can never occur is still refused.
+  assert.throws(() => parseSchedule({ cron: '0 0 31 2 *' }, now, { allowPast: true }), /never occurs/);
 });
