@@ -13,6 +13,10 @@ import { apiDeps } from './api/api-deps.ts';
 import { hostname } from 'node:os';
 import { startEngine } from './scheduler/engine.ts';
 import { defineJob } from './jobs/define-job.ts';
+import { createMetrics } from './metrics/metrics.ts';
+import { auditedCommands } from './audit/audited-commands.ts';
+import { currentActor } from './audit/actor-context.ts';
+import { YAML_SYNC_ACTOR } from './audit/audit-entry.ts';
 
 /** A running bosun: where it answers, and how to stop it. */
 export interface Service {
@@ -57,10 +61,11 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     // Every handler, then the default-jobs folder: a broken file stops startup here. Creating
     // default jobs enqueues their first occurrences, so the fire queue must exist first.
     await ensureFireQueue(boss);
-    const { registry } = await startDefaultJobs({ config, db: database.db, commands: createJobCommands({ db: database.db, boss, logger }), logger });
+    const { registry } = await startDefaultJobs({ config, db: database.db, commands: auditedCommands(createJobCommands({ db: database.db, boss, logger }), { db: database.db, logger, actor: YAML_SYNC_ACTOR }), logger });
 
     // The execution engine: the worker role runs handlers, the scheduler role the reaper and
     // retention; every role gets the commands (a local worker is woken by what they enqueue).
+    const metrics = createMetrics({ db: database.db, bossSchema: config.bossSchema });
     const engine = await startEngine({
       db: database.db,
       boss,
@@ -73,12 +78,15 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       defineJob: (input, owner) => defineJob(input, { registry, now: new Date(), source: 'api', owner }),
       retentionMs: config.retentionMs,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
+      onRunEvent: metrics.observeRun,
     });
     stack.push(() => engine.stop());
 
     let url: string | undefined;
     if (config.roles.has('api')) {
-      const app = createApp(await apiDeps(config, { database, boss, logger, registry, commands: engine.commands, ready: async () => migrated && (await database.ping()) }));
+      // What API callers change is recorded in the audit log as the token's user.
+      const commands = auditedCommands(engine.commands, { db: database.db, logger, actor: () => currentActor() ?? 'system' });
+      const app = createApp({ ...(await apiDeps(config, { database, boss, logger, registry, commands, ready: async () => migrated && (await database.ping()) })), metrics });
       const server = await listen(app.fetch, config.host, config.port);
       stack.push(() => closeServer(server));
       const address = server.address();

@@ -17,6 +17,10 @@ import { runsRoutes } from './routes/runs.ts';
 import { failuresRoutes } from './routes/failures.ts';
 import { handlersRoutes } from './routes/handlers.ts';
 import { serviceStateRoutes } from './routes/service-state.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { actorMiddleware } from '../audit/actor-context.ts';
+import { createMetrics, type Metrics } from '../metrics/metrics.ts';
 
 export type { DataDeps, JobCommandsPort } from './data-deps.ts';
 
@@ -31,6 +35,8 @@ export interface ApiDeps {
   data?: DataDeps;
   /** Who may call the data routes; required with `data`. */
   auth?: AuthPolicy;
+  /** This process's metrics, served at /metrics; a registry of the app's own when absent. */
+  metrics?: Metrics;
 }
 
 // Health probes and the documentation are open to all: load balancers and people finding their way.
@@ -39,6 +45,8 @@ const PUBLIC = /^\/api\/v1\/(liveness|readiness|openapi\.(json|yaml)|ui(\/.*)?)$
 /** Builds the Hono app: `/api/v1/*` routes, Swagger UI, and problem+json for every error. */
 export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
+  const metrics = deps.metrics ?? createMetrics();
+  app.use(metrics.http);
   app.onError(onError(deps.logger));
   app.notFound((c) => problemResponse(c, toProblem(new BosunError('not-found', `no route ${c.req.method} ${c.req.path}`), c.req.path)));
 
@@ -57,6 +65,7 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   if (deps.data) {
     if (!deps.auth) throw new Error('createApp: data routes need an auth policy');
     api.use(authenticate(deps.auth));
+    api.use(actorMiddleware());
     const validator = createRequestValidator(deps.spec().json);
     // Order matters where a literal segment and a parameter compete: /jobs/clean-failed before /jobs/{job_id}.
     api.route('/', jobsRoutes(deps.data, validator));
@@ -65,7 +74,12 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
     api.route('/', failuresRoutes(deps.data, validator));
     api.route('/', handlersRoutes(deps.data, validator));
     api.route('/', serviceStateRoutes(deps.data, validator));
+    api.route('/', auditRoutes(deps.data, validator));
   }
+  // At the root, where Prometheus looks by default, and under /api/v1 with the rest; protected like the rest.
+  api.route('/', metricsRoutes(metrics));
+  if (deps.auth) app.use('/metrics', authenticate(deps.auth));
+  app.route('/', metricsRoutes(metrics));
 
   app.route('/api/v1', api);
   app.route('/dashboard', dashboardRoutes());

@@ -18,12 +18,13 @@ export interface Metrics {
   render(): Promise<{ body: string; contentType: string }>;
 }
 
-/** A registry of its own (so several services in one test process do not mix), with process metrics. */
-export function createMetrics(options: { db: Kysely<DB>; bossSchema: string }): Metrics {
+/** Metrics on a registry of their own (so several services in one test process do not mix), with process metrics. */
+export function createMetrics(options: { db?: Kysely<DB>; bossSchema?: string } = {}): Metrics {
   const registry = new Registry();
   // Unprefixed (process_*, nodejs_*), as the usual Node.js dashboards expect.
   collectDefaultMetrics({ register: registry });
-  registerQueueDepth(registry, options.db, options.bossSchema);
+  // Queue depth needs the database; an app built without one (tests of the HTTP layer) goes without.
+  if (options.db) registerQueueDepth(registry, options.db, options.bossSchema ?? 'pgboss');
   return {
     registry,
     observeRun: createRunMetrics(registry),

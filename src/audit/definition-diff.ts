@@ -1,0 +1,31 @@
+import type { Job, JobDefinition } from '../jobs/job.ts';
+
+/** The fields of a definition a person sets; `schedule` is derived from `schedule_input` and left out. */
+export const DEFINITION_FIELDS = ['handler', 'kwargs', 'description', 'schedule_input', 'state', 'overlap', 'timeout_ms', 'retries', 'retry_delay_ms', 'retry_backoff', 'owner', 'source'] as const;
+
+export type DefinitionDiff = Record<string, { from: unknown; to: unknown }>;
+
+/** What changed between two definitions, field by field ({} when nothing did). */
+export function definitionDiff(before: Job | JobDefinition, after: Job | JobDefinition): DefinitionDiff {
+  const diff: DefinitionDiff = {};
+  for (const field of DEFINITION_FIELDS) {
+    const from = before[field] ?? null;
+    const to = after[field] ?? null;
+    if (canonical(from) !== canonical(to)) diff[field] = { from, to };
+  }
+  return diff;
+}
+
+/** A definition's person-set fields, as stored in a created or deleted entry. */
+export function definitionSnapshot(job: Job | JobDefinition): Record<string, unknown> {
+  const out: Record<string, unknown> = { job_id: job.job_id };
+  for (const field of DEFINITION_FIELDS) out[field] = job[field] ?? null;
+  return out;
+}
+
+// JSON with object keys sorted, so {a,b} and {b,a} compare equal.
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+}

@@ -1,0 +1,46 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { AuditAction, AuditDb, AuditEntry, AuditLogTable, NewAuditEntry } from './audit-entry.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+const withAudit = (db: Db): AuditDb => (db as Kysely<DB>).withTables<{ audit_log: AuditLogTable }>();
+
+/** Appends entries (in the caller's transaction when given one). */
+export async function insertAuditEntries(db: Db, entries: readonly NewAuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await withAudit(db)
+    .insertInto('audit_log')
+    .values(entries.map((e) => ({ ...e, detail: JSON.stringify(e.detail) })))
+    .execute();
+}
+
+/** Filters of the audit list; every one optional. */
+export interface AuditQuery {
+  job_id?: string | undefined;
+  actor?: string | undefined;
+  action?: AuditAction | undefined;
+  /** Entries at or after this instant. */
+  since?: Date | undefined;
+  /** Entries before this instant. */
+  until?: Date | undefined;
+  /** Only entries about this owner's jobs (a non-admin caller); undefined = all. */
+  owner?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** Entries newest first, with the total matching the filters. */
+export async function listAuditEntries(db: Db, q: AuditQuery): Promise<{ entries: AuditEntry[]; total: number }> {
+  let query = withAudit(db).selectFrom('audit_log');
+  if (q.job_id !== undefined) query = query.where('job_id', '=', q.job_id);
+  if (q.actor !== undefined) query = query.where('actor', '=', q.actor);
+  if (q.action !== undefined) query = query.where('action', '=', q.action);
+  if (q.since !== undefined) query = query.where('at', '>=', q.since);
+  if (q.until !== undefined) query = query.where('at', '<', q.until);
+  if (q.owner !== undefined) query = query.where('owner', '=', q.owner);
+  const [rows, count] = await Promise.all([
+    query.selectAll().orderBy('at', 'desc').orderBy('audit_id', 'desc').limit(q.limit).offset(q.offset).execute(),
+    query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { entries: rows.map((r) => ({ ...r, audit_id: String(r.audit_id) })), total: Number(count.n) };
+}
