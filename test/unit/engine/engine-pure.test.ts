@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { retryDelayMs, MAX_RETRY_DELAY_MS } from '../../../src/worker/retry-delay.ts';
+import { deterministicUuid, occurrenceMessageId, attemptMessageId } from '../../../src/scheduler/message-id.ts';
+import { coalesce, planFrom } from '../../../src/scheduler/plan.ts';
+import { capResult, RESULT_MAX_BYTES } from '../../../src/worker/result-cap.ts';
+import { createRunLogger, RUN_LOG_MAX_LINES } from '../../../src/worker/run-log.ts';
+import { parseSchedule } from '../../../src/schedule/index.ts';
+import { testLogger } from '../../helpers/database.ts';
+
+test('retryDelayMs: fixed, exponential with equal jitter, capped', () => {
+  const rows: Array<[number, number, boolean, number, number]> = [
+    // retry, delay, backoff, random, expected
+    [1, 500, false, 0.9, 500],
+    [5, 500, false, 0.1, 500],
+    [1, 1000, true, 0, 500],
+    [1, 1000, true, 1, 1000],
+    [3, 1000, true, 0, 2000],
+    [3, 1000, true, 1, 4000],
+    [1, 0, true, 1, 1000],
+    [40, 1000, true, 1, MAX_RETRY_DELAY_MS],
+    [1, 10 * MAX_RETRY_DELAY_MS, false, 0, MAX_RETRY_DELAY_MS],
+  ];
+  for (const [retry, delay, backoff, random, expected] of rows) assert.equal(retryDelayMs(retry, delay, backoff, () => random), expected, `${retry} ${delay} ${backoff} ${random}`);
+});
+
+test('message ids are UUIDs that depend only on job and instant', () => {
+  const at = new Date('2030-01-01T00:00:00Z');
+  const id = occurrenceMessageId('a', at);
+  assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(occurrenceMessageId('a', new Date(at.getTime())), id);
+  assert.notEqual(occurrenceMessageId('a', new Date(at.getTime() + 1)), id);
+  assert.notEqual(occurrenceMessageId('b', at), id);
+  assert.notEqual(attemptMessageId('r', 1), attemptMessageId('r', 2));
+  // Parts are separated, so ('ab','c') and ('a','bc') differ.
+  assert.notEqual(deterministicUuid('ab', 'c'), deterministicUuid('a', 'bc'));
+});
+
+test('planFrom: latest due within grace, else next; a past one-shot that never ran is kept (to be recorded misfired)', () => {
+  const now = new Date('2030-01-01T00:00:10.500Z');
+  const every = parseSchedule({ periodically: '5s', when: '2030-01-01T00:00:00Z', misfire_grace_time: '1s' }, now);
+  assert.equal(planFrom({ schedule: every, run_count: 0, last_run_at: null }, now)?.toISOString(), '2030-01-01T00:00:10.000Z');
+  assert.equal(planFrom({ schedule: every, run_count: 0, last_run_at: null }, new Date('2030-01-01T00:00:12Z'))?.toISOString(), '2030-01-01T00:00:15.000Z');
+  const once = parseSchedule({ when: '2030-01-01T00:00:00Z' }, new Date('2029-12-31T00:00:00Z'));
+  assert.equal(planFrom({ schedule: once, run_count: 0, last_run_at: null }, now)?.toISOString(), '2030-01-01T00:00:00.000Z');
+  assert.equal(planFrom({ schedule: once, run_count: 1, last_run_at: new Date() }, now), null);
+});
+
+test('coalesce: the latest due occurrence stands for a backlog; misfire by grace', () => {
+  const s = parseSchedule({ periodically: '1s', when: '2030-01-01T00:00:00Z', misfire_grace_time: '1s' }, new Date('2030-01-01T00:00:00Z'));
+  const fetched = new Date('2030-01-01T00:00:03Z');
+  assert.deepEqual(coalesce(s, fetched, new Date('2030-01-01T00:00:03.050Z'), 0), { instant: fetched, superseded: false, decision: 'run' });
+  const late = coalesce(s, fetched, new Date('2030-01-01T00:00:09.400Z'), 0);
+  assert.equal(late.instant.toISOString(), '2030-01-01T00:00:09.000Z');
+  assert.equal(late.superseded, true);
+  assert.equal(late.decision, 'run');
+  const hourly = parseSchedule({ periodically: '1 hour', when: '2030-01-01T00:00:00Z', misfire_grace_time: '1s' }, new Date('2030-01-01T00:00:00Z'));
+  assert.deepEqual(coalesce(hourly, new Date('2030-01-01T01:00:00Z'), new Date('2030-01-01T01:00:02Z'), 0).decision, 'misfired');
+});
+
+test('capResult keeps small JSON, summarises large or unserialisable values', () => {
+  assert.deepEqual(capResult({ a: 1 }), { a: 1 });
+  assert.equal(capResult(undefined), null);
+  const big = capResult('x'.repeat(RESULT_MAX_BYTES + 10)) as { truncated: boolean; preview: string };
+  assert.equal(big.truncated, true);
+  assert.equal(big.preview.length, 1024);
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  assert.equal((capResult(cyclic) as { unserialisable: boolean }).unserialisable, true);
+  assert.equal((capResult(10n) as { unserialisable: boolean }).unserialisable, true);
+});
+
+test('the run log keeps lines up to its cap and says how many it dropped', () => {
+  const log = createRunLogger(testLogger);
+  for (let i = 0; i < RUN_LOG_MAX_LINES + 5; i++) log.info(`line ${i}`);
+  const lines = log.lines();
+  assert.equal(lines.length, RUN_LOG_MAX_LINES + 1);
+  assert.match(lines.at(-1)!.msg, /5 more line\(s\) dropped/);
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  const other = createRunLogger(testLogger);
+  other.warn('odd', cyclic);
+  assert.equal(other.lines().length, 1);
+});
