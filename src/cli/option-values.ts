@@ -26,6 +26,16 @@ export function choiceOption<T extends string>(values: OptionValues, name: strin
   return value as T;
 }
 
+/** A comma-separated list of choices (`failed,timed_out`), or undefined when absent. */
+export function choiceListOption<T extends string>(values: OptionValues, name: string, choices: readonly T[]): T[] | undefined {
+  const value = stringOption(values, name);
+  if (value === undefined) return undefined;
+  const items = value.split(',').map((item) => item.trim());
+  const wrong = items.filter((item) => !(choices as readonly string[]).includes(item));
+  if (wrong.length > 0 || items.length === 0) throw new UsageError(`--${name}: expected one or more of ${choices.join(', ')} (comma-separated), got '${value}'`);
+  return items as T[];
+}
+
 /** An instant option (`2h`, `7d`, ISO-8601) as ISO-8601, or undefined when absent. */
 export function instantOption(values: OptionValues, name: string): string | undefined {
   const value = stringOption(values, name);

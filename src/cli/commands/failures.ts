@@ -17,19 +17,30 @@ const COLUMNS: Column<ApiFailure>[] = [
 ];
 
 const list: Subcommand = {
-  usage: '[--job ID] [--since T] [--limit N] [--offset N]',
+  usage: '[--job ID] [--handler NAME] [--since T] [--until T] [--limit N] [--offset N]',
   summary: 'list failures, newest first',
   help: `Options:
   --job ID         only failures of this job
+  --handler NAME   only failures of this handler
   --since T        only failures at or after T: an age (30m, 2h, 7d) or an ISO-8601 time
+  --until T        only failures before T (same forms)
   --limit N        at most N failures (default: the service's page size)
   --offset N       skip the first N failures`,
-  options: { job: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' } },
+  options: {
+    job: { type: 'string' },
+    handler: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    limit: { type: 'string' },
+    offset: { type: 'string' },
+  },
   positionals: [0, 0],
   async run(ctx) {
     const query = {
       job_id: stringOption(ctx.values, 'job'),
+      handler: stringOption(ctx.values, 'handler'),
       since: instantOption(ctx.values, 'since'),
+      until: instantOption(ctx.values, 'until'),
       limit: intOption(ctx.values, 'limit', 1, 10_000),
       offset: intOption(ctx.values, 'offset', 0),
     };
@@ -76,20 +87,34 @@ const show: Subcommand = {
 };
 
 const clean: Subcommand = {
-  usage: '[--job ID] [--yes]',
-  summary: 'delete failure records (all of them, or one job’s)',
+  usage: '[--job ID] [--handler NAME] [--since T] [--until T] [--yes]',
+  summary: 'delete failure records: all of them, or those the filters pick',
   help: `Options:
   --job ID         only this job's failures
+  --handler NAME   only this handler's failures
+  --since T        only failures at or after T: an age (30m, 2h, 7d) or an ISO-8601 time
+  --until T        only failures before T (same forms), e.g. --until 30d to drop old ones
   -y, --yes        do not ask for confirmation (required when stdin is not a terminal)`,
-  options: { job: { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
+  options: { job: { type: 'string' }, handler: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
   positionals: [0, 0],
   async run(ctx) {
-    const jobId = stringOption(ctx.values, 'job');
-    if (!(await confirm(`delete ${jobId ? `every failure of job ${jobId}` : 'every failure record'}?`, ctx.values.yes === true))) {
+    const query = {
+      job_id: stringOption(ctx.values, 'job'),
+      handler: stringOption(ctx.values, 'handler'),
+      since: instantOption(ctx.values, 'since'),
+      until: instantOption(ctx.values, 'until'),
+    };
+    const filters = [
+      query.job_id && `of job ${query.job_id}`,
+      query.handler && `of handler ${query.handler}`,
+      query.since && `since ${query.since}`,
+      query.until && `before ${query.until}`,
+    ].filter(Boolean);
+    if (!(await confirm(`delete ${filters.length ? `the failures ${filters.join(', ')}` : 'every failure record'}?`, ctx.values.yes === true))) {
       ctx.err.write('nothing deleted\n');
       return EXIT.ok;
     }
-    const answer = await ctx.client().request('DELETE', '/failures', { query: { job_id: jobId } });
+    const answer = await ctx.client().request('DELETE', '/failures', { query });
     const removed = removedIds(answer);
     if (ctx.json) ctx.out.write(JSON.stringify(answer ?? { removed: [] }, null, 2) + '\n');
     else ctx.out.write(removed === undefined ? 'failures deleted\n' : `deleted ${removed} failure${removed === 1 ? '' : 's'}\n`);

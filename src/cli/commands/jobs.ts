@@ -54,21 +54,34 @@ async function forEachId(ctx: CommandContext, action: (id: string) => Promise<vo
 }
 
 const list: Subcommand = {
-  usage: '[--state S] [--handler NAME] [--search TEXT] [--limit N] [--offset N]',
+  usage: '[--state S] [--handler NAME] [--search TEXT] [--type T] [--sort COL] [--limit N] [--offset N]',
   summary: 'list jobs with their schedule, state, next and last run',
   help: `Options:
   --state S        only jobs in this state (${JOB_STATES.join(', ')})
   --handler NAME   only jobs of this handler
   --search TEXT    only jobs whose id or description contains TEXT
+  --type T         all (default), failed (last run failed) or user (defined through the API, not YAML)
+  --sort COL       job_id (default), created_at, updated_at, next_run_at or last_run_at; --sort=-COL for descending
   --limit N        at most N jobs (default: the service's page size)
   --offset N       skip the first N jobs`,
-  options: { state: { type: 'string' }, handler: { type: 'string' }, search: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' } },
+  options: {
+    state: { type: 'string' },
+    handler: { type: 'string' },
+    search: { type: 'string' },
+    type: { type: 'string' },
+    sort: { type: 'string' },
+    limit: { type: 'string' },
+    offset: { type: 'string' },
+  },
   positionals: [0, 0],
   async run(ctx) {
     const query = {
       state: choiceOption(ctx.values, 'state', JOB_STATES),
       handler: stringOption(ctx.values, 'handler'),
       search: stringOption(ctx.values, 'search'),
+      job_type: choiceOption(ctx.values, 'type', ['all', 'failed', 'user'] as const),
+      // Checked by the service, which names the allowed columns when one is wrong.
+      sort: stringOption(ctx.values, 'sort'),
       limit: intOption(ctx.values, 'limit', 1, 10_000),
       offset: intOption(ctx.values, 'offset', 0),
     };

@@ -2,7 +2,7 @@
 import { unwrapList, unwrapOne, type ApiRun } from '../api-shapes.ts';
 import { EXIT } from '../exit-codes.ts';
 import { runGroup, type Subcommand } from '../group.ts';
-import { choiceOption, instantOption, intOption, stringOption } from '../option-values.ts';
+import { choiceListOption, instantOption, intOption, stringOption } from '../option-values.ts';
 import { renderRun } from '../run-view.ts';
 import { renderTable, type Column } from '../table.ts';
 import { absolute, runDuration } from '../time-text.ts';
@@ -26,13 +26,14 @@ function runPath(id: string): string {
 }
 
 const list: Subcommand = {
-  usage: '[--job ID] [--status S] [--since T] [--until T] [--limit N] [--offset N]',
+  usage: '[--job ID] [--status S[,S…]] [--since T] [--until T] [--sort COL] [--limit N] [--offset N]',
   summary: 'list runs, newest first',
   help: `Options:
   --job ID         only runs of this job
-  --status S       only runs in this status (${RUN_STATUSES.join(', ')})
+  --status S,…     only runs in these statuses (${RUN_STATUSES.join(', ')})
   --since T        only runs scheduled at or after T: an age (30m, 2h, 7d) or an ISO-8601 time
   --until T        only runs scheduled before T (same forms)
+  --sort COL       scheduled_for, created_at, started_at or finished_at; --sort=-COL for descending (default -scheduled_for)
   --limit N        at most N runs (default: the service's page size)
   --offset N       skip the first N runs`,
   options: {
@@ -40,6 +41,7 @@ const list: Subcommand = {
     status: { type: 'string' },
     since: { type: 'string' },
     until: { type: 'string' },
+    sort: { type: 'string' },
     limit: { type: 'string' },
     offset: { type: 'string' },
   },
@@ -47,9 +49,10 @@ const list: Subcommand = {
   async run(ctx) {
     const query = {
       job_id: stringOption(ctx.values, 'job'),
-      status: choiceOption(ctx.values, 'status', RUN_STATUSES),
+      status: choiceListOption(ctx.values, 'status', RUN_STATUSES)?.join(','),
       since: instantOption(ctx.values, 'since'),
       until: instantOption(ctx.values, 'until'),
+      sort: stringOption(ctx.values, 'sort'),
       limit: intOption(ctx.values, 'limit', 1, 10_000),
       offset: intOption(ctx.values, 'offset', 0),
     };

@@ -1,6 +1,6 @@
 // The CLI with tokens: --token and BOSUN_TOKEN are sent, a missing or wrong token
 // exits 5, and a user's token sees only that user's jobs (others' are "not found", 3).
-import { test, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bosun, createJob, json, startService } from './cli-process.ts';
 
@@ -8,21 +8,20 @@ let url = '';
 let alice = '';
 let admin = '';
 
-before(async () => {
-  const service = await startService();
-  url = service.url;
-  // Tokens are made straight in the database, as an operator would.
-  const tokenFor = async (args: string[]) => {
-    const made = await bosun(url, ['tokens', 'create', ...args], { DATABASE_URL: service.databaseUrl });
-    assert.equal(made.code, 0, made.stderr);
-    return made.stdout.trim();
-  };
-  alice = await tokenFor(['--user', 'alice']);
-  const bob = await tokenFor(['--user', 'bob']);
-  admin = await tokenFor(['--user', 'root', '--admin']);
-  await createJob(url, { job_id: 'alice-job', handler: 'noop', periodically: '1 day' }, alice);
-  await createJob(url, { job_id: 'bob-job', handler: 'noop', periodically: '1 day' }, bob);
-});
+// Top level, not before(): after() hooks registered in a before() hook run when it ends.
+const service = await startService();
+url = service.url;
+// Tokens are made straight in the database, as an operator would.
+const tokenFor = async (args: string[]) => {
+  const made = await bosun(url, ['tokens', 'create', ...args], { DATABASE_URL: service.databaseUrl });
+  assert.equal(made.code, 0, made.stderr);
+  return made.stdout.trim();
+};
+alice = await tokenFor(['--user', 'alice']);
+const bob = await tokenFor(['--user', 'bob']);
+admin = await tokenFor(['--user', 'root', '--admin']);
+await createJob(url, { job_id: 'alice-job', handler: 'noop', periodically: '1 day' }, alice);
+await createJob(url, { job_id: 'bob-job', handler: 'noop', periodically: '1 day' }, bob);
 
 test('without a token, or with a wrong one, commands exit 5 with the service’s reason', async () => {
   // Tokens exist, so the loopback service now requires one (auth 'auto').

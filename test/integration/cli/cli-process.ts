@@ -25,7 +25,12 @@ export async function startService(extraEnv: Record<string, string> = {}): Promi
   const { BOSUN_TEST_DATABASE_URL: _ignored, ...rest } = process.env;
   const env = { ...rest, DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'info', BOSUN_DEFAULT_JOBS_DIR: defaultJobsDir, ...extraEnv };
   const service = spawnLogged(process.execPath, ['src/main.ts'], env, ROOT);
+  let stopping = false;
+  void service.exited.then(({ code, signal }) => {
+    if (!stopping) process.stderr.write(`bosun service exited unexpectedly (${code ?? signal}); its output ends with:\n${service.output().slice(-6000)}\n`);
+  });
   after(async () => {
+    stopping = true;
     if (service.child.exitCode === null) {
       service.child.kill('SIGTERM');
       await service.exited;

@@ -1,18 +1,15 @@
 // The `bosun` binary against a real service: table and --json output, exit codes,
 // pause/resume, run now with --wait, delete, failures, and the ways it can go wrong.
-import { test, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bosun, createJob, json, startService, type CliResult } from './cli-process.ts';
 
-let url = '';
-
-before(async () => {
-  ({ url } = await startService());
-  await createJob(url, { job_id: 'hello', handler: 'command', kwargs: { command: 'echo hello from bosun' }, periodically: '1 hour', description: 'says hello' });
-  await createJob(url, { job_id: 'boom', handler: 'command', kwargs: { command: 'echo about to fail; echo kaput >&2; exit 3' }, periodically: '1 day' });
-  await createJob(url, { job_id: 'sleepy', handler: 'command', kwargs: { command: ['sleep', '30'] }, periodically: '1 day' });
-  await createJob(url, { job_id: 'quiet', handler: 'noop', periodically: '2 days', state: 'paused' });
-});
+// Top level, not before(): after() hooks registered in a before() hook run when it ends.
+const { url } = await startService();
+await createJob(url, { job_id: 'hello', handler: 'command', kwargs: { command: 'echo hello from bosun' }, periodically: '1 hour', description: 'says hello' });
+await createJob(url, { job_id: 'boom', handler: 'command', kwargs: { command: 'echo about to fail; echo kaput >&2; exit 3' }, periodically: '1 day' });
+await createJob(url, { job_id: 'sleepy', handler: 'command', kwargs: { command: ['sleep', '30'] }, periodically: '1 day' });
+await createJob(url, { job_id: 'quiet', handler: 'noop', periodically: '2 days', state: 'paused' });
 
 const run = (...args: string[]) => bosun(url, args);
 
@@ -27,7 +24,7 @@ test('jobs list prints a table for people and an array for scripts', async () =>
   assert.match(lines[0]!, /^JOB_ID\s+HANDLER\s+SCHEDULE\s+STATE\s+NEXT RUN\s+LAST RUN$/);
   const hello = lines.find((l) => l.startsWith('hello '));
   assert.ok(hello, table.stdout);
-  assert.match(hello, /command\s+every .*1 hour.*\s+running\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(in (59|60)m|1h\)/);
+  assert.match(hello, /^hello\s+command\s+every hour from \d\d:\d\d:\d\d UTC\s+running\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(in (59m \d+s|1h)\)$/);
   assert.match(lines.find((l) => l.startsWith('quiet '))!, /noop .* paused/);
   assert.equal(table.stderr, '');
 
@@ -41,6 +38,14 @@ test('jobs list prints a table for people and an array for scripts', async () =>
   assert.match(page.stdout, /\(1-2 of 4; --offset 2 for more\)/);
   const searched = json<Array<{ job_id: string }>>(ok(await run('jobs', 'list', '--search', 'says hel', '--json')));
   assert.deepEqual(searched.map((r) => r.job_id), ['hello']);
+  const sorted = json<Array<{ job_id: string }>>(ok(await run('jobs', 'list', '--sort=-job_id', '--json')));
+  assert.deepEqual(sorted.map((r) => r.job_id), ['sleepy', 'quiet', 'hello', 'boom']);
+
+  // The service refuses the value (400): exit 4, its message and the field on one line.
+  const refused = await run('jobs', 'list', '--sort', 'colour');
+  assert.equal(refused.code, 4, refused.stderr);
+  assert.equal(refused.stdout, '');
+  assert.match(refused.stderr, /^bosun: .*\(field: sort\) \[HTTP 400\]\n$/);
 });
 
 test('jobs show prints the definition; --json the job; an unknown id exits 3', async () => {
@@ -48,14 +53,14 @@ test('jobs show prints the definition; --json the job; an unknown id exits 3', a
   assert.match(shown.stdout, /^job:\s+hello$/m);
   assert.match(shown.stdout, /^handler:\s+command$/m);
   assert.match(shown.stdout, /^description:\s+says hello$/m);
-  assert.match(shown.stdout, /^schedule:\s+every .*1 hour/m);
+  assert.match(shown.stdout, /^schedule:\s+every hour from \d\d:\d\d:\d\d UTC$/m);
   assert.match(shown.stdout, /^next run:\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(in /m);
   assert.match(shown.stdout, /"command": "echo hello from bosun"/);
   assert.match(shown.stdout, /latest runs:/);
 
   const job = json<{ job_id: string; handler: string; kwargs: unknown }>(ok(await run('jobs', 'show', 'hello', '--json')));
   assert.equal(job.job_id, 'hello');
-  assert.deepEqual(job.kwargs, { command: 'echo hello from bosun' });
+  assert.equal((job.kwargs as { command: string }).command, 'echo hello from bosun');
 
   const missing = await run('jobs', 'show', 'no-such-job');
   assert.equal(missing.code, 3);
