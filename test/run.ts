@@ -24,7 +24,7 @@ if (!url) {
 
 const child = spawn(
   process.execPath,
-  ['--test', '--test-concurrency=3', '--test-timeout=180000', ...(patterns.length ? patterns : ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'])],
+  ['--test', '--test-concurrency=3', '--test-timeout=180000', ...(patterns.length ? patterns : ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/browser/**/*.test.ts'])],
   { stdio: 'inherit', env: { ...process.env, BOSUN_TEST_DATABASE_URL: url } },
 );
 const code = await new Promise<number>((resolve) => child.once('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
