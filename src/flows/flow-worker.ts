@@ -1,0 +1,182 @@
+import type { Kysely } from 'kysely';
+import type { PgBoss } from 'pg-boss';
+import type { RunLogLine } from '../db/schema.ts';
+import type { HandlerClass, HandlerContext, JobControl } from '../handlers/base-handler.ts';
+import type { HandlerRegistry } from '../handlers/registry.ts';
+import type { Logger } from '../log.ts';
+import { errorInfo, executeAttempt, WorkerStopped, type AttemptResult } from '../worker/execute-attempt.ts';
+import { capResult } from '../worker/result-cap.ts';
+import { retryDelayMs } from '../worker/retry-delay.ts';
+import { createRunLogger } from '../worker/run-log.ts';
+import { blockDependants, queueReady, recordStepFailure, refreshFlowRunStatus, type AdvanceDeps } from './advance.ts';
+import { claimStep, getFlowSteps, lockFlowRun, markQueued, settleStep, waitingDependants } from './repository.ts';
+import type { FlowDB, FlowRunRow, FlowStepRow } from './schema.ts';
+import { enqueueSteps, ensureFlowStepQueue, FLOW_STEP_QUEUE, type StepMessage } from './step-queue.ts';
+
+export interface FlowWorkerOptions {
+  db: Kysely<FlowDB>;
+  boss: PgBoss;
+  registry: HandlerRegistry;
+  logger: Logger;
+  host: string;
+  /** Steps running at once in this process. */
+  concurrency: number;
+  /** What step handlers get as context.jobs. */
+  jobControl: (run: FlowRunRow) => JobControl;
+  shutdownTimeoutMs: number;
+  /** Told after a step attempt settled (tests, metrics). */
+  onStepSettled?: (run: FlowRunRow, step: FlowStepRow) => void;
+}
+
+export interface FlowWorker {
+  inFlight(): number;
+  /** Stops fetching, lets steps finish up to shutdownTimeoutMs, then aborts them (they fail by their retry policy); idempotent. */
+  stop(): Promise<void>;
+}
+
+/** How an attempt ended, with the exit code when the handler's error or result carries one. */
+type Ended = { result: AttemptResult; exitCode: number | null; lines: readonly RunLogLine[] };
+
+/**
+ * Runs flow steps from the step queue: claims a queued attempt, runs its handler exactly as the
+ * engine runs a job's (executeAttempt: timeout, abort, run log, result cap), then settles it in
+ * one transaction with the run locked: the step row, a failure row for a failed attempt, the
+ * retry or the blocking of its dependants, the queueing of dependants now ready, and the run's
+ * aggregate status.
+ */
+export async function startFlowWorker(options: FlowWorkerOptions): Promise<FlowWorker> {
+  const { db, boss, logger, host } = options;
+  const log = logger.child({ component: 'flow-worker' });
+  const advance: AdvanceDeps = { boss, registry: options.registry, host };
+  const inFlight = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  await ensureFlowStepQueue(boss);
+
+  const run = async (flowRun: FlowRunRow, step: FlowStepRow, controller: AbortController): Promise<Ended> => {
+    const stepLog = logger.child({ job_id: flowRun.job_id, run_id: step.step_run_id, flow_run_id: flowRun.flow_run_id, step_id: step.step_id, attempt: step.attempt });
+    const lines = createRunLogger(stepLog);
+    let handler: HandlerClass;
+    try {
+      handler = options.registry.resolve(step.handler);
+    } catch (err) {
+      return { result: { status: 'failed', error: { ...errorInfo(err), name: 'UnknownHandler' } }, exitCode: null, lines: lines.lines() };
+    }
+    // A subclass that notes the exit code a failing handler's error carries (command's CommandFailedError).
+    let exitCode: number | null = null;
+    const Noting = class extends (handler as unknown as new () => { execute(k: unknown, c: HandlerContext): Promise<unknown> }) {
+      override async execute(kwargs: unknown, context: HandlerContext): Promise<unknown> {
+        try {
+          return await super.execute(kwargs, context);
+        } catch (err) {
+          const code = (err as { exitCode?: unknown } | null)?.exitCode;
+          if (typeof code === 'number') exitCode = code;
+          throw err;
+        }
+      }
+    } as unknown as HandlerClass;
+    const context: Omit<HandlerContext, 'signal'> = {
+      jobId: flowRun.job_id ?? `flow:${flowRun.flow_name}`,
+      runId: step.step_run_id,
+      attempt: step.attempt,
+      scheduledFor: step.queued_at ?? new Date(),
+      log: lines,
+      jobs: options.jobControl(flowRun),
+    };
+    const started = Date.now();
+    stepLog.info('flow step started');
+    const result = await executeAttempt(Noting, step.resolved_kwargs ?? {}, context, controller, step.timeout_ms);
+    if (result.status === 'succeeded') {
+      const code = (result.result as { exit_code?: unknown } | null)?.exit_code;
+      exitCode = typeof code === 'number' ? code : 0;
+    }
+    stepLog.info({ status: result.status, ms: Date.now() - started }, 'flow step ended');
+    return { result, exitCode, lines: lines.lines() };
+  };
+
+  const settle = async (message: StepMessage, ended: Ended): Promise<void> => {
+    const { result, exitCode, lines } = ended;
+    if (result.status === 'abandoned') return;
+    const settled = await db.transaction().execute(async (trx) => {
+      const flowRun = await lockFlowRun(trx, message.flow_run_id);
+      const outcome =
+        result.status === 'succeeded'
+          ? { status: 'succeeded' as const, result: capResult(result.result), exit_code: exitCode, log: lines }
+          : { status: result.status, error: `${result.error.name}: ${result.error.message}`, exit_code: exitCode, log: lines };
+      const stored = await settleStep(trx, message.flow_run_id, message.step_id, message.attempt, outcome);
+      if (!stored) return undefined;
+      if (result.status === 'succeeded') {
+        await queueReady(trx, advance, flowRun, await waitingDependants(trx, flowRun.flow_run_id, stored.step_id), stored.step_id);
+      } else {
+        await recordStepFailure(trx, flowRun, stored, result.error, host);
+        if (stored.attempt <= stored.retries) {
+          const retryAt = new Date(Date.now() + retryDelayMs(stored.attempt, stored.retry_delay_ms, stored.retry_backoff));
+          await markQueued(trx, flowRun.flow_run_id, stored.step_id, stored.attempt + 1, stored.resolved_kwargs ?? {});
+          await enqueueSteps(boss, trx, [{ ...message, attempt: stored.attempt + 1, startAfter: retryAt, timeoutMs: stored.timeout_ms }]);
+        } else {
+          await blockDependants(trx, flowRun.flow_run_id, [stored.step_id]);
+        }
+      }
+      return { run: await refreshFlowRunStatus(trx, flowRun.flow_run_id), step: stored };
+    });
+    if (settled) {
+      if (settled.run.status === 'succeeded' || settled.run.status === 'failed') {
+        log.info({ flow_run_id: settled.run.flow_run_id, flow_name: settled.run.flow_name, job_id: settled.run.job_id, status: settled.run.status }, 'flow run finished');
+      }
+      options.onStepSettled?.(settled.run, settled.step);
+    }
+  };
+
+  const handle = async (message: StepMessage): Promise<void> => {
+    const key = `${message.flow_run_id}/${message.step_id}`;
+    const claimed = await db.transaction().execute(async (trx) => {
+      const step = await claimStep(trx, message.flow_run_id, message.step_id, message.attempt, host);
+      if (step) return { step, flowRun: (await trx.selectFrom('flow_runs').selectAll().where('flow_run_id', '=', message.flow_run_id).executeTakeFirstOrThrow()) };
+      return undefined;
+    });
+    if (!claimed) {
+      // pg-boss redelivers a message whose holder went silent past its expiry. If the step is still
+      // `running` that attempt and no local handler holds it, its worker is gone: fail the attempt.
+      const [step] = await getFlowSteps(db, message.flow_run_id, [message.step_id]);
+      if (step && step.status === 'running' && step.attempt === message.attempt && !inFlight.has(key)) {
+        await settle(message, { result: { status: 'failed', error: { name: 'WorkerLost', message: `the worker running this step (${step.host}) stopped answering`, stack: null } }, exitCode: null, lines: [] });
+      }
+      return;
+    }
+    const controller = new AbortController();
+    let finish!: () => void;
+    inFlight.set(key, { controller, done: new Promise<void>((r) => (finish = r)) });
+    try {
+      const ended = await run(claimed.flowRun, claimed.step, controller);
+      await settle(message, ended);
+    } finally {
+      inFlight.delete(key);
+      finish();
+    }
+  };
+
+  for (let i = 0; i < options.concurrency; i++) {
+    await boss.work<StepMessage>(FLOW_STEP_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2, burstWhenBatchFull: true }, async ([message]) => {
+      if (message) await handle(message.data);
+    });
+  }
+  log.info({ concurrency: options.concurrency }, 'flow worker started');
+
+  let stopped: Promise<void> | undefined;
+  return {
+    inFlight: () => inFlight.size,
+    stop() {
+      stopped ??= (async () => {
+        await boss.offWork(FLOW_STEP_QUEUE, { wait: false }).catch(() => {});
+        const running = [...inFlight.values()];
+        if (running.length > 0) {
+          const grace = new Promise<'late'>((r) => setTimeout(() => r('late'), options.shutdownTimeoutMs).unref());
+          if ((await Promise.race([Promise.all(running.map((r) => r.done)), grace])) === 'late') {
+            for (const r of inFlight.values()) r.controller.abort(new WorkerStopped());
+            await Promise.all([...inFlight.values()].map((r) => r.done));
+          }
+        }
+        log.info('flow worker stopped');
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import type { ColumnType, Generated, Kysely, Selectable, Transaction } from 'kysely';
+import type { DB, RunLogLine } from '../db/schema.ts';
+import type { FlowRunStatus, StepStatus } from './flow.ts';
+
+// Row types of the flow tables (migration 0005). Kept here, beside their only users, and joined
+// to the engine's tables with kysely's withTables(), so src/db/schema.ts stays the engine's.
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type JsonIn<T> = ColumnType<T, string, string>;
+
+export interface FlowRunsTable {
+  flow_run_id: Generated<string>;
+  flow_name: string;
+  arguments: JsonIn<Record<string, unknown>>;
+  status: FlowRunStatus;
+  job_id: string | null;
+  origin_run_id: string | null;
+  origin_index: number | null;
+  owner: string | null;
+  selection: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  reruns: Generated<number>;
+  created_at: ColumnType<Date, never, never> & Generated<Date>;
+  finished_at: Timestamp | null;
+}
+
+export interface FlowStepsTable {
+  flow_run_id: string;
+  step_id: string;
+  step_run_id: Generated<string>;
+  position: number;
+  handler: string;
+  kwargs: JsonIn<Record<string, unknown>>;
+  resolved_kwargs: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  waits: string[];
+  status: StepStatus;
+  attempt: Generated<number>;
+  attempts_total: Generated<number>;
+  timeout_ms: number | null;
+  retries: number;
+  retry_delay_ms: number;
+  retry_backoff: boolean;
+  host: string | null;
+  queued_at: Timestamp | null;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  exit_code: number | null;
+  result: ColumnType<unknown, string | null, string | null>;
+  error: string | null;
+  log: ColumnType<RunLogLine[], string | undefined, string>;
+}
+
+export type FlowTables = {
+  flow_runs: FlowRunsTable;
+  flow_steps: FlowStepsTable;
+};
+
+export type FlowDB = DB & FlowTables;
+/** A connection or transaction that sees the engine's tables and the flow tables. */
+export type FlowDb = Kysely<FlowDB> | Transaction<FlowDB>;
+export type FlowRunRow = Selectable<FlowRunsTable>;
+export type FlowStepRow = Selectable<FlowStepsTable>;
+
+/** The engine's Kysely<DB>, seeing the flow tables too. */
+export function withFlowTables(db: Kysely<DB>): Kysely<FlowDB> {
+  return db.withTables<FlowTables>() as unknown as Kysely<FlowDB>;
+}

@@ -1,0 +1,99 @@
+import type { Kysely } from 'kysely';
+import type { PgBoss } from 'pg-boss';
+import type { DB } from '../db/schema.ts';
+import type { JobControl } from '../handlers/base-handler.ts';
+import type { HandlerRegistry } from '../handlers/registry.ts';
+import type { JobCommands } from '../jobs/commands.ts';
+import type { Logger } from '../log.ts';
+import type { DefineJob } from '../worker/job-control.ts';
+import { flowCatalog } from './flow-catalog.ts';
+import { createFlowCommands, type FlowCommands } from './flow-commands.ts';
+import { startFlowWorker, type FlowWorker } from './flow-worker.ts';
+import { invalidFlowFiles, loadFlowFiles } from './load-flow-files.ts';
+import { installFlows } from './runtime.ts';
+import { withFlowTables, type FlowRunRow, type FlowStepRow } from './schema.ts';
+import { ensureFlowStepQueue } from './step-queue.ts';
+
+export interface FlowsOptions {
+  flowsDir: string;
+  db: Kysely<DB>;
+  boss: PgBoss;
+  registry: HandlerRegistry;
+  logger: Logger;
+  host: string;
+  /** Run steps in this process (the worker role). */
+  worker: boolean;
+  concurrency: number;
+  shutdownTimeoutMs: number;
+  /** What step handlers may do to jobs (context.jobs): the engine's commands and definer. */
+  jobs?: { commands: Pick<JobCommands, 'create' | 'upsert' | 'runNow'>; defineJob?: DefineJob };
+  onStepSettled?: (run: FlowRunRow, step: FlowStepRow) => void;
+}
+
+export interface Flows {
+  commands: FlowCommands;
+  worker: FlowWorker | undefined;
+  /** Stops the flow worker and uninstalls the flows; idempotent. */
+  stop(): Promise<void>;
+}
+
+function stepJobControl(options: FlowsOptions, run: FlowRunRow): JobControl {
+  return {
+    async create(input, opts) {
+      if (!options.jobs?.defineJob) throw new Error('this bosun process cannot define jobs from flow steps');
+      const def = options.jobs.defineJob(input, run.owner);
+      if (opts?.replace) return (await options.jobs.commands.upsert([def]))[0]!.job.job_id;
+      return (await options.jobs.commands.create(def)).job_id;
+    },
+    async runNow(jobId) {
+      if (!options.jobs) throw new Error('this bosun process cannot run jobs from flow steps');
+      return (await options.jobs.commands.runNow(jobId)).run_id;
+    },
+  };
+}
+
+/**
+ * Startup's step for flows: loads and checks every flow file (a broken one stops startup, naming
+ * file:line:column), installs the flow commands for the API and the flow-scheduling handlers,
+ * and with the worker role starts running steps.
+ */
+export async function startFlows(options: FlowsOptions): Promise<Flows> {
+  const { flows, problems } = await loadFlowFiles(options.flowsDir, options.registry);
+  if (problems.length > 0) throw invalidFlowFiles(problems);
+  options.logger.info({ flows: flows.map((f) => f.name), dir: options.flowsDir }, 'flows loaded');
+  const db = withFlowTables(options.db);
+  await ensureFlowStepQueue(options.boss);
+  const commands = createFlowCommands({ db, boss: options.boss, registry: options.registry, catalog: flowCatalog(flows), logger: options.logger, host: options.host });
+  const uninstall = installFlows(commands);
+  let worker: FlowWorker | undefined;
+  try {
+    if (options.worker) {
+      worker = await startFlowWorker({
+        db,
+        boss: options.boss,
+        registry: options.registry,
+        logger: options.logger,
+        host: options.host,
+        concurrency: options.concurrency,
+        shutdownTimeoutMs: options.shutdownTimeoutMs,
+        jobControl: (run) => stepJobControl(options, run),
+        ...(options.onStepSettled ? { onStepSettled: options.onStepSettled } : {}),
+      });
+    }
+  } catch (err) {
+    uninstall();
+    throw err;
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    commands,
+    worker,
+    stop() {
+      stopped ??= (async () => {
+        await worker?.stop();
+        uninstall();
+      })();
+      return stopped;
+    },
+  };
+}
