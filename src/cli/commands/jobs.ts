@@ -122,7 +122,7 @@ const show: Subcommand = {
         ['schedule', scheduleText(job)],
         ['next run', when(nextRun(job))],
         ['last run', [job.last_run_status, when(lastRun(job))].filter(Boolean).join(' at ')],
-        ['runs so far', job.run_count === undefined ? undefined : String(job.run_count)],
+        ['scheduled runs', job.run_count === undefined ? undefined : String(job.run_count)],
         ['overlap', job.overlap],
         ['timeout', job.timeout_ms ? `${job.timeout_ms} ms` : undefined],
         ['retries', job.retries === undefined ? undefined : String(job.retries)],
@@ -202,10 +202,18 @@ const runNow: Subcommand = {
     }
     if (!ctx.json) ctx.out.write(`started run ${started.run_id} of job ${started.job_id ?? id}\n`);
     const progress = ctx.json ? undefined : createProgress(ctx.out, `run ${started.run_id}`);
+    // Ctrl-C stops the waiting, not the run: say so, leave the terminal line clean, exit 130 as shells expect.
+    const onInterrupt = () => {
+      progress?.stop();
+      ctx.err.write(`bosun: stopped waiting; run ${started.run_id} goes on ('bosun runs show ${started.run_id}')\n`);
+      process.exit(130);
+    };
+    process.once('SIGINT', onInterrupt);
     let outcome;
     try {
       outcome = await waitForRun(ctx.client(), started.run_id, { timeoutMs, progress });
     } finally {
+      process.off('SIGINT', onInterrupt);
       progress?.stop();
     }
     if (ctx.json) printJson(ctx, outcome.run);

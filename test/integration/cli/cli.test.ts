@@ -2,7 +2,9 @@
 // pause/resume, run now with --wait, delete, failures, and the ways it can go wrong.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bosun, createJob, json, startService, type CliResult } from './cli-process.ts';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { bosun, createJob, json, ROOT, startService, type CliResult } from './cli-process.ts';
 
 // Top level, not before(): after() hooks registered in a before() hook run when it ends.
 const { url } = await startService();
@@ -141,24 +143,45 @@ test('jobs run --wait on a failing job exits 6; the failure can be listed, shown
   assert.equal((await run('failures', 'show', failure.failure_id)).code, 3);
 });
 
-test('runs cancel stops a running run', async () => {
-  const started = json<{ run_id: string }>(ok(await run('jobs', 'run', 'sleepy', '--json')));
-  // Wait until the worker has it, then cancel.
-  for (let i = 0; i < 100; i++) {
-    const current = json<{ status: string }>(ok(await run('runs', 'show', started.run_id, '--json')));
-    if (current.status === 'running') break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const cancelled = ok(await run('runs', 'cancel', started.run_id));
-  assert.match(cancelled.stdout, new RegExp(`^cancelled run ${started.run_id}`));
-  const waited = await run('jobs', 'run', 'quiet', '--wait', '--timeout', '20s'); // unrelated run still works meanwhile
-  assert.equal(waited.code, 0, waited.stderr);
+test('Ctrl-C stops waiting but not the run (exit 130); runs cancel then stops it', async () => {
+  const waiting = spawn(process.execPath, ['src/cli/main.ts', 'jobs', 'run', 'sleepy', '--wait'], { cwd: ROOT, env: { ...process.env, BOSUN_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  waiting.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const running = new Promise<void>((resolve) =>
+    waiting.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (/: running$/m.test(stdout)) resolve();
+    }),
+  );
+  const exited = once(waiting, 'close');
+  await Promise.race([running, exited]);
+  waiting.kill('SIGINT');
+  const [code] = await exited;
+  assert.equal(code, 130, stdout + stderr);
+  const runId = /^started run ([0-9a-f-]{36})/m.exec(stdout)?.[1];
+  assert.ok(runId, stdout);
+  assert.equal(stderr, `bosun: stopped waiting; run ${runId} goes on ('bosun runs show ${runId}')\n`);
+  assert.equal(json<{ status: string }>(ok(await run('runs', 'show', runId, '--json'))).status, 'running');
+
+  const cancelled = ok(await run('runs', 'cancel', runId));
+  assert.match(cancelled.stdout, new RegExp(`^cancelled run ${runId}`));
   let status = '';
   for (let i = 0; i < 100 && status !== 'cancelled'; i++) {
-    status = json<{ status: string }>(ok(await run('runs', 'show', started.run_id, '--json'))).status;
+    status = json<{ status: string }>(ok(await run('runs', 'show', runId, '--json'))).status;
     if (status !== 'cancelled') await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal(status, 'cancelled');
+  assert.equal((await run('runs', 'cancel', '00000000-0000-4000-8000-000000000000')).code, 3);
+});
+
+test('--wait --timeout gives up with exit 7 and the run as it stands; the run goes on', async () => {
+  const result = await run('jobs', 'run', 'sleepy', '--wait', '--timeout', '1s', '--json');
+  assert.equal(result.code, 7, result.stderr);
+  const last = json<{ run_id: string; status: string }>(result);
+  assert.ok(['scheduled', 'running'].includes(last.status), last.status);
+  assert.match(result.stderr, new RegExp(`^bosun: run ${last.run_id} is still (scheduled|running) after 1s \\(--timeout\\); it goes on\\n$`));
+  assert.equal(json<{ run_id: string }>(ok(await run('runs', 'cancel', last.run_id, '--json'))).run_id, last.run_id);
 });
 
 test('jobs delete asks for --yes without a terminal, deletes, and the job is then unknown', async () => {
