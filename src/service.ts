@@ -11,6 +11,7 @@ import { createJobCommands } from './jobs/commands.ts';
 import { ensureFireQueue } from './scheduler/fire-queue.ts';
 import { apiDeps } from './api/api-deps.ts';
 import { hostname } from 'node:os';
+import { startFlows } from './flows/startup.ts';
 import { startEngine } from './scheduler/engine.ts';
 import { defineJob } from './jobs/define-job.ts';
 import { createMetrics } from './metrics/metrics.ts';
@@ -63,10 +64,26 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     await ensureFireQueue(boss);
     const { registry } = await startDefaultJobs({ config, db: database.db, commands: auditedCommands(createJobCommands({ db: database.db, boss, logger }), { db: database.db, logger, actor: YAML_SYNC_ACTOR }), logger });
 
+    // Flows (docs/flows.md): loaded before the engine starts, so flow-scheduling runs find them.
+    let engine: Awaited<ReturnType<typeof startEngine>> | undefined;
+    const flows = await startFlows({
+      flowsDir: config.flowsDir,
+      db: database.db,
+      boss,
+      registry,
+      logger,
+      host: `${hostname()}:${process.pid}`,
+      worker: config.roles.has('worker'),
+      concurrency: config.concurrency,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+      jobs: () => engine && { commands: engine.commands, defineJob: (input, owner) => defineJob(input, { registry, now: new Date(), source: 'api', owner }) },
+    });
+    stack.push(() => flows.stop());
+
     // The execution engine: the worker role runs handlers, the scheduler role the reaper and
     // retention; every role gets the commands (a local worker is woken by what they enqueue).
     const metrics = createMetrics({ db: database.db, bossSchema: config.bossSchema });
-    const engine = await startEngine({
+    engine = await startEngine({
       db: database.db,
       boss,
       logger,
@@ -80,7 +97,8 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       shutdownTimeoutMs: config.shutdownTimeoutMs,
       onRunEvent: metrics.observeRun,
     });
-    stack.push(() => engine.stop());
+    const started = engine;
+    stack.push(() => started.stop());
 
     let url: string | undefined;
     if (config.roles.has('api')) {

@@ -17,6 +17,7 @@ import { runsRoutes } from './routes/runs.ts';
 import { failuresRoutes } from './routes/failures.ts';
 import { handlersRoutes } from './routes/handlers.ts';
 import { serviceStateRoutes } from './routes/service-state.ts';
+import { flowsRoutes } from './routes/flows.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { actorMiddleware } from '../audit/actor-context.ts';
@@ -74,6 +75,7 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
     api.route('/', failuresRoutes(deps.data, validator));
     api.route('/', handlersRoutes(deps.data, validator));
     api.route('/', serviceStateRoutes(deps.data, validator));
+    api.route('/', flowsRoutes(validator));
     api.route('/', auditRoutes(deps.data, validator));
   }
   // At the root, where Prometheus looks by default, and under /api/v1 with the rest; protected like the rest.

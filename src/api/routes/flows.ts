@@ -1,0 +1,69 @@
+import { Hono } from 'hono';
+import type { FlowDefinition, FlowRunStatus } from '../../flows/flow.ts';
+import { topologicalOrder } from '../../flows/graph.ts';
+import { flowRunView } from '../../flows/report.ts';
+import { installedFlows } from '../../flows/runtime.ts';
+import { body, ownerScope, params, type ApiEnv } from '../api-env.ts';
+import { operation } from '../data-deps.ts';
+import type { RequestValidator } from '../request-validation.ts';
+
+/** A declared flow as the API shows it: its steps and its graph (nodes, edges, an order to run them in). */
+export function flowView(flow: FlowDefinition): Record<string, unknown> {
+  return {
+    name: flow.name,
+    description: flow.description,
+    file: flow.file,
+    steps: flow.steps.map((s) => ({ ...s })),
+    graph: {
+      nodes: flow.steps.map((s) => s.id),
+      edges: flow.steps.flatMap((s) => s.waits.map((w) => ({ from: w, to: s.id }))),
+      order: topologicalOrder(flow.steps),
+    },
+  };
+}
+
+/** Flows: the declared graphs, starting a run, a run with its steps, rerun. The flows are this process's (src/flows/runtime.ts). */
+export function flowsRoutes(validator: RequestValidator): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+
+  operation(app, validator, 'GET', '/flows', (c) => {
+    const flows = installedFlows().catalog.list();
+    return c.json({ flows: flows.map(flowView), flows_count: flows.length });
+  });
+
+  operation(app, validator, 'GET', '/flows/{flow_name}', (c) => {
+    return c.json({ flow: flowView(installedFlows().catalog.get(params<{ flow_name: string }>(c).flow_name)) });
+  });
+
+  operation(app, validator, 'POST', '/flows/{flow_name}/runs', async (c) => {
+    const { flow_name } = params<{ flow_name: string }>(c);
+    const input = body<{ arguments?: Record<string, unknown>; task_names?: string[]; run_subsequent?: boolean; follow_subflows?: boolean } | undefined>(c) ?? {};
+    const selection = input.task_names ? { task_names: input.task_names, run_subsequent: input.run_subsequent ?? false, follow_subflows: input.follow_subflows ?? false } : undefined;
+    const flows = installedFlows();
+    const run = await flows.start(flow_name, input.arguments ?? {}, { owner: c.get('identity').user ?? null, ...(selection ? { selection } : {}) });
+    const { steps } = await flows.get(run.flow_run_id);
+    return c.json({ flow_run: flowRunView(run, steps) }, 201, { location: `/api/v1/flow-runs/${run.flow_run_id}` });
+  });
+
+  operation(app, validator, 'GET', '/flow-runs', async (c) => {
+    const q = params<{ flow_name?: string; status?: FlowRunStatus; job_id?: string; limit: number; offset: number }>(c);
+    const owner = ownerScope(c.get('identity'));
+    const { runs, total } = await installedFlows().list({ ...q, ...(owner !== undefined ? { owner } : {}) });
+    return c.json({ flow_runs: runs.map((r) => flowRunView(r)), total, limit: q.limit, offset: q.offset });
+  });
+
+  operation(app, validator, 'GET', '/flow-runs/{flow_run_id}', async (c) => {
+    const { run, steps } = await installedFlows().get(params<{ flow_run_id: string }>(c).flow_run_id, ownerScope(c.get('identity')));
+    return c.json({ flow_run: flowRunView(run, steps) });
+  });
+
+  operation(app, validator, 'POST', '/flow-runs/{flow_run_id}/rerun', async (c) => {
+    const flows = installedFlows();
+    const owner = ownerScope(c.get('identity'));
+    const run = await flows.rerun(params<{ flow_run_id: string }>(c).flow_run_id, owner);
+    const { steps } = await flows.get(run.flow_run_id);
+    return c.json({ flow_run: flowRunView(run, steps) });
+  });
+
+  return app;
+}
