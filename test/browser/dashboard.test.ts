@@ -3,7 +3,7 @@
 // Clicks through: sign in, a job created by API appears, run it now, its run succeeds with
 // its log, pause it, a failing job's failure appears with its stack trace, runs per status,
 // delete with confirmation. Screenshots go to test-artifacts/.
-import { test, after, before } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -35,15 +35,21 @@ async function api(method: string, path: string, body?: unknown): Promise<any> {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  assert.ok(res.ok, `${method} ${path} answered ${res.status}: ${text}`);
+  assert.ok(res.ok, `${method} ${path} answered ${res.status}: ${text}\nservice errors:\n${serviceErrors()}`);
   return text ? JSON.parse(text) : null;
+}
+
+function serviceErrors(): string {
+  return service.lines.filter((l) => Number(l.level) >= 50).map((l) => JSON.stringify(l)).join('\n');
 }
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}.png`), fullPage: true });
 }
 
-before(async () => {
+// Set up at the top level, not in before(): the after() hooks registered here (dropping the
+// database, removing the profile) must run when the file ends, not when the first hook does.
+{
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: 'npm test' installs it (scripts/ensure-chromium.ts), or apt-get install chromium`);
   await mkdir(ARTIFACTS, { recursive: true });
   const databaseUrl = await createTestDatabase('bosun_dash');
@@ -74,7 +80,7 @@ before(async () => {
     // 401s before signing in are expected; anything else the console reports is a defect.
     if (msg.type() === 'error' && !/401/.test(msg.text())) problems.push(`console: ${msg.text()}`);
   });
-});
+}
 
 after(async () => {
   await context?.close();

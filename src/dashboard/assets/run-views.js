@@ -121,15 +121,15 @@ export function failureItem(failure, ctx, { showJob = false } = {}) {
 }
 
 /**
- * Clears one failure. The API deletes failures by filter (there is no DELETE /failures/{id}), so
- * this narrows to the job, the run and the failure's own millisecond: attempts of one run are
- * at least a retry delay apart, so that matches this failure alone.
+ * Clears one failure. The API deletes failures only by filter (job, handler, time; there is no
+ * DELETE /failures/{id}), so this narrows to the job and the failure's own millisecond, which
+ * only this failure occupies unless one job failed twice within the same millisecond.
  */
 export async function clearFailure(failure) {
   const at = Date.parse(failure.failed_at);
   const { removed } = await api(
     'DELETE',
-    `/failures${query({ job_id: failure.job_id, run_id: failure.run_id, since: new Date(at).toISOString(), until: new Date(at + 1).toISOString() })}`,
+    `/failures${query({ job_id: failure.job_id, since: new Date(at).toISOString(), until: new Date(at + 1).toISOString() })}`,
   );
   if (removed.length === 0) throw new Error('that failure was already cleared');
 }
