@@ -2,11 +2,12 @@
 // Sized by viewBox and scaled by CSS; each has a text alternative, and each mark a <title>.
 import { absoluteTime, formatDuration, runDuration, svg } from './dom.js';
 
-const W = 640;
+// Wide enough that, scaled to a page column, labels stay near their 11px.
+const W = 1000;
 
 /** Bars in time order, height = duration, colour (and title) = outcome; the last `max` runs. */
 export function durationChart(runs, max = 60) {
-  const H = 140;
+  const H = 160;
   const pad = { l: 56, r: 8, t: 10, b: 22 };
   const shown = runs
     .filter((r) => r.started_at || r.finished_at || r.status === 'misfired' || r.status === 'skipped')

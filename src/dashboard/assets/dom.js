@@ -42,7 +42,7 @@ export function renderInto(container, data, buildFn) {
   if (container.dataset.rendered === json) return false;
   const open = new Set([...container.querySelectorAll('details[open][data-key]')].map((d) => d.dataset.key));
   const focused = container.contains(document.activeElement) ? document.activeElement?.dataset?.key : undefined;
-  container.replaceChildren(...[buildFn(data)].flat());
+  container.replaceChildren(...[buildFn(data)].flat(Infinity).filter((n) => n !== null && n !== undefined && n !== false));
   container.dataset.rendered = json;
   for (const d of container.querySelectorAll('details[data-key]')) if (open.has(d.dataset.key)) d.open = true;
   if (focused) container.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus();

@@ -74,6 +74,6 @@ function group(items, ctx) {
           )
         : null,
     ),
-    el('ul', { class: 'failures' }, items.map((f) => failureItem(f, ctx))),
+    el('ul', { class: 'failures' }, items.map((f) => failureItem(f, ctx, { showMessage: false }))),
   );
 }

@@ -86,7 +86,7 @@ function definitionList(job, description) {
     ['Overlap', job.overlap ?? '—'],
     ['Timeout', job.timeout_ms ? formatDuration(job.timeout_ms) : 'none'],
     ['Retries', job.retries ? `${job.retries}, ${formatDuration(job.retry_delay_ms)} apart${job.retry_backoff ? ', backing off' : ''}` : 'none'],
-    ['Runs so far', String(job.run_count ?? '—')],
+    ['Scheduled runs', String(job.run_count ?? '—')],
     ['Last run', job.last_run_status ? [badge(job.last_run_status), ' ', relTime(job.last_run_at)] : 'never'],
     ['Created', job.created_at ? absoluteTime(job.created_at) : '—'],
     ['Updated', job.updated_at ? absoluteTime(job.updated_at) : '—'],

@@ -84,7 +84,7 @@ export function logView(lines) {
 }
 
 /** One failure: when, which run and attempt, the kwargs as they were, and the stack trace. */
-export function failureItem(failure, ctx, { showJob = false } = {}) {
+export function failureItem(failure, ctx, { showJob = false, showMessage = true } = {}) {
   return el(
     'li',
     { class: 'failure', 'data-failure-id': failure.failure_id },
@@ -92,7 +92,7 @@ export function failureItem(failure, ctx, { showJob = false } = {}) {
       'div',
       { class: 'failure-head' },
       showJob ? [el('a', { href: jobHref(ctx.base, failure.job_id) }, failure.job_id), ' · '] : null,
-      el('strong', {}, failure.error_name), ': ', failure.message,
+      showMessage ? [el('strong', {}, failure.error_name), ': ', failure.message] : el('span', { class: 'muted' }, 'failed'),
       el('span', { class: 'spacer' }),
       relTime(failure.failed_at),
       failure.run_id ? [' · ', el('a', { href: runHref(ctx.base, failure) }, `run ${shortId(failure.run_id)}`)] : null,
