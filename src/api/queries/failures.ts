@@ -46,8 +46,9 @@ export async function findVisibleFailure(db: Kysely<DB>, failureId: string, owne
 }
 
 /** Deletes the failures matching the filter (the caller's only, unless admin); returns their ids. */
-export async function deleteFailures(db: Kysely<DB>, f: FailureFilter): Promise<string[]> {
+export async function deleteFailures(db: Kysely<DB>, f: FailureFilter & { failure_id?: string }): Promise<string[]> {
   let query = db.deleteFrom('failures');
+  if (f.failure_id !== undefined) query = query.where('failure_id', '=', f.failure_id);
   if (f.owner !== undefined) query = query.where('owner', '=', f.owner);
   if (f.job_id !== undefined) query = query.where('job_id', '=', f.job_id);
   if (f.handler !== undefined) query = query.where('handler', '=', f.handler);

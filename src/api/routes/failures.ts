@@ -29,6 +29,13 @@ export function failuresRoutes(deps: DataDeps, validator: RequestValidator): Hon
     return c.json({ failure: failureView(failure) });
   });
 
+  operation(app, validator, 'DELETE', '/failures/{failure_id}', async (c) => {
+    const { failure_id } = params<{ failure_id: string }>(c);
+    const removed = await deleteFailures(deps.db, { failure_id, owner: ownerScope(c.get('identity')) });
+    if (removed.length === 0) throw new NotFoundError('failure', failure_id);
+    return c.json({ removed });
+  });
+
   operation(app, validator, 'DELETE', '/failures', async (c) => {
     const q = params<FailureFilter>(c);
     return c.json({ removed: await deleteFailures(deps.db, { ...q, owner: ownerScope(c.get('identity')) }) });

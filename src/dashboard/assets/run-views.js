@@ -120,17 +120,9 @@ export function failureItem(failure, ctx, { showJob = false, showMessage = true 
   );
 }
 
-/**
- * Clears one failure. The API deletes failures only by filter (job, handler, time; there is no
- * DELETE /failures/{id}), so this narrows to the job and the failure's own millisecond, which
- * only this failure occupies unless one job failed twice within the same millisecond.
- */
+/** Clears one failure record. */
 export async function clearFailure(failure) {
-  const at = Date.parse(failure.failed_at);
-  const { removed } = await api(
-    'DELETE',
-    `/failures${query({ job_id: failure.job_id, since: new Date(at).toISOString(), until: new Date(at + 1).toISOString() })}`,
-  );
+  const { removed } = await api('DELETE', `/failures/${encodeURIComponent(failure.failure_id)}`);
   if (removed.length === 0) throw new Error('that failure was already cleared');
 }
 

@@ -169,7 +169,11 @@ test('failures, clean-failed, status callback, handlers, service state', async (
   assert.equal((await h.call('GET', `/failures/${String(failures[0]!.failure_id)}`, { who: 'bob' })).status, 404);
   assert.equal((await h.call('GET', `/failures/${String(failures[0]!.failure_id)}`, { who: 'alice' })).status, 200);
   assert.deepEqual((await h.call('DELETE', '/jobs/clean-failed', { who: 'bob' })).json, { removed: [] });
-  assert.deepEqual((await h.call('DELETE', '/jobs/clean-failed', { who: 'alice' })).json, { removed: [failures[0]!.failure_id] });
+  const failureId = String(failures[0]!.failure_id);
+  assert.equal((await h.call('DELETE', `/failures/${failureId}`, { who: 'bob' })).status, 404, "another user's failure is not theirs to remove");
+  assert.deepEqual((await h.call('DELETE', `/failures/${failureId}`, { who: 'alice' })).json, { removed: [failureId] });
+  assert.equal((await h.call('DELETE', `/failures/${failureId}`, { who: 'alice' })).status, 404);
+  assert.deepEqual((await h.call('DELETE', '/jobs/clean-failed', { who: 'alice' })).json, { removed: [] });
   assert.deepEqual((await h.call('DELETE', '/failures', { who: 'alice' })).json, { removed: [] });
 
   const handlers = await h.call('GET', '/handlers', { who: 'bob' });
