@@ -5,29 +5,39 @@
  */
 export class WakeTimer {
   readonly #timers = new Map<number, NodeJS.Timeout>();
-  readonly #wake: () => void;
+  /** How many occurrences are known to come due at each armed instant. */
+  readonly #counts = new Map<number, number>();
+  readonly #wake: (count: number) => void;
   readonly #horizonMs: number;
   #stopped = false;
 
-  constructor(wake: () => void, horizonMs = 60_000) {
+  constructor(wake: (count: number) => void, horizonMs = 60_000) {
     this.#wake = wake;
     this.#horizonMs = horizonMs;
   }
 
-  /** Wakes the workers at `instant` (and once more just after, in case the fetch raced the clock). */
-  arm(instant: Date): void {
+  /**
+   * Wakes workers at `instant` for `count` occurrences due then (and once more just after, in
+   * case the fetch raced the clock).
+   */
+  arm(instant: Date, count = 1): void {
     const at = instant.getTime();
     const delay = at - Date.now();
-    if (this.#stopped || this.#timers.has(at) || delay > this.#horizonMs) return;
+    if (this.#stopped || delay > this.#horizonMs) return;
+    this.#counts.set(at, Math.max(this.#counts.get(at) ?? 0, count));
+    if (this.#timers.has(at)) return;
     if (delay <= 0) {
-      this.#wake();
+      this.#counts.delete(at);
+      this.#wake(count);
       return;
     }
     const timer = setTimeout(() => {
-      this.#wake();
+      const due = this.#counts.get(at) ?? 1;
+      this.#wake(due);
       const again = setTimeout(() => {
         this.#timers.delete(at);
-        this.#wake();
+        this.#counts.delete(at);
+        this.#wake(due);
       }, 25);
       again.unref();
       this.#timers.set(at, again);
@@ -45,5 +55,6 @@ export class WakeTimer {
     this.#stopped = true;
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
+    this.#counts.clear();
   }
 }

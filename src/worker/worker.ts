@@ -74,8 +74,14 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       log.warn({ err, job_id: event.run.job_id, run_id: event.run.run_id }, 'run event listener failed');
     }
   };
-  const wakeAll = () => workerIds.forEach((id) => boss.notifyWorker(id));
-  const timer = new WakeTimer(wakeAll);
+  // A due instant wakes as many idle workers as occurrences come due then, not all of them: a
+  // wake-all makes every worker query for the one job that came due.
+  const busy = new Set<string>();
+  const wakeIdle = (count: number) => {
+    const idle = workerIds.filter((id) => !busy.has(id));
+    (idle.length > 0 ? idle : workerIds).slice(0, Math.max(1, count)).forEach((id) => boss.notifyWorker(id));
+  };
+  const timer = new WakeTimer(wakeIdle);
 
   await ensureFireQueue(boss);
 
@@ -142,12 +148,20 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const startFetching = async () => {
     const ids: string[] = [];
     for (let i = 0; i < options.concurrency; i++) {
+      // The id is known only once work() returns; the handler looks it up by index.
+      const slot = ids.length;
       ids.push(
         await boss.work<FireMessage>(
           FIRE_QUEUE,
           { batchSize: 1, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2, burstWhenBatchFull: true },
           async ([message]) => {
-            if (message) await handle(message.data);
+            const id = ids[slot] ?? '';
+            busy.add(id);
+            try {
+              if (message) await handle(message.data);
+            } finally {
+              busy.delete(id);
+            }
           },
         ),
       );
@@ -176,19 +190,19 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       paused = false;
       log.info('service resumed: fetching');
       await startFetching();
-      wakeAll();
+      wakeIdle(workerIds.length);
     }
     if (!paused) {
       const due = await db
         .selectFrom('jobs')
-        .select('next_run_at')
-        .distinct()
+        .select((eb) => ['next_run_at', eb.fn.countAll<string>().as('n')])
         .where('state', '=', 'running')
         .where('next_run_at', '>', sql<Date>`now()`)
         .where('next_run_at', '<=', sql<Date>`now() + ${`${pollMs * 3} milliseconds`}::interval`)
+        .groupBy('next_run_at')
         .limit(5000)
         .execute();
-      for (const row of due) if (row.next_run_at) timer.arm(row.next_run_at);
+      for (const row of due) if (row.next_run_at) timer.arm(row.next_run_at, Number(row.n));
     }
   };
 
