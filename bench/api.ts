@@ -1,0 +1,86 @@
+// API: requests per second and latency of POST /jobs/{handler} and GET /jobs with 10 000 jobs
+// stored, driven by autocannon in a second process. Two passes per route: at a fixed 500 req/s
+// (the target: p99 < 20 ms) and flat out (the ceiling). Baseline, in the same run: GET
+// /api/v1/liveness, a route that touches no database, through the same server and client.
+//
+//   node bench/api.ts             10 000 stored jobs, 15 s per pass
+//   node bench/api.ts --quick     10 000 stored jobs, 5 s per pass
+//
+// bosun runs as a real child process (node src/main.ts, LOG_LEVEL=warn so logging does not
+// dominate); the stored jobs are daily jobs first due tomorrow, so nothing fires meanwhile.
+import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { createLogger } from '../src/log.ts';
+import { benchServer } from './support/postgres.ts';
+import { header } from './support/stats.ts';
+import { childService } from './support/service.ts';
+import { seedDailyJobs } from './support/seed-jobs.ts';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, jobs: { type: 'string' }, seconds: { type: 'string' } } });
+const JOBS = Number(values.jobs ?? 10_000);
+const SECONDS = Number(values.seconds ?? (values.quick ? 5 : 15));
+const RATE = 500;
+const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', false);
+const AUTOCANNON = new URL('../node_modules/autocannon/autocannon.js', import.meta.url).pathname;
+
+interface Cannon {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+/** Runs autocannon in a child process and returns its JSON summary. */
+function cannon(url: string, options: { method?: string; body?: string; rate?: number; connections: number }): Promise<Cannon> {
+  const args = [AUTOCANNON, '--json', '-d', String(SECONDS), '-c', String(options.connections), '-m', options.method ?? 'GET'];
+  if (options.rate) args.push('-R', String(options.rate));
+  if (options.body !== undefined) args.push('-H', 'content-type=application/json', '-b', options.body);
+  args.push(url);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.once('exit', (code) => {
+      try {
+        resolve(JSON.parse(out) as Cannon);
+      } catch {
+        reject(new Error(`autocannon exited ${code}: ${err.slice(-2000)}`));
+      }
+    });
+  });
+}
+
+function line(label: string, r: Cannon): string {
+  const bad = r.non2xx + r.errors + r.timeouts;
+  return `${label.padEnd(44)} ${Math.round(r.requests.average).toString().padStart(6)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   max ${String(r.latency.max).padStart(5)} ms   ${r.requests.total} requests${bad ? `, ${bad} not 2xx/errors` : ''}`;
+}
+
+const server = await benchServer(logger);
+try {
+  header(`API: ${JOBS} stored jobs; autocannon in a child process, ${SECONDS} s per pass`, await server.describe());
+  const url = await server.database('bench_api');
+  const service = await childService(url, { LOG_LEVEL: 'warn' });
+  const seedMs = await seedDailyJobs(url, JOBS, 'api-seed', logger);
+  console.log(`seeded ${JOBS} jobs in ${(seedMs / 1000).toFixed(1)} s (JobCommands.upsert, chunks of 1000)\n`);
+  const api = `${service.url}/api/v1`;
+  const when = encodeURIComponent(new Date(Date.now() + 2 * 86_400_000).toISOString());
+  // Each POST creates a new job (random id), a daily one first due in two days.
+  const post = `${api}/jobs/noop?periodically=1d&when=${when}`;
+  const results: Array<[string, Cannon]> = [];
+  results.push(['GET /liveness at 500 req/s (base)', await cannon(`${api}/liveness`, { rate: RATE, connections: 10 })]);
+  results.push(['GET /jobs at 500 req/s', await cannon(`${api}/jobs`, { rate: RATE, connections: 10 })]);
+  results.push(['POST /jobs/noop at 500 req/s', await cannon(post, { method: 'POST', body: '{}', rate: RATE, connections: 10 })]);
+  results.push(['GET /liveness flat out, 10 connections (base)', await cannon(`${api}/liveness`, { connections: 10 })]);
+  results.push(['GET /jobs flat out, 10 connections', await cannon(`${api}/jobs`, { connections: 10 })]);
+  results.push(['POST /jobs/noop flat out, 10 connections', await cannon(post, { method: 'POST', body: '{}', connections: 10 })]);
+  await service.stop();
+  for (const [label, r] of results) console.log(line(label, r));
+  const atRate = results.filter(([l]) => l.includes('500 req/s') && !l.includes('base'));
+  const met = atRate.every(([, r]) => r.latency.p99 < 20 && r.requests.average >= RATE * 0.95 && r.non2xx + r.errors === 0);
+  console.log(`\ntarget p99 < 20 ms at 500 req/s (GET /jobs and POST /jobs/noop): ${met ? 'MET' : 'MISSED'}`);
+} finally {
+  await server.stop();
+}
