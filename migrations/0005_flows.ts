@@ -56,8 +56,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('log', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
     .addPrimaryKeyConstraint('flow_steps_pk', ['flow_run_id', 'step_id'])
     .execute();
-  // "Which waiting steps wait for X": a GIN index on waits.
-  await sql`create index flow_steps_waits on flow_steps using gin (waits)`.execute(db);
+  // "Which waiting steps wait for X": a GIN index on waits, without the pending list (step rows
+  // are updated all the time, and a pending list would be scanned by every lookup).
+  await sql`create index flow_steps_waits on flow_steps using gin (waits) with (fastupdate = off)`.execute(db);
+  // The aggregate status asks "is anything left to run / did anything fail" after every step:
+  // partial indexes answer in O(1) however many steps already succeeded.
+  await sql`create index flow_steps_active on flow_steps (flow_run_id, status) where status in ('waiting', 'queued', 'running')`.execute(db);
+  await sql`create index flow_steps_bad on flow_steps (flow_run_id, status) where status in ('failed', 'timed_out', 'blocked')`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -3,9 +3,8 @@ import type { Db } from '../jobs/repository.ts';
 import { BosunError } from '../errors.ts';
 import { insertFailure } from '../failures/repository.ts';
 import type { HandlerRegistry } from '../handlers/registry.ts';
-import { aggregateStatus } from './aggregate.ts';
-import type { StepStatus } from './flow.ts';
-import { countUnsatisfied, endStep, getFlowSteps, markQueued, setFlowRunStatus, stepStatusCounts, waitingDependants } from './repository.ts';
+import { aggregateFlags } from './aggregate.ts';
+import { anyUnsatisfied, endStep, getFlowSteps, markQueued, setFlowRunStatus, stepStatusFlags, waitingDependants } from './repository.ts';
 import type { FlowDb, FlowRunRow, FlowStepRow } from './schema.ts';
 import { enqueueSteps, type StepMessage } from './step-queue.ts';
 import { findReferences, resolveTemplates, TemplateError } from './template.ts';
@@ -63,16 +62,16 @@ export async function blockDependants(db: FlowDb, runId: string, failedIds: read
 /**
  * Queues every candidate whose waits all succeeded (or were skipped): resolves its kwargs against
  * the run's arguments and the results it refers to, checks them against the handler's schema, and
- * enqueues attempt 1. A step whose kwargs cannot be resolved or are invalid fails at once (with a
+ * enqueues attempt 1 (returns how many). A step whose kwargs cannot be resolved or are invalid fails at once (with a
  * failure row) and blocks what waits for it. `doneId` is a step known to have just succeeded.
  */
-export async function queueReady(db: FlowDb, deps: AdvanceDeps, run: FlowRunRow, candidates: readonly FlowStepRow[], doneId?: string): Promise<void> {
+export async function queueReady(db: FlowDb, deps: AdvanceDeps, run: FlowRunRow, candidates: readonly FlowStepRow[], doneId?: string): Promise<number> {
   const messages: Array<StepMessage & { timeoutMs: number | null }> = [];
   const failed: string[] = [];
   for (const step of candidates) {
     if (step.status !== 'waiting') continue;
     const others = step.waits.filter((w) => w !== doneId);
-    if (others.length > 0 && (await countUnsatisfied(db, run.flow_run_id, others)) > 0) continue;
+    if (others.length > 0 && (await anyUnsatisfied(db, run.flow_run_id, others))) continue;
     try {
       const resolved = await resolveStepKwargs(db, deps, run, step);
       await markQueued(db, run.flow_run_id, step.step_id, 1, resolved);
@@ -87,6 +86,7 @@ export async function queueReady(db: FlowDb, deps: AdvanceDeps, run: FlowRunRow,
   }
   await enqueueSteps(deps.boss, db, messages);
   if (failed.length > 0) await blockDependants(db, run.flow_run_id, failed);
+  return messages.length;
 }
 
 async function resolveStepKwargs(db: FlowDb, deps: AdvanceDeps, run: FlowRunRow, step: FlowStepRow): Promise<Record<string, unknown>> {
@@ -97,9 +97,9 @@ async function resolveStepKwargs(db: FlowDb, deps: AdvanceDeps, run: FlowRunRow,
   return deps.registry.validateKwargs(deps.registry.resolve(step.handler), resolved);
 }
 
-/** Recomputes and stores the run's aggregate status from its steps. */
-export async function refreshFlowRunStatus(db: FlowDb, runId: string): Promise<FlowRunRow> {
-  const counts = await stepStatusCounts(db, runId);
-  const statuses: StepStatus[] = [...counts.keys()];
-  return setFlowRunStatus(db, runId, aggregateStatus(statuses));
+/** Recomputes the run's aggregate status from its steps and stores it when it changed. */
+export async function refreshFlowRunStatus(db: FlowDb, run: FlowRunRow): Promise<FlowRunRow> {
+  const { active, bad } = await stepStatusFlags(db, run.flow_run_id);
+  const status = aggregateFlags(active, bad);
+  return status === run.status ? run : setFlowRunStatus(db, run.flow_run_id, status);
 }

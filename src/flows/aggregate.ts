@@ -15,3 +15,9 @@ export function aggregateStatus(statuses: Iterable<StepStatus>): FlowRunStatus {
   if (active) return bad ? 'various' : 'running';
   return bad ? 'failed' : 'succeeded';
 }
+
+/** The same rule from two facts: is any step still to run, and did any end badly. */
+export function aggregateFlags(active: boolean, bad: boolean): FlowRunStatus {
+  if (active) return bad ? 'various' : 'running';
+  return bad ? 'failed' : 'succeeded';
+}

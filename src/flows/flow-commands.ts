@@ -110,7 +110,7 @@ export function createFlowCommands(deps: FlowCommandsDeps): FlowCommands {
     );
     const bySkipped = new Set(steps.filter((s) => s.status === 'skipped').map((s) => s.step_id));
     await queueReady(trx, advance, run, steps.filter((s) => s.status === 'waiting' && s.waits.every((w) => bySkipped.has(w))));
-    return refreshFlowRunStatus(trx, run.flow_run_id);
+    return refreshFlowRunStatus(trx, run);
   };
 
   return {
@@ -154,7 +154,7 @@ export function createFlowCommands(deps: FlowCommandsDeps): FlowCommands {
         const status = new Map(steps.map((s) => [s.step_id, s.status]));
         const ready = steps.filter((s) => reset.has(s.step_id) && s.waits.every((w) => status.get(w) === 'succeeded' || status.get(w) === 'skipped'));
         await queueReady(trx, advance, restarted, ready);
-        return refreshFlowRunStatus(trx, flowRunId);
+        return refreshFlowRunStatus(trx, restarted);
       });
       log.info({ flow_name: run.flow_name, flow_run_id: flowRunId, reruns: run.reruns }, 'flow run rerun');
       return run;

@@ -50,6 +50,11 @@ export async function startFlowWorker(options: FlowWorkerOptions): Promise<FlowW
   const advance: AdvanceDeps = { boss, registry: options.registry, host };
   const inFlight = new Map<string, { controller: AbortController; done: Promise<void> }>();
   await ensureFlowStepQueue(boss);
+  const workerIds: string[] = [];
+  let nextWake = 0;
+  const wake = (count: number) => {
+    for (let i = 0; i < Math.min(count, workerIds.length); i++) boss.notifyWorker(workerIds[nextWake++ % workerIds.length]!);
+  };
 
   const run = async (flowRun: FlowRunRow, step: FlowStepRow, controller: AbortController): Promise<Ended> => {
     const stepLog = logger.child({ job_id: flowRun.job_id, run_id: step.step_run_id, flow_run_id: flowRun.flow_run_id, step_id: step.step_id, attempt: step.attempt });
@@ -103,8 +108,9 @@ export async function startFlowWorker(options: FlowWorkerOptions): Promise<FlowW
           : { status: result.status, error: `${result.error.name}: ${result.error.message}`, exit_code: exitCode, log: lines };
       const stored = await settleStep(trx, message.flow_run_id, message.step_id, message.attempt, outcome);
       if (!stored) return undefined;
+      let queued = 0;
       if (result.status === 'succeeded') {
-        await queueReady(trx, advance, flowRun, await waitingDependants(trx, flowRun.flow_run_id, stored.step_id), stored.step_id);
+        queued = await queueReady(trx, advance, flowRun, await waitingDependants(trx, flowRun.flow_run_id, stored.step_id), stored.step_id);
       } else {
         await recordStepFailure(trx, flowRun, stored, result.error, host);
         if (stored.attempt <= stored.retries) {
@@ -115,9 +121,11 @@ export async function startFlowWorker(options: FlowWorkerOptions): Promise<FlowW
           await blockDependants(trx, flowRun.flow_run_id, [stored.step_id]);
         }
       }
-      return { run: await refreshFlowRunStatus(trx, flowRun.flow_run_id), step: stored };
+      return { run: await refreshFlowRunStatus(trx, flowRun), step: stored, queued };
     });
     if (settled) {
+      // pg-boss does not burst at batchSize 1: wake idle local workers for steps just queued.
+      if (settled.queued > 0) wake(settled.queued);
       if (settled.run.status === 'succeeded' || settled.run.status === 'failed') {
         log.info({ flow_run_id: settled.run.flow_run_id, flow_name: settled.run.flow_name, job_id: settled.run.job_id, status: settled.run.status }, 'flow run finished');
       }
@@ -153,10 +161,22 @@ export async function startFlowWorker(options: FlowWorkerOptions): Promise<FlowW
     }
   };
 
+  // One pg-boss worker per slot, batch 1, so a long step never holds up others fetched with it. A
+  // worker that just finished a step asks again at once (a burst, which pg-boss only does for
+  // batches > 1); otherwise it waits for a NOTIFY or its poll.
   for (let i = 0; i < options.concurrency; i++) {
-    await boss.work<StepMessage>(FLOW_STEP_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2, burstWhenBatchFull: true }, async ([message]) => {
-      if (message) await handle(message.data);
-    });
+    const slot = i;
+    workerIds.push(
+      await boss.work<StepMessage>(FLOW_STEP_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2 }, async ([message]) => {
+        if (!message) return;
+        try {
+          await handle(message.data);
+        } finally {
+          const id = workerIds[slot];
+          if (id !== undefined) boss.notifyWorker(id);
+        }
+      }),
+    );
   }
   log.info({ concurrency: options.concurrency }, 'flow worker started');
 

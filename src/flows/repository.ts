@@ -88,22 +88,30 @@ export async function waitingDependants(db: FlowDb, flowRunId: string, stepId: s
     .selectFrom('flow_steps')
     .selectAll()
     .where('flow_run_id', '=', flowRunId)
-    .where('status', '=', 'waiting')
+    .where(sql<boolean>`status = 'waiting'`)
     .where(sql<boolean>`waits @> array[${stepId}]::text[]`)
     .execute();
 }
 
-/** How many of `stepIds` have not (yet) succeeded or been skipped. */
-export async function countUnsatisfied(db: FlowDb, flowRunId: string, stepIds: readonly string[]): Promise<number> {
-  if (stepIds.length === 0) return 0;
+/** Whether some of `stepIds` has not (yet) succeeded or been skipped (stops at the first). */
+export async function anyUnsatisfied(db: FlowDb, flowRunId: string, stepIds: readonly string[]): Promise<boolean> {
+  if (stepIds.length === 0) return false;
+  // Literal statuses, so the planner can use the partial indexes of 0005 (it cannot with parameters).
   const row = await db
-    .selectFrom('flow_steps')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('flow_run_id', '=', flowRunId)
-    .where('step_id', 'in', [...stepIds])
-    .where('status', 'not in', ['succeeded', 'skipped'])
+    .selectNoFrom((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('flow_steps')
+            .select('step_id')
+            .where('flow_run_id', '=', flowRunId)
+            .where(sql<boolean>`status in ('waiting', 'queued', 'running', 'failed', 'timed_out', 'blocked')`)
+            .where(sql<boolean>`step_id = any(${[...stepIds]}::text[])`),
+        )
+        .as('found'),
+    )
     .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return Boolean(row.found);
 }
 
 /** Moves a step to `queued` for attempt `attempt`, with its resolved kwargs. */
@@ -181,15 +189,15 @@ export async function resetBadSteps(db: FlowDb, flowRunId: string): Promise<stri
   return rows.map((r) => r.step_id);
 }
 
-/** Step counts of a run by status. */
-export async function stepStatusCounts(db: FlowDb, flowRunId: string): Promise<Map<StepStatus, number>> {
-  const rows = await db
-    .selectFrom('flow_steps')
-    .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
-    .where('flow_run_id', '=', flowRunId)
-    .groupBy('status')
-    .execute();
-  return new Map(rows.map((r) => [r.status, Number(r.n)]));
+/** Whether the run has a step still to run (or running), and one that ended badly (partial indexes of 0005). */
+export async function stepStatusFlags(db: FlowDb, flowRunId: string): Promise<{ active: boolean; bad: boolean }> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb.exists(eb.selectFrom('flow_steps').select('step_id').where('flow_run_id', '=', flowRunId).where(sql<boolean>`status in ('waiting', 'queued', 'running')`)).as('active'),
+      eb.exists(eb.selectFrom('flow_steps').select('step_id').where('flow_run_id', '=', flowRunId).where(sql<boolean>`status in ('failed', 'timed_out', 'blocked')`)).as('bad'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { active: Boolean(row.active), bad: Boolean(row.bad) };
 }
 
 /** Stores a run's aggregate status (finished_at set once it is final). */

@@ -25,8 +25,11 @@ export interface FlowsOptions {
   worker: boolean;
   concurrency: number;
   shutdownTimeoutMs: number;
-  /** What step handlers may do to jobs (context.jobs): the engine's commands and definer. */
-  jobs?: { commands: Pick<JobCommands, 'create' | 'upsert' | 'runNow'>; defineJob?: DefineJob };
+  /**
+   * What step handlers may do to jobs (context.jobs): the engine's commands and definer, read when
+   * a step uses them, so flows can start before the engine (whose flow-scheduling runs need flows).
+   */
+  jobs?: () => { commands: Pick<JobCommands, 'create' | 'upsert' | 'runNow'>; defineJob?: DefineJob } | undefined;
   onStepSettled?: (run: FlowRunRow, step: FlowStepRow) => void;
 }
 
@@ -40,14 +43,16 @@ export interface Flows {
 function stepJobControl(options: FlowsOptions, run: FlowRunRow): JobControl {
   return {
     async create(input, opts) {
-      if (!options.jobs?.defineJob) throw new Error('this bosun process cannot define jobs from flow steps');
-      const def = options.jobs.defineJob(input, run.owner);
-      if (opts?.replace) return (await options.jobs.commands.upsert([def]))[0]!.job.job_id;
-      return (await options.jobs.commands.create(def)).job_id;
+      const jobs = options.jobs?.();
+      if (!jobs?.defineJob) throw new Error('this bosun process cannot define jobs from flow steps');
+      const def = jobs.defineJob(input, run.owner);
+      if (opts?.replace) return (await jobs.commands.upsert([def]))[0]!.job.job_id;
+      return (await jobs.commands.create(def)).job_id;
     },
     async runNow(jobId) {
-      if (!options.jobs) throw new Error('this bosun process cannot run jobs from flow steps');
-      return (await options.jobs.commands.runNow(jobId)).run_id;
+      const jobs = options.jobs?.();
+      if (!jobs) throw new Error('this bosun process cannot run jobs from flow steps');
+      return (await jobs.commands.runNow(jobId)).run_id;
     },
   };
 }

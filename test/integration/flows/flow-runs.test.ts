@@ -11,11 +11,11 @@ steps:
   - id: b
     handler: probe
     waits: [a]
-    kwargs: {name: "b-\${args.tag}", ms: 400, echo: "\${steps.a.result.echo.path}"}
+    kwargs: {name: "b-\${args.tag}", ms: 300, echo: "\${steps.a.result.echo.path}"}
   - id: c
     handler: probe
     waits: [a]
-    kwargs: {name: "c-\${args.tag}", ms: 400}
+    kwargs: {name: "c-\${args.tag}", ms: 900}
   - id: d
     handler: probe
     waits: [b, c]
