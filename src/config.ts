@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigError } from './errors.ts';
+import { tracingConfig, type TracingConfig } from './tracing/tracing-config.ts';
 
 /** Which parts of bosun a process runs; several processes may split them. */
 export type Role = 'api' | 'scheduler' | 'worker';
@@ -36,6 +37,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** `on` requires tokens; `off` allows open access on any address; `auto` is off on loopback only. */
   auth: 'auto' | 'on' | 'off';
+  /** OTLP trace export, from the standard OTEL_* variables; undefined when no endpoint is set. */
+  tracing: TracingConfig | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -113,5 +116,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     retentionMs: int(env, 'BOSUN_RETENTION_DAYS', 30, 1, 3650) * DAY,
     bodyLimitBytes: int(env, 'BOSUN_BODY_LIMIT', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     auth: oneOf(env, 'BOSUN_AUTH', ['auto', 'on', 'off'] as const, 'auto'),
+    tracing: tracingConfig(env),
   });
 }

@@ -18,6 +18,9 @@ import { createMetrics } from './metrics/metrics.ts';
 import { auditedCommands } from './audit/audited-commands.ts';
 import { currentActor } from './audit/actor-context.ts';
 import { YAML_SYNC_ACTOR } from './audit/audit-entry.ts';
+import { fanOut } from './metrics/run-event.ts';
+import { startTracing } from './tracing/tracing.ts';
+import { createRunSpans, type RunSpans } from './tracing/run-spans.ts';
 
 /** A running bosun: where it answers, and how to stop it. */
 export interface Service {
@@ -44,6 +47,19 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
 
   let embedded: EmbeddedServer | undefined;
   try {
+    // OpenTelemetry first, so every span (pg-boss's included) has the SDK; its SDK is loaded
+    // only when an OTLP endpoint is configured. Stopped last: spans of the shutdown are exported.
+    let runSpans: RunSpans | undefined;
+    if (config.tracing) {
+      const tracing = await startTracing(config.tracing, `${hostname()}:${process.pid}`, logger);
+      const spans = createRunSpans();
+      runSpans = spans;
+      stack.push(async () => {
+        spans.end();
+        await tracing.shutdown();
+      });
+    }
+
     let databaseUrl = config.databaseUrl;
     if (databaseUrl === undefined) {
       embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, logger, binDir: process.env.BOSUN_PG_BIN_DIR });
@@ -95,7 +111,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       defineJob: (input, owner) => defineJob(input, { registry, now: new Date(), source: 'api', owner }),
       retentionMs: config.retentionMs,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
-      onRunEvent: metrics.observeRun,
+      onRunEvent: runSpans ? fanOut(metrics.observeRun, runSpans.observeRun) : metrics.observeRun,
     });
     const started = engine;
     stack.push(() => started.stop());

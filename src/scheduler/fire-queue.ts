@@ -1,6 +1,7 @@
 import { fromKysely, type PgBoss } from 'pg-boss';
 import type { Db } from '../jobs/repository.ts';
 import { attemptMessageId, deterministicUuid, occurrenceMessageId } from './message-id.ts';
+import { inNewRunTrace, inRunTrace } from '../tracing/enqueue-trace.ts';
 
 /** The pg-boss queue every firing of every bosun job travels through. */
 export const FIRE_QUEUE = 'bosun-fire';
@@ -39,12 +40,15 @@ export async function ensureFireQueue(boss: PgBoss): Promise<void> {
 /** Enqueues a job's occurrence in the caller's transaction; false when it was already enqueued. */
 export async function enqueueOccurrence(boss: PgBoss, db: Db, jobId: string, scheduledFor: Date): Promise<boolean> {
   const data: FireMessage = { kind: 'occurrence', job_id: jobId, scheduled_for: scheduledFor.toISOString() };
-  const id = await boss.send(FIRE_QUEUE, data, {
-    id: occurrenceMessageId(jobId, scheduledFor),
-    startAfter: scheduledFor,
-    retentionSeconds: RETENTION_SECONDS,
-    db: fromKysely(db),
-  });
+  // Each occurrence is a new run, so a new trace (docs/operations.md, Traces).
+  const id = await inNewRunTrace({ job_id: jobId, scheduled_for: data.scheduled_for }, () =>
+    boss.send(FIRE_QUEUE, data, {
+      id: occurrenceMessageId(jobId, scheduledFor),
+      startAfter: scheduledFor,
+      retentionSeconds: RETENTION_SECONDS,
+      db: fromKysely(db),
+    }),
+  );
   return id !== null;
 }
 
@@ -56,7 +60,9 @@ export async function enqueueOccurrence(boss: PgBoss, db: Db, jobId: string, sch
 export async function enqueueAttempt(boss: PgBoss, db: Db, jobId: string, runId: string, attempt: number, startAfter: Date, nonce?: string): Promise<void> {
   const data: FireMessage = { kind: 'attempt', job_id: jobId, run_id: runId, attempt };
   const id = nonce === undefined ? attemptMessageId(runId, attempt) : deterministicUuid('attempt', runId, String(attempt), nonce);
-  await boss.send(FIRE_QUEUE, data, { id, startAfter, db: fromKysely(db) });
+  // A first attempt starts its run's trace; a retry continues the trace of the attempt that failed.
+  const send = () => boss.send(FIRE_QUEUE, data, { id, startAfter, db: fromKysely(db) });
+  await (attempt === 1 ? inNewRunTrace : inRunTrace)({ job_id: jobId, run_id: runId, attempt }, send);
 }
 
 /** Drops a pending occurrence (job paused, rescheduled or deleted); a message already taken is left alone. */
