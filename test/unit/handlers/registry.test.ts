@@ -98,7 +98,7 @@ test('registryOf refuses a duplicate name, a non-kebab name and an invalid schem
 
 test('loadHandlers finds the built-in handlers', async () => {
   const loaded = await loadHandlers();
-  assert.deepEqual(loaded.list().map((h) => h.name), ['command', 'function', 'http', 'noop']);
+  assert.deepEqual(loaded.list().map((h) => h.name), ['command', 'flow-scheduling', 'function', 'http', 'noop', 'selective-flow-scheduling']);
   assert.equal(loaded.resolve('Command').name, 'command');
   assert.equal(loaded.resolve('CallFunction').name, 'function');
   for (const h of loaded.list()) assert.ok(h.description.length > 20, `${h.name} describes itself`);
@@ -125,7 +125,7 @@ test('loadHandlers adds a user folder, found by export name too', async (t) => {
   const dir = await userDir(t, { 'send-report.ts': handlerFile('SendReport', 'send-report'), 'notes.txt': 'not a handler', 'x.test.ts': 'throw new Error()' });
   const loaded = await loadHandlers([BUILTIN_HANDLERS_DIR, dir]);
   assert.equal(loaded.resolve('SendReport').name, 'send-report');
-  assert.equal(loaded.list().length, 5);
+  assert.equal(loaded.list().length, 7);
 });
 
 const broken: Array<[string, Record<string, string>, RegExp]> = [
