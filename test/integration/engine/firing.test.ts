@@ -93,10 +93,14 @@ test('overlap skip records skipped occurrences; allow runs them side by side; qu
   assert.equal(allow.filter((r) => r.status === 'skipped').length, 0);
   const overlapping = allow.filter((a) => allow.some((b) => b !== a && b.started_at! < a.started_at! && (b.finished_at ?? new Date(8e15)) > a.started_at!));
   assert.ok(overlapping.length >= 1, 'allow: runs overlap');
+  let seen = '';
   const queued = await eventually(async () => {
     const runs = await runsOf('o-queue');
+    seen = runs.map((r) => `${r.status}@${r.started_at?.toISOString()}`).join(', ');
     return runs.length === 3 && runs.every((r) => r.status === 'succeeded') ? runs : undefined;
-  }, 15_000, 'the queued runs');
+  }, 25_000, 'the queued runs').catch((err: Error) => {
+    throw new Error(`${err.message}; runs: ${seen}`);
+  });
   for (let i = 1; i < queued.length; i++) assert.ok(queued[i]!.started_at! >= queued[i - 1]!.finished_at!, 'queue: one after another');
 });
 
