@@ -26,6 +26,8 @@ const good: Array<[Record<string, string>, (c: ReturnType<typeof loadConfig>) =>
   [{ BOSUN_DATA_DIR: '/var/lib/bosun' }, (c) => c.dataDir, '/var/lib/bosun'],
   [{}, (c) => c.functionsDir, '/srv/functions'],
   [{ BOSUN_FUNCTIONS_DIR: 'jobs/fns' }, (c) => c.functionsDir, '/srv/jobs/fns'],
+  [{}, (c) => c.tracing, undefined],
+  [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318' }, (c) => c.tracing?.url, 'http://otel:4318/v1/traces'],
 ];
 for (const [env, pick, expected] of good) {
   test(`reads ${JSON.stringify(env)}`, () => assert.deepEqual(pick(loadConfig(env, '/srv')), expected));
@@ -41,6 +43,7 @@ const bad: Array<[Record<string, string>, string]> = [
   [{ BOSUN_AUTH: 'maybe' }, 'BOSUN_AUTH'],
   [{ BOSUN_BOSS_SCHEMA: 'x; drop table jobs' }, 'BOSUN_BOSS_SCHEMA'],
   [{ BOSUN_PRUNE_DEFAULT_JOBS: 'perhaps' }, 'BOSUN_PRUNE_DEFAULT_JOBS'],
+  [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, 'OTEL_EXPORTER_OTLP_PROTOCOL'],
 ];
 for (const [env, variable] of bad) {
   test(`refuses ${JSON.stringify(env)} naming ${variable}`, () => {
