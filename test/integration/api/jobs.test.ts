@@ -35,7 +35,7 @@ test('command handler kwargs are validated by the schema, naming the field', asy
 });
 
 test('unknown handler is 404; bad query values are 400 naming the parameter', async () => {
-  const r = await h.call('POST', '/jobs/flow-scheduling?state=running', { who: 'alice', body: { flow_name: 'x' } });
+  const r = await h.call('POST', '/jobs/no-such-handler?state=running', { who: 'alice', body: { flow_name: 'x' } });
   assert.equal(r.status, 404);
   assert.equal(r.json.type, 'https://bosun.dev/problems/unknown-handler');
   const s = await h.call('POST', '/jobs/noop?state=sleeping', { who: 'alice', body: {} });
