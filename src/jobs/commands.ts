@@ -123,13 +123,17 @@ export function createJobCommands(deps: JobCommandsDeps): JobCommands {
     },
 
     async runNow(jobId) {
+      // Taken before the transaction: pg-boss NOTIFYs workers only for a message whose start_after
+      // is not after the transaction's now(); an instant taken inside it would wait for a poll (2 s).
+      const now = new Date();
       const run = await db.transaction().execute(async (trx) => {
         await locked(trx, jobId);
-        const run = await insertRun(trx, { job_id: jobId, scheduled_for: new Date(), trigger: 'manual', status: 'scheduled' });
-        await enqueueAttempt(boss, trx, jobId, run.run_id, 1, new Date());
+        const run = await insertRun(trx, { job_id: jobId, scheduled_for: now, trigger: 'manual', status: 'scheduled' });
+        await enqueueAttempt(boss, trx, jobId, run.run_id, 1, now);
         return run;
       });
       log.info({ job_id: jobId, run_id: run.run_id }, 'run started by request');
+      deps.onEnqueued?.(jobId, now);
       return run;
     },
 
