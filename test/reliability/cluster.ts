@@ -1,0 +1,142 @@
+// Shared set-up of the reliability scenarios: bosun instances as real child processes
+// (node src/main.ts) on one database, the test handlers of ./handlers, and the queries that
+// count runs per occurrence.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { spawnLogged, type Spawned } from '../helpers/process.ts';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+export const HANDLERS_DIR = new URL('./handlers/', import.meta.url).pathname;
+
+/** One bosun process under test. */
+export interface Instance {
+  proc: Spawned;
+  url: string;
+  pid: number;
+  /** SIGTERM and wait for the exit (SIGKILL of the group after 20 s). */
+  stop(): Promise<void>;
+  /** kill -9 of the process (and its group: handler children die with it). */
+  kill(): Promise<void>;
+  /** `run started` log lines seen so far. */
+  started(): Array<Record<string, unknown>>;
+}
+
+/** Starts `node src/main.ts` on `databaseUrl` with the test handlers, and waits until it listens. */
+export async function startInstance(databaseUrl: string, env: Record<string, string> = {}): Promise<Instance> {
+  const empty = await mkdtemp(join(tmpdir(), 'bosun-rel-empty-'));
+  const { DATABASE_URL: _a, BOSUN_TEST_DATABASE_URL: _b, ...rest } = process.env;
+  const proc = spawnLogged(
+    process.execPath,
+    [join(ROOT, 'src/main.ts')],
+    { ...rest, DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'info', BOSUN_DEFAULT_JOBS_DIR: empty, BOSUN_FLOWS_DIR: empty, BOSUN_HANDLERS_DIR: HANDLERS_DIR, BOSUN_AUTH: 'off', BOSUN_SHUTDOWN_TIMEOUT: '2', ...env },
+    ROOT,
+  );
+  const listening = await proc.waitForLine((l) => l.msg === 'bosun API listening' || l.level === 60, 60_000);
+  if (listening.level === 60) throw new Error(`bosun failed to start: ${proc.output().slice(-3000)}`);
+  const pid = proc.child.pid!;
+  const gone = () => proc.child.exitCode !== null || proc.child.signalCode !== null;
+  return {
+    proc,
+    url: `${String(listening.url)}/api/v1`,
+    pid,
+    async stop() {
+      if (gone()) return;
+      process.kill(pid, 'SIGTERM');
+      const timer = setTimeout(() => killGroup(pid), 20_000);
+      await proc.exited;
+      clearTimeout(timer);
+    },
+    async kill() {
+      if (gone()) return;
+      killGroup(pid);
+      await proc.exited;
+    },
+    started: () => proc.lines.filter((l) => l.msg === 'run started'),
+  };
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
+/** POST/PUT/... JSON to an instance; returns status and parsed body. */
+export async function call(url: string, method: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body: parsed };
+}
+
+/** Creates a job through POST /jobs; throws unless 201. */
+export async function createJob(api: string, job: Record<string, unknown>): Promise<void> {
+  const res = await call(`${api}/jobs`, 'POST', job);
+  if (res.status !== 201) throw new Error(`POST /jobs ${JSON.stringify(job)}: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+/** A plain pg client on the database, closed by the caller. */
+export async function sqlClient(databaseUrl: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  return client;
+}
+
+export interface RunRow {
+  job_id: string;
+  scheduled_for: Date;
+  status: string;
+  trigger: string;
+  attempt: number;
+  host: string | null;
+  error: string | null;
+}
+
+/** Every run of jobs whose id starts with `prefix`, oldest occurrence first. */
+export async function runsOf(client: pg.Client, prefix: string): Promise<RunRow[]> {
+  const { rows } = await client.query<RunRow>(
+    `select job_id, scheduled_for, status, trigger, attempt, host, error from runs where job_id like $1 order by job_id, scheduled_for`,
+    [`${prefix}%`],
+  );
+  return rows;
+}
+
+/** Handler starts per (job, occurrence), from the instances' `run started` lines (attempt 1 of scheduled runs). */
+export function executions(instances: Instance[], prefix: string): Map<string, number> {
+  const seen = new Map<string, number>();
+  for (const i of instances) {
+    for (const l of i.started()) {
+      if (l.trigger !== 'schedule' || !String(l.job_id).startsWith(prefix) || l.attempt !== 1) continue;
+      const key = `${String(l.job_id)} ${new Date(String(l.scheduled_for)).toISOString()}`;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    }
+  }
+  return seen;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` until it returns something other than undefined; fails after `ms`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+/** Prints a scenario's summary line (node --test shows it in the output). */
+export function report(scenario: string, counts: Record<string, number | string>): void {
+  console.log(`[reliability] ${scenario}: ${Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+}
