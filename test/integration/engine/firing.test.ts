@@ -95,8 +95,10 @@ test('overlap skip records skipped occurrences; allow runs them side by side; qu
   assert.ok(overlapping.length >= 1, 'allow: runs overlap');
   let seen = '';
   const queued = await eventually(async () => {
-    const runs = await runsOf('o-queue');
-    seen = runs.map((r) => `${r.status}@${r.started_at?.toISOString()}`).join(', ');
+    const all = await runsOf('o-queue');
+    seen = all.map((r) => `${r.status}@${r.started_at?.toISOString()}`).join(', ');
+    // On a loaded machine an occurrence may come more than its 1 s grace late: misfired, legitimately.
+    const runs = all.filter((r) => r.status !== 'misfired');
     return runs.length === 3 && runs.every((r) => r.status === 'succeeded') ? runs : undefined;
   }, 25_000, 'the queued runs').catch((err: Error) => {
     throw new Error(`${err.message}; runs: ${seen}`);
