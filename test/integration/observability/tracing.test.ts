@@ -40,17 +40,24 @@ const attributes = (list: OtlpAttribute[] | undefined) => Object.fromEntries((li
 /** A minimal OTLP/HTTP collector: accepts JSON on POST /v1/traces and keeps every span. */
 async function startReceiver() {
   const spans: ReceivedSpan[] = [];
-  const requests: Array<{ path: string; contentType: string }> = [];
+  const requests: Array<{ path: string; contentType: string; bytes: number }> = [];
   const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      requests.push({ path: req.url ?? '', contentType: req.headers['content-type'] ?? '' });
+      const body = Buffer.concat(chunks);
+      const contentType = req.headers['content-type'] ?? '';
+      requests.push({ path: req.url ?? '', contentType, bytes: body.length });
       if (req.method !== 'POST' || req.url !== '/v1/traces') {
         res.writeHead(404).end();
         return;
       }
-      const payload = JSON.parse(body) as { resourceSpans?: any[] };
+      if (!contentType.startsWith('application/json')) {
+        // Protobuf: counted, not decoded (that would need a protobuf library in the test).
+        res.writeHead(200, { 'content-type': contentType }).end();
+        return;
+      }
+      const payload = JSON.parse(body.toString()) as { resourceSpans?: any[] };
       for (const rs of payload.resourceSpans ?? []) {
         const resource = attributes(rs.resource?.attributes);
         for (const ss of rs.scopeSpans ?? []) {
@@ -229,4 +236,38 @@ test('without an OTLP endpoint no OpenTelemetry SDK module is loaded, and runs s
   const loaded = app.lines.filter((l) => l.probe === 'otel-module').map((l) => String(l.url));
   assert.deepEqual(loaded, [], `OpenTelemetry SDK modules were loaded:\n${loaded.join('\n')}`);
   assert.ok(!app.lines.some((l) => l.msg === 'exporting traces over OTLP'));
+});
+
+test('by default (http/protobuf) spans are posted as protobuf to the base endpoint + /v1/traces', async () => {
+  const receiver = await startReceiver();
+  after(() => receiver.close());
+  const { app, base } = await startBosun({ OTEL_EXPORTER_OTLP_ENDPOINT: `${receiver.url}/`, OTEL_BSP_SCHEDULE_DELAY: '100' });
+  const call = client(base);
+  assert.equal((await call('POST', '/api/v1/jobs', { job_id: 'proto', handler: 'noop', periodically: '1 day', when: '2099-01-01T00:00:00Z', state: 'paused' })).status, 201);
+  const runId = (await call('POST', '/api/v1/jobs/proto/run')).json.run.run_id as string;
+  await app.waitForLine((l) => l.msg === 'run ended' && l.run_id === runId, 20_000);
+  await until('a protobuf export', () => (receiver.requests.some((r) => r.bytes > 0) ? true : undefined), 10_000);
+  app.child.kill('SIGTERM');
+  await app.waitForLine((l) => l.msg === 'stopped', 30_000);
+  assert.ok(receiver.requests.length > 0);
+  for (const r of receiver.requests) assert.deepEqual([r.path, r.contentType], ['/v1/traces', 'application/x-protobuf']);
+  assert.ok(!app.lines.some((l) => typeof l.msg === 'string' && l.msg.startsWith('opentelemetry:')), 'no export errors were logged');
+});
+
+test('a collector that is down costs warnings, not runs, and does not hold shutdown', async () => {
+  const gone = await startReceiver();
+  await gone.close();
+  const { app, base } = await startBosun({ OTEL_EXPORTER_OTLP_ENDPOINT: gone.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '100' });
+  const call = client(base);
+  assert.equal((await call('POST', '/api/v1/jobs', { job_id: 'lonely', handler: 'noop', periodically: '1 day', when: '2099-01-01T00:00:00Z', state: 'paused' })).status, 201);
+  const runId = (await call('POST', '/api/v1/jobs/lonely/run')).json.run.run_id as string;
+  const ended = await app.waitForLine((l) => l.msg === 'run ended' && l.run_id === runId, 20_000);
+  assert.equal(ended.status, 'succeeded');
+  const stopping = Date.now();
+  app.child.kill('SIGTERM');
+  await app.waitForLine((l) => l.msg === 'stopped', 30_000);
+  assert.equal((await app.exited).code, 0);
+  assert.ok(Date.now() - stopping < 12_000, `shutdown took ${Date.now() - stopping} ms`);
+  const warnings = app.lines.filter((l) => l.component === 'tracing' && l.level === 40);
+  assert.ok(warnings.length > 0, `expected export warnings; got:\n${app.output().slice(-3000)}`);
 });
