@@ -7,6 +7,8 @@ import { jobPage } from './job-page.js';
 import { runsPage } from './runs-page.js';
 import { runPage } from './run-page.js';
 import { failuresPage } from './failures-page.js';
+import { flowsPage } from './flows-page.js';
+import { flowRunPage } from './flow-run-page.js';
 
 const BASE = meta('bosun-base');
 const POLL_MS = Number(meta('bosun-poll-ms')) || 3000;
@@ -24,6 +26,8 @@ function route(pathname) {
   if (rest === 'runs') return { nav: 'runs', make: runsPage };
   if ((m = /^runs\/([^/]+)$/.exec(rest))) return { nav: 'runs', make: runPage, param: m[1] };
   if (rest === 'failures') return { nav: 'failures', make: failuresPage };
+  if (rest === 'flows') return { nav: 'flows', make: flowsPage };
+  if ((m = /^flow-runs\/([^/]+)$/.exec(rest))) return { nav: 'flows', make: flowRunPage, param: m[1] };
   return { nav: '', make: notFoundPage };
 }
 
