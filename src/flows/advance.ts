@@ -3,8 +3,7 @@ import type { Db } from '../jobs/repository.ts';
 import { BosunError } from '../errors.ts';
 import { insertFailure } from '../failures/repository.ts';
 import type { HandlerRegistry } from '../handlers/registry.ts';
-import { aggregateFlags } from './aggregate.ts';
-import { anyUnsatisfied, endStep, getFlowSteps, markQueued, setFlowRunStatus, stepStatusFlags, waitingDependants } from './repository.ts';
+import { blockDownstream, decrementPendingWaits, endStep, getFlowSteps, markQueued } from './repository.ts';
 import type { FlowDb, FlowRunRow, FlowStepRow } from './schema.ts';
 import { enqueueSteps, type StepMessage } from './step-queue.ts';
 import { findReferences, resolveTemplates, TemplateError } from './template.ts';
@@ -43,38 +42,34 @@ export async function recordStepFailure(
   });
 }
 
-/** Marks every waiting step downstream of `failedIds` as blocked (they will not run). */
-export async function blockDependants(db: FlowDb, runId: string, failedIds: readonly string[]): Promise<void> {
-  let frontier = [...failedIds];
-  while (frontier.length > 0) {
-    const next: string[] = [];
-    for (const id of frontier) {
-      const children = await waitingDependants(db, runId, id);
-      if (children.length === 0) continue;
-      const ids = children.map((c) => c.step_id);
-      await endStep(db, runId, ids, 'blocked', `blocked: step '${id}' did not succeed`);
-      next.push(...ids);
-    }
-    frontier = next;
-  }
+/** Steps that left the active set in one transaction, and how many of them ended badly. */
+export interface Counted {
+  ended: number;
+  bad: number;
+}
+
+/** Blocks what waits (directly or not) on `failedIds`, which just ended badly; counts them all. */
+export async function blockAfter(db: FlowDb, runId: string, failedIds: readonly string[]): Promise<Counted> {
+  if (failedIds.length === 0) return { ended: 0, bad: 0 };
+  const names = failedIds.map((id) => `'${id}'`).join(', ');
+  const blocked = await blockDownstream(db, runId, failedIds, `blocked: step ${names} did not succeed`);
+  return { ended: failedIds.length + blocked, bad: failedIds.length + blocked };
 }
 
 /**
- * Queues every candidate whose waits all succeeded (or were skipped): resolves its kwargs against
- * the run's arguments and the results it refers to, checks them against the handler's schema, and
- * enqueues attempt 1 (returns how many). A step whose kwargs cannot be resolved or are invalid fails at once (with a
- * failure row) and blocks what waits for it. `doneId` is a step known to have just succeeded.
+ * Queues `ready` (waiting steps whose waits all succeeded or were skipped): resolves each one's
+ * kwargs against the run's arguments and the results it refers to, checks them against the
+ * handler's schema, and enqueues attempt 1, all in the caller's transaction. A step whose kwargs
+ * cannot be resolved or are invalid fails at once (with a failure row) and blocks what waits for
+ * it. Returns how many were queued, and what ended (the failed and blocked ones).
  */
-export async function queueReady(db: FlowDb, deps: AdvanceDeps, run: FlowRunRow, candidates: readonly FlowStepRow[], doneId?: string): Promise<number> {
+export async function queueReady(db: FlowDb, deps: AdvanceDeps, run: FlowRunRow, ready: readonly FlowStepRow[]): Promise<{ queued: number } & Counted> {
+  const resolved: Array<{ step_id: string; resolved: Record<string, unknown> }> = [];
   const messages: Array<StepMessage & { timeoutMs: number | null }> = [];
   const failed: string[] = [];
-  for (const step of candidates) {
-    if (step.status !== 'waiting') continue;
-    const others = step.waits.filter((w) => w !== doneId);
-    if (others.length > 0 && (await anyUnsatisfied(db, run.flow_run_id, others))) continue;
+  for (const step of ready) {
     try {
-      const resolved = await resolveStepKwargs(db, deps, run, step);
-      await markQueued(db, run.flow_run_id, step.step_id, 1, resolved);
+      resolved.push({ step_id: step.step_id, resolved: await resolveStepKwargs(db, deps, run, step) });
       messages.push({ flow_run_id: run.flow_run_id, step_id: step.step_id, attempt: 1, timeoutMs: step.timeout_ms });
     } catch (err) {
       if (!(err instanceof TemplateError) && !(err instanceof BosunError)) throw err;
@@ -84,9 +79,9 @@ export async function queueReady(db: FlowDb, deps: AdvanceDeps, run: FlowRunRow,
       failed.push(step.step_id);
     }
   }
+  await markQueued(db, run.flow_run_id, 1, resolved);
   await enqueueSteps(deps.boss, db, messages);
-  if (failed.length > 0) await blockDependants(db, run.flow_run_id, failed);
-  return messages.length;
+  return { queued: messages.length, ...(await blockAfter(db, run.flow_run_id, failed)) };
 }
 
 async function resolveStepKwargs(db: FlowDb, deps: AdvanceDeps, run: FlowRunRow, step: FlowStepRow): Promise<Record<string, unknown>> {
@@ -97,9 +92,7 @@ async function resolveStepKwargs(db: FlowDb, deps: AdvanceDeps, run: FlowRunRow,
   return deps.registry.validateKwargs(deps.registry.resolve(step.handler), resolved);
 }
 
-/** Recomputes the run's aggregate status from its steps and stores it when it changed. */
-export async function refreshFlowRunStatus(db: FlowDb, run: FlowRunRow): Promise<FlowRunRow> {
-  const { active, bad } = await stepStatusFlags(db, run.flow_run_id);
-  const status = aggregateFlags(active, bad);
-  return status === run.status ? run : setFlowRunStatus(db, run.flow_run_id, status);
+/** `step` just succeeded: queues the dependants it was the last wait of; returns what queueReady did. */
+export async function advanceAfterSuccess(db: FlowDb, deps: AdvanceDeps, run: FlowRunRow, step: FlowStepRow): Promise<{ queued: number } & Counted> {
+  return queueReady(db, deps, run, await decrementPendingWaits(db, run.flow_run_id, step.dependants));
 }

@@ -3,7 +3,7 @@ import type { PgBoss } from 'pg-boss';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { HandlerRegistry } from '../handlers/registry.ts';
 import type { Logger } from '../log.ts';
-import { queueReady, refreshFlowRunStatus, type AdvanceDeps } from './advance.ts';
+import { queueReady, type AdvanceDeps } from './advance.ts';
 import type { FlowCatalog } from './flow-catalog.ts';
 import type { FlowDefinition } from './flow.ts';
 import {
@@ -14,8 +14,9 @@ import {
   listFlowRuns,
   listFlowSteps,
   lockFlowRun,
+  countSteps,
   resetBadSteps,
-  setFlowRunStatus,
+  setPendingWaits,
   type FlowRunQuery,
 } from './repository.ts';
 import type { FlowDB, FlowDb, FlowRunRow, FlowStepRow } from './schema.ts';
@@ -82,6 +83,9 @@ export function createFlowCommands(deps: FlowCommandsDeps): FlowCommands {
     }
     const selected = options.selection ? selectSteps(flow, options.selection) : undefined;
     checkArguments(flow, args, selected);
+    const skipped = new Set(selected ? flow.steps.filter((s) => !selected.has(s.id)).map((s) => s.id) : []);
+    const dependants = new Map<string, string[]>(flow.steps.map((s) => [s.id, []]));
+    for (const s of flow.steps) for (const w of s.waits) dependants.get(w)?.push(s.id);
     const run = await insertFlowRun(trx, {
       flow_name: flow.name,
       arguments: args,
@@ -90,6 +94,7 @@ export function createFlowCommands(deps: FlowCommandsDeps): FlowCommands {
       origin_index: options.origin?.index ?? null,
       owner: options.owner ?? null,
       selection: options.selection ? { ...options.selection } : null,
+      remaining: flow.steps.length - skipped.size,
     });
     if (!run) return (await findFlowRunByOrigin(trx, options.origin!.runId, options.origin!.index))!;
     const steps = await insertFlowSteps(
@@ -101,16 +106,18 @@ export function createFlowCommands(deps: FlowCommandsDeps): FlowCommands {
         handler: s.handler,
         kwargs: s.kwargs,
         waits: s.waits,
-        status: selected && !selected.has(s.id) ? 'skipped' : 'waiting',
+        pending_waits: s.waits.filter((w) => !skipped.has(w)).length,
+        dependants: [...(dependants.get(s.id) ?? [])].sort(),
+        status: skipped.has(s.id) ? 'skipped' : 'waiting',
         timeout_ms: s.timeout_ms,
         retries: s.retries,
         retry_delay_ms: s.retry_delay_ms,
         retry_backoff: s.retry_backoff,
       })),
     );
-    const bySkipped = new Set(steps.filter((s) => s.status === 'skipped').map((s) => s.step_id));
-    await queueReady(trx, advance, run, steps.filter((s) => s.status === 'waiting' && s.waits.every((w) => bySkipped.has(w))));
-    return refreshFlowRunStatus(trx, run);
+    // Nobody else sees the run before the commit: no locks needed here.
+    const started = await queueReady(trx, advance, run, steps.filter((s) => s.status === 'waiting' && s.pending_waits === 0));
+    return started.ended > 0 ? countSteps(trx, run.flow_run_id, started.ended, started.bad) : run;
   };
 
   return {
@@ -148,13 +155,15 @@ export function createFlowCommands(deps: FlowCommandsDeps): FlowCommands {
         if (current.status !== 'failed') {
           throw new ConflictError(`flow run ${flowRunId} is ${current.status}; only a failed flow run can be rerun (its failed and blocked steps run again)`, { field: 'flow_run_id' });
         }
-        const reset = new Set(await resetBadSteps(trx, flowRunId));
-        const restarted = await setFlowRunStatus(trx, flowRunId, 'running', { reruns: current.reruns + 1 });
-        const steps = await listFlowSteps(trx, flowRunId);
-        const status = new Map(steps.map((s) => [s.step_id, s.status]));
-        const ready = steps.filter((s) => reset.has(s.step_id) && s.waits.every((w) => status.get(w) === 'succeeded' || status.get(w) === 'skipped'));
-        await queueReady(trx, advance, restarted, ready);
-        return refreshFlowRunStatus(trx, restarted);
+        // A failed run has no step left to run, so no settle runs concurrently with this.
+        const reset = await resetBadSteps(trx, flowRunId);
+        const status = new Map((await listFlowSteps(trx, flowRunId)).map((s) => [s.step_id, s.status]));
+        const pending = reset.map((s) => ({ step_id: s.step_id, pending: s.waits.filter((w) => status.get(w) !== 'succeeded' && status.get(w) !== 'skipped').length }));
+        await setPendingWaits(trx, flowRunId, pending);
+        const restarted = await countSteps(trx, flowRunId, -reset.length, -reset.length, { reruns: current.reruns + 1 });
+        const ready = reset.filter((s, i) => pending[i]!.pending === 0);
+        const started = await queueReady(trx, advance, restarted, ready);
+        return started.ended > 0 ? countSteps(trx, flowRunId, started.ended, started.bad) : restarted;
       });
       log.info({ flow_name: run.flow_name, flow_run_id: flowRunId, reruns: run.reruns }, 'flow run rerun');
       return run;

@@ -8,8 +8,10 @@ import { errorInfo, executeAttempt, WorkerStopped, type AttemptResult } from '..
 import { capResult } from '../worker/result-cap.ts';
 import { retryDelayMs } from '../worker/retry-delay.ts';
 import { createRunLogger } from '../worker/run-log.ts';
-import { blockDependants, queueReady, recordStepFailure, refreshFlowRunStatus, type AdvanceDeps } from './advance.ts';
-import { claimStep, getFlowSteps, lockFlowRun, markQueued, settleStep, waitingDependants } from './repository.ts';
+import { blockAfter, queueReady, recordStepFailure, type AdvanceDeps } from './advance.ts';
+import { claimStep, countSteps, getFlowSteps, markQueued, settleStep, settleSucceeded } from './repository.ts';
+import { fastCommit } from './fast-commit.ts';
+import { runCache } from './run-cache.ts';
 import type { FlowDB, FlowRunRow, FlowStepRow } from './schema.ts';
 import { enqueueSteps, ensureFlowStepQueue, FLOW_STEP_QUEUE, type StepMessage } from './step-queue.ts';
 
@@ -40,15 +42,18 @@ type Ended = { result: AttemptResult; exitCode: number | null; lines: readonly R
 /**
  * Runs flow steps from the step queue: claims a queued attempt, runs its handler exactly as the
  * engine runs a job's (executeAttempt: timeout, abort, run log, result cap), then settles it in
- * one transaction with the run locked: the step row, a failure row for a failed attempt, the
- * retry or the blocking of its dependants, the queueing of dependants now ready, and the run's
- * aggregate status.
+ * one transaction: the step row, a failure row for a failed attempt, the retry or the blocking
+ * of its dependants, the queueing of dependants now ready, and last the run's counters and
+ * aggregate status. The run's row is not locked for the settle, so the steps of one wide run
+ * settle in parallel; only dependants' rows (in step_id order) and, at the end, the run's counter
+ * update serialise.
  */
 export async function startFlowWorker(options: FlowWorkerOptions): Promise<FlowWorker> {
   const { db, boss, logger, host } = options;
   const log = logger.child({ component: 'flow-worker' });
   const advance: AdvanceDeps = { boss, registry: options.registry, host };
   const inFlight = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  const runs = runCache(db);
   await ensureFlowStepQueue(boss);
   const workerIds: string[] = [];
   let nextWake = 0;
@@ -100,32 +105,39 @@ export async function startFlowWorker(options: FlowWorkerOptions): Promise<FlowW
   const settle = async (message: StepMessage, ended: Ended): Promise<void> => {
     const { result, exitCode, lines } = ended;
     if (result.status === 'abandoned') return;
+    // The run's fixed fields (arguments, job, owner): read once, without a lock; nothing here changes them.
+    const flowRun = await runs.get(message.flow_run_id);
     const settled = await db.transaction().execute(async (trx) => {
-      const flowRun = await lockFlowRun(trx, message.flow_run_id);
-      const outcome =
-        result.status === 'succeeded'
-          ? { status: 'succeeded' as const, result: capResult(result.result), exit_code: exitCode, log: lines }
-          : { status: result.status, error: `${result.error.name}: ${result.error.message}`, exit_code: exitCode, log: lines };
+      await fastCommit(trx);
+      if (result.status === 'succeeded') {
+        // The hot path: one statement stores the step, advances its dependants and counts it out.
+        const done = await settleSucceeded(trx, message.flow_run_id, message.step_id, message.attempt, { result: capResult(result.result), exit_code: exitCode, log: lines });
+        if (!done) return undefined;
+        if (done.ready.length === 0) return { run: done.run, step: done.step, queued: 0 };
+        const advanced = await queueReady(trx, advance, flowRun, await getFlowSteps(trx, message.flow_run_id, done.ready));
+        const run = advanced.ended > 0 ? await countSteps(trx, message.flow_run_id, advanced.ended, advanced.bad) : done.run;
+        return { run, step: done.step, queued: advanced.queued };
+      }
+      const outcome = { status: result.status, error: `${result.error.name}: ${result.error.message}`, exit_code: exitCode, log: lines };
       const stored = await settleStep(trx, message.flow_run_id, message.step_id, message.attempt, outcome);
       if (!stored) return undefined;
-      let queued = 0;
-      if (result.status === 'succeeded') {
-        queued = await queueReady(trx, advance, flowRun, await waitingDependants(trx, flowRun.flow_run_id, stored.step_id), stored.step_id);
-      } else {
-        await recordStepFailure(trx, flowRun, stored, result.error, host);
-        if (stored.attempt <= stored.retries) {
-          const retryAt = new Date(Date.now() + retryDelayMs(stored.attempt, stored.retry_delay_ms, stored.retry_backoff));
-          await markQueued(trx, flowRun.flow_run_id, stored.step_id, stored.attempt + 1, stored.resolved_kwargs ?? {});
-          await enqueueSteps(boss, trx, [{ ...message, attempt: stored.attempt + 1, startAfter: retryAt, timeoutMs: stored.timeout_ms }]);
-        } else {
-          await blockDependants(trx, flowRun.flow_run_id, [stored.step_id]);
-        }
+      await recordStepFailure(trx, flowRun, stored, result.error, host);
+      if (stored.attempt <= stored.retries) {
+        const delay = retryDelayMs(stored.attempt, stored.retry_delay_ms, stored.retry_backoff);
+        await markQueued(trx, flowRun.flow_run_id, stored.attempt + 1, [{ step_id: stored.step_id, resolved: stored.resolved_kwargs ?? {} }]);
+        await enqueueSteps(boss, trx, [{ ...message, attempt: stored.attempt + 1, startAfter: new Date(Date.now() + delay), timeoutMs: stored.timeout_ms }]);
+        return { run: flowRun, step: stored, queued: 0, retryInMs: delay };
       }
-      return { run: await refreshFlowRunStatus(trx, flowRun), step: stored, queued };
+      const counted = await blockAfter(trx, flowRun.flow_run_id, [stored.step_id]);
+      // Last statement: the run's row is held from here to the commit only.
+      return { run: await countSteps(trx, flowRun.flow_run_id, counted.ended, counted.bad), step: stored, queued: 0 };
     });
     if (settled) {
-      // pg-boss does not burst at batchSize 1: wake idle local workers for steps just queued.
+      // Wake idle local workers for the steps just queued (pg-boss does not burst at batchSize 1).
       if (settled.queued > 0) wake(settled.queued);
+      // pg-boss does not notify deferred messages: wake a local worker when the retry is due.
+      const retryIn = 'retryInMs' in settled ? settled.retryInMs : undefined;
+      if (retryIn !== undefined) setTimeout(() => wake(1), retryIn + 5).unref();
       if (settled.run.status === 'succeeded' || settled.run.status === 'failed') {
         log.info({ flow_run_id: settled.run.flow_run_id, flow_name: settled.run.flow_name, job_id: settled.run.job_id, status: settled.run.status }, 'flow run finished');
       }
@@ -135,11 +147,8 @@ export async function startFlowWorker(options: FlowWorkerOptions): Promise<FlowW
 
   const handle = async (message: StepMessage): Promise<void> => {
     const key = `${message.flow_run_id}/${message.step_id}`;
-    const claimed = await db.transaction().execute(async (trx) => {
-      const step = await claimStep(trx, message.flow_run_id, message.step_id, message.attempt, host);
-      if (step) return { step, flowRun: (await trx.selectFrom('flow_runs').selectAll().where('flow_run_id', '=', message.flow_run_id).executeTakeFirstOrThrow()) };
-      return undefined;
-    });
+    const step = await claimStep(db, message.flow_run_id, message.step_id, message.attempt, host);
+    const claimed = step && { step, flowRun: await runs.get(message.flow_run_id) };
     if (!claimed) {
       // pg-boss redelivers a message whose holder went silent past its expiry. If the step is still
       // `running` that attempt and no local handler holds it, its worker is gone: fail the attempt.

@@ -15,6 +15,8 @@ export interface NewFlowRun {
   origin_index: number | null;
   owner: string | null;
   selection: Record<string, unknown> | null;
+  /** Steps it will run (all but the skipped ones). */
+  remaining: number;
 }
 
 /** A new step row of a run. */
@@ -24,6 +26,9 @@ export interface NewFlowStep {
   handler: string;
   kwargs: Record<string, unknown>;
   waits: string[];
+  /** Waits that are not skipped in this run: the step is queued when as many have succeeded. */
+  pending_waits: number;
+  dependants: string[];
   status: StepStatus;
   timeout_ms: number | null;
   retries: number;
@@ -64,7 +69,7 @@ export async function findFlowRun(db: FlowDb, flowRunId: string, owner?: string)
   return q.executeTakeFirst();
 }
 
-/** The flow run locked for the transaction: every writer of a run's steps takes this lock first. */
+/** The flow run locked for the transaction (rerun only: step settles never lock the run). */
 export async function lockFlowRun(db: FlowDb, flowRunId: string): Promise<FlowRunRow> {
   const run = UUID.test(flowRunId) ? await db.selectFrom('flow_runs').selectAll().where('flow_run_id', '=', flowRunId).forUpdate().executeTakeFirst() : undefined;
   if (!run) throw new NotFoundError('flow run', flowRunId);
@@ -82,46 +87,45 @@ export async function getFlowSteps(db: FlowDb, flowRunId: string, stepIds: reado
   return db.selectFrom('flow_steps').selectAll().where('flow_run_id', '=', flowRunId).where('step_id', 'in', [...stepIds]).execute();
 }
 
-/** Waiting steps of the run that wait for `stepId`. */
-export async function waitingDependants(db: FlowDb, flowRunId: string, stepId: string): Promise<FlowStepRow[]> {
-  return db
-    .selectFrom('flow_steps')
-    .selectAll()
-    .where('flow_run_id', '=', flowRunId)
-    .where(sql<boolean>`status = 'waiting'`)
-    .where(sql<boolean>`waits @> array[${stepId}]::text[]`)
-    .execute();
-}
-
-/** Whether some of `stepIds` has not (yet) succeeded or been skipped (stops at the first). */
-export async function anyUnsatisfied(db: FlowDb, flowRunId: string, stepIds: readonly string[]): Promise<boolean> {
-  if (stepIds.length === 0) return false;
-  // Literal statuses, so the planner can use the partial indexes of 0005 (it cannot with parameters).
-  const row = await db
-    .selectNoFrom((eb) =>
-      eb
-        .exists(
-          eb
-            .selectFrom('flow_steps')
-            .select('step_id')
-            .where('flow_run_id', '=', flowRunId)
-            .where(sql<boolean>`status in ('waiting', 'queued', 'running', 'failed', 'timed_out', 'blocked')`)
-            .where(sql<boolean>`step_id = any(${[...stepIds]}::text[])`),
-        )
-        .as('found'),
+/**
+ * One of the waits of `stepIds` succeeded: decrements their pending_waits (waiting steps only)
+ * and returns those now at 0, which the caller must queue. Rows are locked in step_id order first,
+ * so two settles sharing dependants cannot deadlock; whichever decrements last sees 0, so a step
+ * is queued exactly once.
+ */
+export async function decrementPendingWaits(db: FlowDb, flowRunId: string, stepIds: readonly string[]): Promise<FlowStepRow[]> {
+  if (stepIds.length === 0) return [];
+  const rows = await db
+    .with('locked', (qb) =>
+      qb
+        .selectFrom('flow_steps')
+        .select('step_id')
+        .where('flow_run_id', '=', flowRunId)
+        .where('step_id', 'in', [...stepIds])
+        .where('status', '=', 'waiting')
+        .orderBy('step_id')
+        .forUpdate(),
     )
-    .executeTakeFirstOrThrow();
-  return Boolean(row.found);
+    .updateTable('flow_steps')
+    .from('locked')
+    .set((eb) => ({ pending_waits: eb('flow_steps.pending_waits', '-', 1) }))
+    .where('flow_steps.flow_run_id', '=', flowRunId)
+    .whereRef('flow_steps.step_id', '=', 'locked.step_id')
+    .where('flow_steps.status', '=', 'waiting')
+    .returningAll('flow_steps')
+    .execute();
+  return rows.filter((r) => r.pending_waits <= 0);
 }
 
-/** Moves a step to `queued` for attempt `attempt`, with its resolved kwargs. */
-export async function markQueued(db: FlowDb, flowRunId: string, stepId: string, attempt: number, resolved: Record<string, unknown>): Promise<void> {
-  await db
-    .updateTable('flow_steps')
-    .set({ status: 'queued', attempt, resolved_kwargs: JSON.stringify(resolved), queued_at: sql<Date>`now()`, finished_at: null })
-    .where('flow_run_id', '=', flowRunId)
-    .where('step_id', '=', stepId)
-    .execute();
+/** Moves steps to `queued` for attempt `attempt`, each with its resolved kwargs (one statement). */
+export async function markQueued(db: FlowDb, flowRunId: string, attempt: number, steps: ReadonlyArray<{ step_id: string; resolved: Record<string, unknown> }>): Promise<void> {
+  if (steps.length === 0) return;
+  const values = JSON.stringify(steps.map((s) => ({ step_id: s.step_id, kwargs: s.resolved })));
+  await sql`
+    update flow_steps f
+    set status = 'queued', attempt = ${attempt}, resolved_kwargs = v.kwargs, queued_at = now(), finished_at = null
+    from jsonb_to_recordset(${values}::jsonb) as v(step_id text, kwargs jsonb)
+    where f.flow_run_id = ${flowRunId} and f.step_id = v.step_id`.execute(db);
 }
 
 /** Takes a queued attempt: `running` on this host; undefined when it is not that queued attempt any more. */
@@ -166,7 +170,63 @@ export async function settleStep(db: FlowDb, flowRunId: string, stepId: string, 
     .executeTakeFirst();
 }
 
-/** Ends a step that never ran (bad kwargs after substitution, blocked). */
+/**
+ * Settles a succeeded attempt in one statement (the hot path of a wide run): stores the step,
+ * decrements pending_waits of its waiting dependants (locked in step_id order first), then counts
+ * the step out of the run (the run's row is locked last, so every settle locks in one order).
+ * Returns undefined when it was not that running attempt; else the run as counted, the step, and
+ * the ids of the dependants now ready to queue. Callers commit right after (or queue those first).
+ */
+export async function settleSucceeded(
+  db: FlowDb,
+  flowRunId: string,
+  stepId: string,
+  attempt: number,
+  outcome: { result: unknown; exit_code: number | null; log: readonly RunLogLine[] },
+): Promise<{ run: FlowRunRow; step: FlowStepRow; ready: string[] } | undefined> {
+  const result = await sql<{ step: FlowStepRow; run: FlowRunRow | null; ready: string[] | null }>`
+    with own as (
+      update flow_steps set status = 'succeeded', finished_at = now(), result = ${outcome.result === undefined ? null : JSON.stringify(outcome.result)}::jsonb,
+        error = null, exit_code = ${outcome.exit_code}::int, log = ${JSON.stringify(outcome.log)}::jsonb
+      where flow_run_id = ${flowRunId} and step_id = ${stepId} and status = 'running' and attempt = ${attempt}
+      returning *
+    ),
+    locked as (
+      select f.step_id from flow_steps f
+      where f.flow_run_id = ${flowRunId} and f.step_id = any(array(select unnest(dependants) from own)) and f.status = 'waiting'
+      order by f.step_id for update of f
+    ),
+    dec as (
+      update flow_steps f set pending_waits = f.pending_waits - 1
+      from locked where f.flow_run_id = ${flowRunId} and f.step_id = locked.step_id and f.status = 'waiting'
+      returning f.step_id, f.pending_waits
+    ),
+    counted as (
+      update flow_runs set remaining = remaining - 1,
+        status = case when remaining - 1 > 0 then (case when bad > 0 then 'various' else 'running' end) else (case when bad > 0 then 'failed' else 'succeeded' end) end,
+        finished_at = case when remaining - 1 > 0 then null else coalesce(finished_at, now()) end
+      -- After dec (a scalar subquery runs it first): the run's row is the last lock taken.
+      where flow_run_id = ${flowRunId} and exists (select 1 from own) and (select count(*) from dec) >= 0
+      returning *
+    )
+    select (select to_jsonb(own) from own) as step, (select to_jsonb(counted) from counted) as run,
+      (select array_agg(step_id) from dec where pending_waits <= 0) as ready`.execute(db);
+  const row = result.rows[0];
+  if (!row?.step || !row.run) return undefined;
+  return { run: revive(row.run, RUN_DATES), step: revive(row.step, STEP_DATES), ready: row.ready ?? [] };
+}
+
+const RUN_DATES = ['created_at', 'finished_at'] as const;
+const STEP_DATES = ['queued_at', 'started_at', 'finished_at'] as const;
+
+/** A row read back through to_jsonb: its timestamps as Dates again. */
+function revive<T>(row: T, dates: readonly string[]): T {
+  const out = row as Record<string, unknown>;
+  for (const key of dates) if (typeof out[key] === 'string') out[key] = new Date(out[key]);
+  return row;
+}
+
+/** Ends a step that never ran (bad kwargs after substitution). */
 export async function endStep(db: FlowDb, flowRunId: string, stepIds: readonly string[], status: StepStatus, error: string): Promise<void> {
   if (stepIds.length === 0) return;
   await db
@@ -177,35 +237,72 @@ export async function endStep(db: FlowDb, flowRunId: string, stepIds: readonly s
     .execute();
 }
 
-/** Puts failed and blocked steps back to `waiting` for a rerun; returns their ids. */
-export async function resetBadSteps(db: FlowDb, flowRunId: string): Promise<string[]> {
-  const rows = await db
+/**
+ * Marks every waiting step downstream of `stepIds` (through waiting steps) as blocked; returns how
+ * many. The rows are locked in step_id order, like decrementPendingWaits, before they change.
+ */
+export async function blockDownstream(db: FlowDb, flowRunId: string, stepIds: readonly string[], error: string): Promise<number> {
+  if (stepIds.length === 0) return 0;
+  const result = await sql`
+    with recursive down(step_id) as (
+      select d.step_id from flow_steps f cross join lateral unnest(f.dependants) as d(step_id)
+      where f.flow_run_id = ${flowRunId} and f.step_id = any(${[...stepIds]}::text[])
+      union
+      select d.step_id from down
+      join flow_steps f on f.flow_run_id = ${flowRunId} and f.step_id = down.step_id and f.status = 'waiting'
+      cross join lateral unnest(f.dependants) as d(step_id)
+    ),
+    locked as (
+      select step_id from flow_steps
+      where flow_run_id = ${flowRunId} and step_id in (select step_id from down) and status = 'waiting'
+      order by step_id for update
+    )
+    update flow_steps f set status = 'blocked', error = ${error}, finished_at = now()
+    from locked
+    where f.flow_run_id = ${flowRunId} and f.step_id = locked.step_id and f.status = 'waiting'`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** Puts failed and blocked steps back to `waiting` for a rerun; returns them. */
+export async function resetBadSteps(db: FlowDb, flowRunId: string): Promise<FlowStepRow[]> {
+  return db
     .updateTable('flow_steps')
     .set({ status: 'waiting', attempt: 0, started_at: null, finished_at: null, queued_at: null, result: null, error: null, exit_code: null, resolved_kwargs: null, log: '[]' })
     .where('flow_run_id', '=', flowRunId)
     .where('status', 'in', ['failed', 'timed_out', 'blocked'])
-    .returning('step_id')
+    .returningAll()
     .execute();
-  return rows.map((r) => r.step_id);
 }
 
-/** Whether the run has a step still to run (or running), and one that ended badly (partial indexes of 0005). */
-export async function stepStatusFlags(db: FlowDb, flowRunId: string): Promise<{ active: boolean; bad: boolean }> {
-  const row = await db
-    .selectNoFrom((eb) => [
-      eb.exists(eb.selectFrom('flow_steps').select('step_id').where('flow_run_id', '=', flowRunId).where(sql<boolean>`status in ('waiting', 'queued', 'running')`)).as('active'),
-      eb.exists(eb.selectFrom('flow_steps').select('step_id').where('flow_run_id', '=', flowRunId).where(sql<boolean>`status in ('failed', 'timed_out', 'blocked')`)).as('bad'),
-    ])
-    .executeTakeFirstOrThrow();
-  return { active: Boolean(row.active), bad: Boolean(row.bad) };
+/** Sets pending_waits of some steps (a rerun recounts them). */
+export async function setPendingWaits(db: FlowDb, flowRunId: string, counts: ReadonlyArray<{ step_id: string; pending: number }>): Promise<void> {
+  if (counts.length === 0) return;
+  await sql`
+    update flow_steps f set pending_waits = v.pending
+    from jsonb_to_recordset(${JSON.stringify(counts)}::jsonb) as v(step_id text, pending integer)
+    where f.flow_run_id = ${flowRunId} and f.step_id = v.step_id`.execute(db);
 }
 
-/** Stores a run's aggregate status (finished_at set once it is final). */
-export async function setFlowRunStatus(db: FlowDb, flowRunId: string, status: FlowRunStatus, extra: { reruns?: number } = {}): Promise<FlowRunRow> {
-  const final = status === 'succeeded' || status === 'failed';
+/**
+ * Counts `ended` steps out of the run's remaining ones and `bad` more as ended badly (negative
+ * for a rerun), and stores the aggregate status they give (aggregateFlags' rule: running, various,
+ * failed, succeeded; finished_at once final). One atomic update, so concurrent settles of one run
+ * need no other lock: each sees the counts the previous ones left. Callers make it the last
+ * statement of their transaction, so the run's row is held only until the commit.
+ */
+export async function countSteps(db: FlowDb, flowRunId: string, ended: number, bad: number, extra: { reruns?: number } = {}): Promise<FlowRunRow> {
+  const remaining = sql<number>`remaining - ${ended}::int`;
+  const badNow = sql<number>`bad + ${bad}::int`;
   return db
     .updateTable('flow_runs')
-    .set({ status, finished_at: final ? sql<Date>`coalesce(finished_at, now())` : null, ...(extra.reruns !== undefined ? { reruns: extra.reruns } : {}) })
+    .set({
+      remaining,
+      bad: badNow,
+      status: sql<FlowRunStatus>`case when ${remaining} > 0 then (case when ${badNow} > 0 then 'various' else 'running' end)
+        else (case when ${badNow} > 0 then 'failed' else 'succeeded' end) end`,
+      finished_at: sql<Date | null>`case when ${remaining} > 0 then null else coalesce(finished_at, now()) end`,
+      ...(extra.reruns !== undefined ? { reruns: extra.reruns } : {}),
+    })
     .where('flow_run_id', '=', flowRunId)
     .returningAll()
     .executeTakeFirstOrThrow();

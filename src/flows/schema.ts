@@ -2,7 +2,7 @@ import type { ColumnType, Generated, Kysely, Selectable, Transaction } from 'kys
 import type { DB, RunLogLine } from '../db/schema.ts';
 import type { FlowRunStatus, StepStatus } from './flow.ts';
 
-// Row types of the flow tables (migration 0005). Kept here, beside their only users, and joined
+// Row types of the flow tables (migrations 0005, 0006). Kept here, beside their only users, and joined
 // to the engine's tables with kysely's withTables(), so src/db/schema.ts stays the engine's.
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -19,6 +19,9 @@ export interface FlowRunsTable {
   owner: string | null;
   selection: ColumnType<Record<string, unknown> | null, string | null, string | null>;
   reruns: Generated<number>;
+  /** Steps still to run (waiting, queued, running) and steps that ended badly (0006). */
+  remaining: Generated<number>;
+  bad: Generated<number>;
   created_at: ColumnType<Date, never, never> & Generated<Date>;
   finished_at: Timestamp | null;
 }
@@ -32,6 +35,10 @@ export interface FlowStepsTable {
   kwargs: JsonIn<Record<string, unknown>>;
   resolved_kwargs: ColumnType<Record<string, unknown> | null, string | null, string | null>;
   waits: string[];
+  /** Waits not yet succeeded (nor skipped); the step is queued when this reaches 0 (0006). */
+  pending_waits: Generated<number>;
+  /** Steps that wait for this one. */
+  dependants: Generated<string[]>;
   status: StepStatus;
   attempt: Generated<number>;
   attempts_total: Generated<number>;

@@ -16,6 +16,8 @@ import { Noop } from '../../../handlers/noop.ts';
 export const probes: Array<{ name: string; start: number; end: number; failed: boolean }> = [];
 /** Names the `probe` handler fails for while they are in this set. */
 export const failing = new Set<string>();
+/** Names the `probe` handler fails for this many more times. */
+export const failTimes = new Map<string, number>();
 
 /** Sleeps `ms`, records start and end, fails while its name is in `failing`, returns {name, echo}. */
 export class Probe extends BaseHandler<{ name: string; ms: number; echo?: unknown }, { name: string; echo: unknown }> {
@@ -28,7 +30,9 @@ export class Probe extends BaseHandler<{ name: string; ms: number; echo?: unknow
   override async execute(kwargs: { name: string; ms: number; echo?: unknown }, context: HandlerContext) {
     const start = Date.now();
     await new Promise((r) => setTimeout(r, kwargs.ms));
-    const failed = failing.has(kwargs.name);
+    const times = failTimes.get(kwargs.name) ?? 0;
+    if (times > 0) failTimes.set(kwargs.name, times - 1);
+    const failed = failing.has(kwargs.name) || times > 0;
     probes.push({ name: kwargs.name, start, end: Date.now(), failed });
     context.log.info(`probe ${kwargs.name}`);
     if (failed) throw Object.assign(new Error(`probe ${kwargs.name} told to fail`), { exitCode: 3 });
