@@ -3,6 +3,7 @@
 // periodic job with this handler starts the flows every period.
 import { BaseHandler, type HandlerContext, type JsonSchema } from '../src/handlers/base-handler.ts';
 import { installedFlows } from '../src/flows/runtime.ts';
+import { checkFlowKwargs } from '../src/flows/flow-kwargs.ts';
 
 export interface FlowSchedulingKwargs {
   flow_name: string;
@@ -35,6 +36,9 @@ export class FlowScheduling extends BaseHandler<FlowSchedulingKwargs, FlowSchedu
     properties: flowSchedulingProperties,
     examples: [{ flow_name: 'bayesianFlow', flow_arguments: [{ ecosystem: 'npm', force: true, name: 'serve-static', version: '1.7.1' }] }],
   };
+
+  /** Refuses, when the job is defined, a flow_name this process's flows do not have. */
+  static override validate = (kwargs: Record<string, unknown>): void => checkFlowKwargs(kwargs);
 
   override async execute(kwargs: FlowSchedulingKwargs, context: HandlerContext): Promise<FlowSchedulingResult> {
     const flows = installedFlows();

@@ -2,6 +2,7 @@
 // but runs only the steps named in task_names (and, with run_subsequent, what waits for them).
 import { BaseHandler, type HandlerContext, type JsonSchema } from '../src/handlers/base-handler.ts';
 import { installedFlows } from '../src/flows/runtime.ts';
+import { checkFlowKwargs } from '../src/flows/flow-kwargs.ts';
 import { flowSchedulingProperties, type FlowSchedulingKwargs, type FlowSchedulingResult } from './flow-scheduling.ts';
 
 export interface SelectiveFlowSchedulingKwargs extends FlowSchedulingKwargs {
@@ -29,6 +30,9 @@ export class SelectiveFlowScheduling extends BaseHandler<SelectiveFlowScheduling
     },
     examples: [{ flow_name: 'bayesianFlow', task_names: ['analyse_licence'], run_subsequent: true, flow_arguments: [{ ecosystem: 'npm', name: 'serve-static', version: '1.7.1' }] }],
   };
+
+  /** Refuses, when the job is defined, a flow_name and task_names this process's flows do not have. */
+  static override validate = (kwargs: Record<string, unknown>): void => checkFlowKwargs(kwargs);
 
   override async execute(kwargs: SelectiveFlowSchedulingKwargs, context: HandlerContext): Promise<FlowSchedulingResult> {
     const flows = installedFlows();

@@ -6,12 +6,13 @@ import { openDatabase, type Database } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { startBoss, type PgBoss } from './queue/boss.ts';
 import { createApp } from './api/app.ts';
-import { startDefaultJobs } from './default-jobs/startup.ts';
+import { handlerDirs, startDefaultJobs } from './default-jobs/startup.ts';
+import { loadHandlers } from './handlers/registry.ts';
 import { createJobCommands } from './jobs/commands.ts';
 import { ensureFireQueue } from './scheduler/fire-queue.ts';
 import { apiDeps } from './api/api-deps.ts';
 import { hostname } from 'node:os';
-import { startFlows } from './flows/startup.ts';
+import { loadFlowCatalog, startFlows } from './flows/startup.ts';
 import { startEngine } from './scheduler/engine.ts';
 import { defineJob } from './jobs/define-job.ts';
 import { createMetrics } from './metrics/metrics.ts';
@@ -78,11 +79,23 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     // Every handler, then the default-jobs folder: a broken file stops startup here. Creating
     // default jobs enqueues their first occurrences, so the fire queue must exist first.
     await ensureFireQueue(boss);
-    const { registry } = await startDefaultJobs({ config, db: database.db, commands: auditedCommands(createJobCommands({ db: database.db, boss, logger }), { db: database.db, logger, actor: YAML_SYNC_ACTOR }), logger });
+    // The flows folder is read before the default-job files, so a job file naming an unknown
+    // flow (flow-scheduling's flow_name) is refused here too.
+    const handlers = await loadHandlers(handlerDirs(config));
+    const flowCatalog = await loadFlowCatalog(config.flowsDir, handlers, logger);
+    stack.push(async () => flowCatalog.uninstall());
+    const { registry } = await startDefaultJobs({
+      config,
+      db: database.db,
+      commands: auditedCommands(createJobCommands({ db: database.db, boss, logger }), { db: database.db, logger, actor: YAML_SYNC_ACTOR }),
+      logger,
+      registry: handlers,
+    });
 
-    // Flows (docs/flows.md): loaded before the engine starts, so flow-scheduling runs find them.
+    // Flows (docs/flows.md): started before the engine, so flow-scheduling runs find them.
     let engine: Awaited<ReturnType<typeof startEngine>> | undefined;
     const flows = await startFlows({
+      catalog: flowCatalog.catalog,
       flowsDir: config.flowsDir,
       db: database.db,
       boss,

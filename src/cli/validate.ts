@@ -7,13 +7,17 @@ import { jobFileSchema } from '../default-jobs/job-file-schema.ts';
 import { loadJobFiles } from '../default-jobs/load-job-files.ts';
 import { handlerDirs } from '../default-jobs/startup.ts';
 import { loadHandlers } from '../handlers/registry.ts';
+import { flowCatalog } from '../flows/flow-catalog.ts';
+import { loadFlowFiles } from '../flows/load-flow-files.ts';
+import { installFlowCatalog } from '../flows/runtime.ts';
 import { EXIT } from './exit-codes.ts';
 
 const USAGE = `usage: bosun validate [dir]
        bosun validate --schema
 
 Checks every job file of the default-jobs folder (dir, else BOSUN_DEFAULT_JOBS_DIR, else
-./default-jobs) against the handlers (built-in and BOSUN_HANDLERS_DIR), without a database.
+./default-jobs) against the handlers (built-in and BOSUN_HANDLERS_DIR) and the flows
+(BOSUN_FLOWS_DIR, else ./flows; its files are checked too), without a database.
 Prints each problem as file:line:column field: message. Exit 0 when all are valid, 4 when
 any is not, 1 when the handlers or the folder cannot be loaded.
 
@@ -44,12 +48,20 @@ export async function run(args: string[]): Promise<number> {
       process.stderr.write(`bosun validate: no such folder ${dir}\n`);
       return EXIT.failure;
     }
+    // The flows folder too: job files naming a flow (flow-scheduling's flow_name, task_names) are
+    // checked against it, as at startup; a broken flow file is a problem like a broken job file.
+    const flowFiles = await loadFlowFiles(config.flowsDir, registry);
+    if (flowFiles.problems.length > 0) {
+      process.stderr.write(`${flowFiles.problems.map(formatProblem).join('\n')}\n${flowFiles.problems.length} problem(s) in flow file(s) of ${config.flowsDir}\n`);
+      return EXIT.invalid;
+    }
+    installFlowCatalog(flowCatalog(flowFiles.flows));
     const { definitions, errors } = await loadJobFiles(dir, registry, new Date());
     if (errors.length > 0) {
       process.stderr.write(`${errors.map(formatProblem).join('\n')}\n${errors.length} problem(s); ${definitions.length} valid job file(s)\n`);
       return EXIT.invalid;
     }
-    process.stdout.write(`${definitions.length} job file(s) valid in ${dir}\n`);
+    process.stdout.write(`${definitions.length} job file(s) valid in ${dir}; ${flowFiles.flows.length} flow(s) valid in ${config.flowsDir}\n`);
     return EXIT.ok;
   } catch (err) {
     process.stderr.write(`bosun validate: ${err instanceof BosunError ? err.message : String((err as Error).stack ?? err)}\n`);

@@ -19,8 +19,10 @@ export async function startDefaultJobs(deps: {
   db: Kysely<DB>;
   commands: JobUpserter;
   logger: Logger;
+  /** Handlers already loaded (startup loads them first, to load the flows before these job files). */
+  registry?: HandlerRegistry;
 }): Promise<{ registry: HandlerRegistry; report: SyncReport }> {
-  const registry = await loadHandlers(handlerDirs(deps.config));
+  const registry = deps.registry ?? (await loadHandlers(handlerDirs(deps.config)));
   deps.logger.info({ handlers: registry.list().map((h) => h.name) }, 'handlers loaded');
   const report = await syncDefaultJobs({
     dir: deps.config.defaultJobsDir,

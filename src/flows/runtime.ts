@@ -1,4 +1,5 @@
 import { BosunError } from '../errors.ts';
+import type { FlowCatalog } from './flow-catalog.ts';
 import type { FlowCommands } from './flow-commands.ts';
 
 // Handlers are constructed with no arguments (`new Handler()`), so the flow-scheduling handlers
@@ -18,4 +19,22 @@ export function installFlows(commands: FlowCommands): () => void {
 export function installedFlows(): FlowCommands {
   if (!current) throw new BosunError('unavailable', 'flows are not running in this bosun process (they start with the service; see docs/flows.md)');
   return current;
+}
+
+// The flows this process loaded, known before the database is even opened: handlers'
+// validate() hooks (flow-scheduling's flow_name) check against it when a job is defined, and
+// startup installs it before the default-job files are validated. `bosun validate` installs it too.
+let catalog: FlowCatalog | undefined;
+
+/** Makes `flows` the flows job definitions are checked against; returns the function that uninstalls it. */
+export function installFlowCatalog(flows: FlowCatalog): () => void {
+  catalog = flows;
+  return () => {
+    if (catalog === flows) catalog = undefined;
+  };
+}
+
+/** The flows job definitions are checked against; undefined in a process that loaded none (then nothing is checked). */
+export function knownFlowCatalog(): FlowCatalog | undefined {
+  return catalog;
 }

@@ -6,11 +6,11 @@ import type { HandlerRegistry } from '../handlers/registry.ts';
 import type { JobCommands } from '../jobs/commands.ts';
 import type { Logger } from '../log.ts';
 import type { DefineJob } from '../worker/job-control.ts';
-import { flowCatalog } from './flow-catalog.ts';
+import { flowCatalog, type FlowCatalog } from './flow-catalog.ts';
 import { createFlowCommands, type FlowCommands } from './flow-commands.ts';
 import { startFlowWorker, type FlowWorker } from './flow-worker.ts';
 import { invalidFlowFiles, loadFlowFiles } from './load-flow-files.ts';
-import { installFlows } from './runtime.ts';
+import { installFlowCatalog, installFlows } from './runtime.ts';
 import { withFlowTables, type FlowRunRow, type FlowStepRow } from './schema.ts';
 import { ensureFlowStepQueue } from './step-queue.ts';
 
@@ -31,6 +31,8 @@ export interface FlowsOptions {
    */
   jobs?: () => { commands: Pick<JobCommands, 'create' | 'upsert' | 'runNow'>; defineJob?: DefineJob } | undefined;
   onStepSettled?: (run: FlowRunRow, step: FlowStepRow) => void;
+  /** The flows already loaded by loadFlowCatalog (startup loads them before the default jobs); else read from flowsDir. */
+  catalog?: FlowCatalog;
 }
 
 export interface Flows {
@@ -58,18 +60,34 @@ function stepJobControl(options: FlowsOptions, run: FlowRunRow): JobControl {
 }
 
 /**
+ * Reads and checks every flow file (a broken one throws, naming file:line:column) and installs the
+ * flows as the ones job definitions are checked against (flow-scheduling's flow_name), without a
+ * database: startup calls it before validating the default-job files, `bosun validate` too.
+ */
+export async function loadFlowCatalog(flowsDir: string, registry: HandlerRegistry, logger: Logger): Promise<{ catalog: FlowCatalog; uninstall: () => void }> {
+  const { flows, problems } = await loadFlowFiles(flowsDir, registry);
+  if (problems.length > 0) throw invalidFlowFiles(problems);
+  logger.info({ flows: flows.map((f) => f.name), dir: flowsDir }, 'flows loaded');
+  const catalog = flowCatalog(flows);
+  return { catalog, uninstall: installFlowCatalog(catalog) };
+}
+
+/**
  * Startup's step for flows: loads and checks every flow file (a broken one stops startup, naming
  * file:line:column), installs the flow commands for the API and the flow-scheduling handlers,
  * and with the worker role starts running steps.
  */
 export async function startFlows(options: FlowsOptions): Promise<Flows> {
-  const { flows, problems } = await loadFlowFiles(options.flowsDir, options.registry);
-  if (problems.length > 0) throw invalidFlowFiles(problems);
-  options.logger.info({ flows: flows.map((f) => f.name), dir: options.flowsDir }, 'flows loaded');
+  const loaded = options.catalog ? undefined : await loadFlowCatalog(options.flowsDir, options.registry, options.logger);
+  const catalog = options.catalog ?? loaded!.catalog;
   const db = withFlowTables(options.db);
   await ensureFlowStepQueue(options.boss);
-  const commands = createFlowCommands({ db, boss: options.boss, registry: options.registry, catalog: flowCatalog(flows), logger: options.logger, host: options.host });
-  const uninstall = installFlows(commands);
+  const commands = createFlowCommands({ db, boss: options.boss, registry: options.registry, catalog, logger: options.logger, host: options.host });
+  const uninstallCommands = installFlows(commands);
+  const uninstall = () => {
+    uninstallCommands();
+    loaded?.uninstall();
+  };
   let worker: FlowWorker | undefined;
   try {
     if (options.worker) {

@@ -55,6 +55,12 @@ export abstract class BaseHandler<Kwargs = Record<string, unknown>, Result = unk
   static description: string = '';
   static kwargsSchema: JsonSchema = { type: 'object' };
   static defaults: HandlerDefaults = {};
+  /**
+   * Optional check beyond the JSON Schema, run by the registry's validateKwargs after the schema
+   * passed (so at job creation: API, YAML, CLI), on the kwargs with defaults applied. Throw a
+   * BosunError('invalid-kwargs', message, { field: 'kwargs.<name>' }) to refuse them (400).
+   */
+  declare static validate?: (kwargs: Record<string, unknown>) => void;
 
   abstract execute(kwargs: Kwargs, context: HandlerContext): Promise<Result>;
 }
@@ -65,4 +71,5 @@ export type HandlerClass = (abstract new () => BaseHandler) & {
   description: string;
   kwargsSchema: JsonSchema;
   defaults: HandlerDefaults;
+  validate?: (kwargs: Record<string, unknown>) => void;
 };

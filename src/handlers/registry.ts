@@ -18,7 +18,7 @@ export interface HandlerRegistry {
   resolve(nameOrClassName: string): HandlerClass;
   /** All handlers, sorted by name. */
   list(): HandlerClass[];
-  /** A validated copy of `kwargs` with the schema's defaults applied; throws 'invalid-kwargs' naming the field. */
+  /** A validated copy of `kwargs` with the schema's defaults applied, then the handler's own validate() hook; throws 'invalid-kwargs' naming the field. */
   validateKwargs(handler: HandlerClass, kwargs: unknown): Record<string, unknown>;
 }
 
@@ -99,7 +99,14 @@ function buildRegistry(entries: Entry[]): HandlerRegistry {
     validateKwargs(handler, kwargs) {
       const validate = validators.get(handler);
       if (validate === undefined) throw new BosunError('unknown-handler', `handler '${handler.name}' is not registered`, { field: 'handler' });
-      return checkKwargs(validate, handler.name, kwargs);
+      const checked = checkKwargs(validate, handler.name, kwargs);
+      try {
+        handler.validate?.(checked);
+      } catch (err) {
+        if (err instanceof BosunError) throw err;
+        throw new BosunError('invalid-kwargs', `invalid kwargs for handler '${handler.name}': ${(err as Error).message}`, { field: 'kwargs', cause: err });
+      }
+      return checked;
     },
   };
 }
