@@ -171,9 +171,10 @@ test('Flows: the nav link, every declared flow with its graph, no runs yet', asy
   assert.deepEqual(JSON.parse(await diamond.getByLabel('Arguments (JSON object)').inputValue()), { marker: '' });
 
   const fanout = page.locator('section.flow-card[data-flow="fanout"]');
-  assert.equal(await fanout.locator('g.flow-node').count(), 2 + 7, 'split, merge and the first seven of the forty');
-  assert.equal(await fanout.locator('g.flow-more').getAttribute('data-hidden'), String(FAN_OUT - 7));
-  assert.match(await fanout.locator('g.flow-more').innerHTML(), /\+33 more/);
+  // The flows page draws at most five boxes a row (four steps and "+N more"), a run's page seven.
+  assert.equal(await fanout.locator('g.flow-node').count(), 2 + 4, 'split, merge and the first four of the forty');
+  assert.equal(await fanout.locator('g.flow-more').getAttribute('data-hidden'), String(FAN_OUT - 4));
+  assert.match(await fanout.locator('g.flow-more').innerHTML(), /\+36 more/);
   await page.getByText('No flow runs yet').waitFor();
   await shot('flows');
 });
@@ -183,13 +184,14 @@ test('Start run: bad JSON is refused in place; good arguments start a run and op
   const args = form.getByLabel('Arguments (JSON object)');
   await args.fill('{"marker": ');
   await form.getByRole('button', { name: 'Start run' }).click();
-  await form.getByText('The arguments are not valid JSON').waitFor();
+  await form.locator('.error-text', { hasText: 'The arguments are not valid JSON' }).waitFor();
   await args.fill('["not", "an object"]');
   await form.getByRole('button', { name: 'Start run' }).click();
-  await form.getByText('must be a JSON object').waitFor();
+  await form.locator('.error-text', { hasText: 'must be a JSON object' }).waitFor();
   await args.fill('{}');
   await form.getByRole('button', { name: 'Start run' }).click();
-  await form.getByText(/marker/).waitFor(); // the API refuses a run lacking an argument a step uses, naming it
+  // The API refuses a run lacking an argument a step uses, naming it; the form shows its words.
+  await form.locator('.error-text', { hasText: 'marker' }).waitFor();
   // The browser logs that refused request; it is the one console error this file expects.
   for (let i = 0; i < 20 && !problems.some((p) => /status of 400/.test(p)); i++) await new Promise((r) => setTimeout(r, 100));
   const refused = problems.findIndex((p) => /status of 400/.test(p));
@@ -257,6 +259,7 @@ test('a failing branch: various while the other branch runs, then failed with th
 
   assert.ok(await page.getByRole('button', { name: 'Rerun' }).isEnabled(), 'a failed run can be rerun');
   await shot('flow-run-failed');
+  await page.locator('.flow-box').screenshot({ path: join(ARTIFACTS, 'dashboard-flow-graph-failed.png') });
 });
 
 test('Rerun: the failed step runs again (a second attempt), the blocked one runs, the run succeeds', async () => {
@@ -278,10 +281,12 @@ test('a wide fan-out run: the crowded layer collapses into "+N more" with its co
   const { flow_run } = await api('POST', '/flows/fanout/runs', {});
   await page.goto(`${base}/dashboard/flow-runs/${flow_run.flow_run_id}`);
   await page.locator('h1 .badge.s-succeeded').waitFor({ timeout: 30_000 });
-  assert.equal(await page.locator('svg.flow-graph g.flow-node').count(), 9);
+  assert.equal(await page.locator('svg.flow-graph g.flow-node').count(), 2 + 6);
   const more = page.locator('svg.flow-graph g.flow-more');
-  assert.equal(await more.getAttribute('data-hidden'), String(FAN_OUT - 7));
-  assert.match(await more.textContent() ?? '', /\+33 more.*33 succeeded/);
+  assert.equal(await more.getAttribute('data-hidden'), String(FAN_OUT - 6));
+  assert.match(await more.textContent() ?? '', /\+34 more.*34 succeeded/);
+  assert.match(await page.locator('tr[data-step-id="merge"] small.waits').innerText(), /after 40 steps/);
+  await page.locator('.flow-box').screenshot({ path: join(ARTIFACTS, 'dashboard-flow-graph-fanout.png') });
   assert.equal(await page.locator('table.flow-report tbody tr').count(), FAN_OUT + 2, 'the report lists every step');
   assert.equal(await page.locator('ul.legend li[data-status="succeeded"] .n').innerText(), String(FAN_OUT + 2));
   await shot('flow-run-fanout');

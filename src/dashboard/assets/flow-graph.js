@@ -1,14 +1,15 @@
 // A flow drawn as its graph (inline SVG): one box per step, coloured by its status and saying it
 // in words, arrows from each step to the steps waiting for it, and a legend with counts.
 import { el, formatDuration, svg } from './dom.js';
-import { layoutFlow } from './flow-layout.js';
+import { LAYOUT, layoutFlow } from './flow-layout.js';
 
 /** Every status a step of a flow run can have, in the order a run goes through them. */
 export const STEP_STATUSES = ['waiting', 'queued', 'running', 'succeeded', 'failed', 'timed_out', 'blocked', 'skipped'];
 
 // Which steps of a crowded layer stay drawn: the ones someone looking at a run wants to see.
 const RANK = { failed: 0, timed_out: 0, running: 1, blocked: 2, queued: 3, waiting: 4, skipped: 5, succeeded: 6 };
-const NAME_CHARS = 21;
+const NAME_CHARS = 22;
+const STATE_CHARS = 28;
 let drawn = 0;
 
 const words = (status) => status.replace('_', ' ');
@@ -32,7 +33,7 @@ function stateLine(step) {
   const parts = [words(step.status)];
   if (step.exit_code !== null && step.exit_code !== undefined && step.status !== 'succeeded') parts.push(`exit ${step.exit_code}`);
   if (step.elapsed_ms !== null && step.elapsed_ms !== undefined) parts.push(formatDuration(step.elapsed_ms));
-  if (step.attempts > 1) parts.push(`${step.attempts} attempts`);
+  if (step.attempts > 1) parts.push(`${step.attempts} tries`);
   return parts.join(' · ');
 }
 
@@ -47,12 +48,14 @@ function stepTitle(step) {
 
 /**
  * The graph of `steps` ({id, waits, status?, handler?, exit_code?, elapsed_ms?, attempts?, error?}).
- * Without statuses (a declared flow) boxes name their handler. `label` starts the text alternative.
+ * Without statuses (a declared flow) boxes name their handler. `label` starts the text alternative;
+ * `maxPerLayer` caps the boxes of a row (7 keeps 13px labels readable across a 1280px page).
  */
-export function flowGraph(steps, { label = 'Flow' } = {}) {
+export function flowGraph(steps, { label = 'Flow', maxPerLayer = 7 } = {}) {
   const byId = new Map(steps.map((s) => [s.id, s]));
-  const layout = layoutFlow(steps, { rank: (id) => RANK[byId.get(id)?.status] ?? 7 });
+  const layout = layoutFlow(steps, { maxPerLayer, rank: (id) => RANK[byId.get(id)?.status] ?? 7 });
   const marker = `flow-arrow-${++drawn}`;
+  const clipId = `flow-clip-${drawn}`;
   const counts = countsText(steps);
   const summary = `${label}: ${steps.length} step${steps.length === 1 ? '' : 's'}${counts ? ` (${counts})` : ''}${layout.more.length ? `; ${layout.more.reduce((n, m) => n + m.hidden.length, 0)} not drawn` : ''}.`;
 
@@ -71,6 +74,8 @@ export function flowGraph(steps, { label = 'Flow' } = {}) {
       'defs',
       {},
       svg('marker', { id: marker, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, svg('path', { class: 'arrow', d: 'M0,0 L10,5 L0,10 z' })),
+      // Text never spills out of its box, whatever the font: each box's group shares this clip.
+      svg('clipPath', { id: clipId }, svg('rect', { x: 4, y: 0, width: LAYOUT.nodeW - 8, height: LAYOUT.nodeH })),
     ),
     layout.edges.map((e) =>
       svg('path', {
@@ -89,8 +94,8 @@ export function flowGraph(steps, { label = 'Flow' } = {}) {
         { class: `flow-node s-${status}`, 'data-step-id': step.id, 'data-status': status, transform: `translate(${box.x},${box.y})` },
         svg('title', {}, stepTitle(step)),
         svg('rect', { class: 'box', width: box.w, height: box.h, rx: 6 }),
-        svg('text', { class: 'name', x: 10, y: 19 }, clip(step.id, NAME_CHARS)),
-        svg('text', { class: 'state', x: 10, y: 36 }, clip(stateLine(step), NAME_CHARS + 5)),
+        svg('text', { class: 'name', x: 10, y: 19, 'clip-path': `url(#${clipId})` }, clip(step.id, NAME_CHARS)),
+        svg('text', { class: 'state', x: 10, y: 36, 'clip-path': `url(#${clipId})` }, clip(stateLine(step), STATE_CHARS)),
       );
     }),
     layout.more.map((box) => {
@@ -101,8 +106,8 @@ export function flowGraph(steps, { label = 'Flow' } = {}) {
         { class: 'flow-more', 'data-hidden': hidden.length, transform: `translate(${box.x},${box.y})` },
         svg('title', {}, `${hidden.length} more steps in this layer${hiddenCounts ? `: ${hiddenCounts}` : ''}\n${clip(box.hidden.join(', '), 400)}`),
         svg('rect', { class: 'box', width: box.w, height: box.h, rx: 6 }),
-        svg('text', { class: 'name', x: 10, y: 19 }, `+${hidden.length} more`),
-        svg('text', { class: 'state', x: 10, y: 36 }, clip(hiddenCounts || 'not drawn', NAME_CHARS + 5)),
+        svg('text', { class: 'name', x: 10, y: 19, 'clip-path': `url(#${clipId})` }, `+${hidden.length} more`),
+        svg('text', { class: 'state', x: 10, y: 36, 'clip-path': `url(#${clipId})` }, clip(hiddenCounts || 'not drawn', STATE_CHARS)),
       );
     }),
   );

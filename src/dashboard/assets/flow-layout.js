@@ -4,7 +4,7 @@
 // telling steps (by `rank`) and one "+N more" box standing in for the rest and their edges.
 
 /** Box size and spacing of the drawing, in SVG user units. */
-export const LAYOUT = Object.freeze({ nodeW: 168, nodeH: 46, gapX: 22, gapY: 46, margin: 12, maxPerLayer: 8 });
+export const LAYOUT = Object.freeze({ nodeW: 176, nodeH: 46, gapX: 22, gapY: 46, margin: 12, maxPerLayer: 8 });
 
 /**
  * Layer of each step: 0 for a step that waits for nothing, else one more than the deepest step it

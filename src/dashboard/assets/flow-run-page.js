@@ -91,13 +91,13 @@ function reportTable(steps) {
         el(
           'tr',
           { 'data-step-id': s.step_id, 'data-status': s.status },
-          el('th', { scope: 'row' }, s.step_id, s.waits?.length ? el('small', { class: 'muted waits' }, `after ${s.waits.join(', ')}`) : null),
+          el('th', { scope: 'row' }, s.step_id, waitsNote(s.waits)),
           el('td', {}, el('code', {}, s.handler ?? '—')),
           el('td', {}, badge(s.status)),
           el('td', { class: 'outcome' }, outcome(s)),
           el('td', { class: 'num' }, String(s.attempts ?? 0)),
-          el('td', {}, clock(s.started_at)),
-          el('td', {}, clock(s.finished_at)),
+          el('td', { class: 'clock' }, clock(s.started_at)),
+          el('td', { class: 'clock' }, clock(s.finished_at)),
           el('td', { class: 'num' }, s.elapsed_ms !== null && s.elapsed_ms !== undefined ? formatDuration(s.elapsed_ms) : s.status === 'running' ? relTime(s.started_at) : '—'),
         ),
       ),
@@ -107,7 +107,8 @@ function reportTable(steps) {
 
 /** Exit code first (what a command step is judged by), then the result and the error on demand. */
 function outcome(s) {
-  const hasResult = s.result !== null && s.result !== undefined;
+  // An empty result ({} from noop) says nothing the status does not.
+  const hasResult = s.result !== null && s.result !== undefined && !(typeof s.result === 'object' && Object.keys(s.result).length === 0);
   return [
     s.exit_code !== null && s.exit_code !== undefined ? el('span', { class: `exit ${s.exit_code === 0 ? '' : 'error-text'}` }, `exit ${s.exit_code}`) : null,
     hasResult && !(s.exit_code !== null && s.exit_code !== undefined) ? el('code', { class: 'result-inline' }, clipJson(s.result)) : null,
@@ -115,6 +116,13 @@ function outcome(s) {
     s.error ? el('details', { 'data-key': `error:${s.step_id}`, class: 'stack' }, el('summary', {}, 'Error'), el('pre', {}, s.error)) : null,
     !hasResult && !s.error && (s.exit_code === null || s.exit_code === undefined) ? el('span', { class: 'muted' }, '—') : null,
   ];
+}
+
+/** "after a, b", or for a join of many "after 40 steps" with the names on hover. */
+function waitsNote(waits) {
+  if (!waits?.length) return null;
+  const text = waits.length > 4 ? `after ${waits.length} steps` : `after ${waits.join(', ')}`;
+  return el('small', { class: 'muted waits', title: waits.length > 4 ? waits.join(', ') : undefined }, text);
 }
 
 function clipJson(value) {

@@ -120,6 +120,6 @@ function flowCard(flow, ctx) {
     { class: 'flow-card', id: flowAnchor(flow.name), 'data-flow': flow.name, 'aria-labelledby': `${id}-title` },
     el('h3', { id: `${id}-title` }, flow.name, el('small', { class: 'muted' }, ` ${flow.steps.length} step${flow.steps.length === 1 ? '' : 's'} · `, el('code', {}, flow.file ?? ''))),
     flow.description ? el('p', { class: 'lead' }, flow.description) : null,
-    el('div', { class: 'flow-card-body' }, el('div', { class: 'chart-box flow-box' }, flowGraph(steps, { label: `Flow ${flow.name}` })), form),
+    el('div', { class: 'flow-card-body' }, el('div', { class: 'chart-box flow-box' }, flowGraph(steps, { label: `Flow ${flow.name}`, maxPerLayer: 5 })), form),
   );
 }
