@@ -19,6 +19,8 @@ export interface Instance {
   stop(): Promise<void>;
   /** kill -9 of the process (and its group: handler children die with it). */
   kill(): Promise<void>;
+  /** The last log lines, for a failure message. */
+  tail(lines?: number): string;
   /** `run started` log lines seen so far. */
   started(): Array<Record<string, unknown>>;
 }
@@ -33,8 +35,14 @@ export async function startInstance(databaseUrl: string, env: Record<string, str
     { ...rest, DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'info', BOSUN_DEFAULT_JOBS_DIR: empty, BOSUN_FLOWS_DIR: empty, BOSUN_HANDLERS_DIR: HANDLERS_DIR, BOSUN_AUTH: 'off', BOSUN_SHUTDOWN_TIMEOUT: '2', ...env },
     ROOT,
   );
-  const listening = await proc.waitForLine((l) => l.msg === 'bosun API listening' || l.level === 60, 60_000);
-  if (listening.level === 60) throw new Error(`bosun failed to start: ${proc.output().slice(-3000)}`);
+  const listening = await proc.waitForLine((l) => l.msg === 'bosun API listening' || l.level === 60, 60_000).catch((err: unknown) => {
+    killGroup(proc.child.pid!);
+    throw err;
+  });
+  if (listening.level === 60) {
+    killGroup(proc.child.pid!);
+    throw new Error(`bosun failed to start: ${proc.output().slice(-3000)}`);
+  }
   const pid = proc.child.pid!;
   const gone = () => proc.child.exitCode !== null || proc.child.signalCode !== null;
   return {
@@ -54,6 +62,7 @@ export async function startInstance(databaseUrl: string, env: Record<string, str
       await proc.exited;
     },
     started: () => proc.lines.filter((l) => l.msg === 'run started'),
+    tail: (n = 30) => proc.output().split('\n').filter((l) => !l.includes('"run started"') && !l.includes('"run ended"')).slice(-n).join('\n'),
   };
 }
 
@@ -87,6 +96,8 @@ export async function createJob(api: string, job: Record<string, unknown>): Prom
 /** A plain pg client on the database, closed by the caller. */
 export async function sqlClient(databaseUrl: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: databaseUrl });
+  // The test database is dropped WITH (FORCE) when the file ends, which ends this connection.
+  client.on('error', () => {});
   await client.connect();
   return client;
 }
