@@ -6,8 +6,8 @@
 //   node bench/api.ts             10 000 stored jobs, 15 s per pass
 //   node bench/api.ts --quick     10 000 stored jobs, 5 s per pass
 //
-// bosun runs as a real child process (node src/main.ts, LOG_LEVEL=warn so logging does not
-// dominate); the stored jobs are daily jobs first due tomorrow, so nothing fires meanwhile.
+// bosun runs as a real child process (node src/main.ts, LOG_LEVEL=info: requests are not logged
+// at info); the stored jobs are daily jobs first due tomorrow, so nothing fires meanwhile.
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../src/log.ts';
@@ -62,7 +62,7 @@ const server = await benchServer(logger);
 try {
   header(`API: ${JOBS} stored jobs; autocannon in a child process, ${SECONDS} s per pass`, await server.describe());
   const url = await server.database('bench_api');
-  const service = await childService(url, { LOG_LEVEL: 'warn' });
+  const service = await childService(url);
   const seedMs = await seedDailyJobs(url, JOBS, 'api-seed', logger);
   console.log(`seeded ${JOBS} jobs in ${(seedMs / 1000).toFixed(1)} s (JobCommands.upsert, chunks of 1000)\n`);
   const api = `${service.url}/api/v1`;

@@ -32,10 +32,24 @@ export interface ChildService {
 
 /** Starts `node src/main.ts` as a child process on `databaseUrl` and waits until it listens. */
 export async function childService(databaseUrl: string, extra: Record<string, string> = {}, startupMs = 300_000): Promise<ChildService> {
-  const env = { ...process.env, LOG_LEVEL: 'info', ...(await serviceEnv(databaseUrl, extra)) };
+  const env = { ...process.env, ...(await serviceEnv(databaseUrl, extra)), LOG_LEVEL: 'info' };
   const proc = spawnLogged(process.execPath, [join(ROOT, 'src/main.ts')], env, ROOT);
-  const listening = await proc.waitForLine((l) => l.msg === 'bosun API listening' || l.level === 60, startupMs);
-  if (listening.level === 60) throw new Error(`bosun failed to start: ${proc.output().slice(-2000)}`);
+  const kill = () => {
+    try {
+      process.kill(-proc.child.pid!, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  };
+  // The `listening` line is logged at info: a LOG_LEVEL above it would make this wait forever.
+  const listening = await proc.waitForLine((l) => l.msg === 'bosun API listening' || l.level === 60, startupMs).catch((err: unknown) => {
+    kill();
+    throw err;
+  });
+  if (listening.level === 60) {
+    kill();
+    throw new Error(`bosun failed to start: ${proc.output().slice(-2000)}`);
+  }
   return {
     proc,
     url: String(listening.url),

@@ -63,7 +63,8 @@ test('Postgres restart under load: reconnect, readiness red then green, nothing 
   probing = false;
   await Promise.all(probes);
   const alive = instances.filter((i) => isAlive(i.pid)).length;
-  for (let i = 0; i < 6; i++) for (const kind of ['long', 'short']) await call(`${instances[0]!.url}/jobs/pgr-${kind}-${i}?state=paused`, 'PUT');
+  const anyAlive = instances.find((i) => isAlive(i.pid));
+  if (anyAlive) for (let i = 0; i < 6; i++) for (const kind of ['long', 'short']) await call(`${anyAlive.url}/jobs/pgr-${kind}-${i}?state=paused`, 'PUT');
   await sleep(1500);
   for (const i of instances) await i.stop();
 
