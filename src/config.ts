@@ -14,6 +14,8 @@ export interface Config {
   dataDir: string;
   /** Port the embedded PostgreSQL tries first; a free one is picked when taken. */
   embeddedPgPort: number;
+  /** Other PostgreSQL binaries for the embedded server (e.g. Debian's 15); the packaged ones when unset. */
+  pgBinDir: string | undefined;
   host: string;
   port: number;
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -101,6 +103,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     databaseUrl,
     dataDir: resolve(cwd, str(env, 'BOSUN_DATA_DIR', '.bosun/pg')),
     embeddedPgPort: int(env, 'BOSUN_PG_PORT', 54329, 1, 65535),
+    pgBinDir: env.BOSUN_PG_BIN_DIR?.trim() ? resolve(cwd, env.BOSUN_PG_BIN_DIR.trim()) : undefined,
     host: str(env, 'HOST', '127.0.0.1'),
     port: int(env, 'PORT', 34000, 0, 65535),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),

@@ -1,7 +1,8 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
-import { startEmbeddedPostgres, type EmbeddedServer } from './db/embedded-postgres.ts';
+import type { EmbeddedServer } from './db/embedded-postgres.ts';
+import { serviceDatabase } from './db/connect-target.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { startBoss, type PgBoss } from './queue/boss.ts';
@@ -61,12 +62,10 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       });
     }
 
-    let databaseUrl = config.databaseUrl;
-    if (databaseUrl === undefined) {
-      embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, logger, binDir: process.env.BOSUN_PG_BIN_DIR });
-      stack.push(() => embedded!.stop());
-      databaseUrl = embedded.url;
-    }
+    const target = await serviceDatabase(config, logger);
+    embedded = target.embedded;
+    if (embedded) stack.push(() => embedded!.stop());
+    const databaseUrl = target.url;
 
     const database = openDatabase(databaseUrl, logger, config.concurrency + 5);
     stack.push(() => database.close());

@@ -1,11 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { BosunError } from '../errors.ts';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../db/embedded-postgres.ts';
-import { openDatabase, type Database } from '../db/database.ts';
+import { adminDatabase } from '../db/connect-target.ts';
+import { openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 import { createToken, listTokens, revokeTokens } from './tokens.ts';
@@ -57,7 +55,8 @@ export async function run(args: string[]): Promise<number> {
 
   const config = loadConfig();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const { database, embedded } = await connect(config.databaseUrl, config.dataDir, config.embeddedPgPort, logger);
+  const { url, embedded } = await adminDatabase(config, logger);
+  const database = openDatabase(url, logger, 2);
   try {
     await migrateToLatest(database.db);
     if (sub === 'create') {
@@ -88,40 +87,4 @@ export async function run(args: string[]): Promise<number> {
     await database.close();
     await embedded?.stop();
   }
-}
-
-// Same credentials as src/db/embedded-postgres.ts creates the embedded server with.
-const EMBEDDED_CREDENTIALS = 'postgres:bosun-embedded';
-
-/**
- * DATABASE_URL; else the embedded server a running bosun already has up on its data
- * folder (starting a second one there would stop the first); else an embedded server of our own.
- */
-async function connect(
-  url: string | undefined,
-  dataDir: string,
-  port: number,
-  logger: ReturnType<typeof createLogger>,
-): Promise<{ database: Database; embedded?: EmbeddedServer }> {
-  if (url) return { database: openDatabase(url, logger, 2) };
-  const running = runningEmbeddedPort(dataDir);
-  if (running !== undefined) return { database: openDatabase(`postgres://${EMBEDDED_CREDENTIALS}@127.0.0.1:${running}/postgres`, logger, 2) };
-  const embedded = await startEmbeddedPostgres({ dataDir, port, logger, binDir: process.env.BOSUN_PG_BIN_DIR });
-  return { database: openDatabase(embedded.url, logger, 2), embedded };
-}
-
-function runningEmbeddedPort(dataDir: string): number | undefined {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return undefined;
-  // postmaster.pid: line 1 the pid, line 4 the port.
-  const lines = readFileSync(pidFile, 'utf8').split('\n');
-  const pid = Number(lines[0]);
-  const port = Number(lines[3]);
-  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port)) return undefined;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return undefined;
-  }
-  return port;
 }

@@ -1,15 +1,13 @@
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
+import { adminDatabase } from '../db/connect-target.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 
 /** `bosun migrate`: applies pending migrations and exits; prints what it applied. */
 export async function migrateCommand(config: Config, logger: Logger): Promise<number> {
-  const embedded = config.databaseUrl
-    ? undefined
-    : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, logger, binDir: process.env.BOSUN_PG_BIN_DIR });
-  const database = openDatabase(config.databaseUrl ?? embedded!.url, logger, 2);
+  const { url, embedded } = await adminDatabase(config, logger);
+  const database = openDatabase(url, logger, 2);
   try {
     const results = await migrateToLatest(database.db);
     if (results.length === 0) process.stdout.write('database is up to date\n');

@@ -7,6 +7,8 @@ import { userInfo } from 'node:os';
 import { writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { ConfigError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
 /** A PostgreSQL server bosun started for itself, and how to reach it. */
@@ -56,15 +58,49 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The server running on a data folder, from its postmaster.pid (line 1 the pid, line 4 the port). */
+export function runningServer(dataDir: string): { pid: number; port: number; url: string } | undefined {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || !isAlive(pid)) return undefined;
+  return { pid, port, url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres` };
+}
+
+/** Other bosun processes connected to a server (application_name starts with "bosun"). */
+async function bosunClients(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ n: number }>(
+      "select count(*)::int as n from pg_stat_activity where application_name like 'bosun%' and pid <> pg_backend_pid()",
+    );
+    return rows[0]?.n ?? 0;
+  } catch {
+    return 0; // not answering: certainly nobody's database any more
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 /**
- * A server left running by a bosun that was killed with SIGKILL still holds the data
- * folder; one data folder serves one bosun process, so we stop the leftover first.
+ * A server left running by a bosun that was killed with SIGKILL still holds the data folder:
+ * we stop it and start our own. One that a live bosun is still using is refused instead,
+ * since stopping it would pull the database from under that process.
  */
 async function stopLeftover(dataDir: string, logger: Logger): Promise<void> {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  const running = runningServer(dataDir);
+  if (running === undefined) return;
+  if ((await bosunClients(running.url)) > 0) {
+    throw new ConfigError(
+      'BOSUN_DATA_DIR',
+      `${dataDir} is in use by another running bosun (PostgreSQL pid ${running.pid}); one data folder serves one bosun process — ` +
+        'stop the other one, choose another BOSUN_DATA_DIR, or share one database between instances with DATABASE_URL',
+    );
+  }
+  const { pid } = running;
   logger.warn({ pid, dataDir }, 'stopping a PostgreSQL left running on this data folder by an earlier process');
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 30_000;

@@ -93,3 +93,27 @@ test('a bad environment variable stops startup with its name', async () => {
   assert.equal(code, 2);
   assert.match(app.output(), /PORT: expected a whole number, got 'eighty'/);
 });
+
+test('a second bosun on a data folder in use is refused; admin commands share the running server', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'bosun-entry-'));
+  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  const first = spawnLogged(process.execPath, ['src/main.ts'], env(dataDir), ROOT);
+  try {
+    const url = String((await first.waitForLine((l) => l.msg === 'bosun API listening')).url);
+    const pgPid = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+
+    const second = spawnLogged(process.execPath, ['src/main.ts'], env(dataDir), ROOT);
+    assert.equal((await second.exited).code, 1);
+    assert.match(second.output(), /BOSUN_DATA_DIR: .* is in use by another running bosun/);
+
+    const migrate = spawnLogged(process.execPath, ['src/cli/main.ts', 'migrate'], env(dataDir), ROOT);
+    assert.equal((await migrate.exited).code, 0, migrate.output());
+    assert.match(migrate.output(), /database is up to date/);
+
+    assert.ok(isAlive(pgPid), 'the first bosun keeps its PostgreSQL');
+    assert.equal((await fetch(`${url}/api/v1/readiness`)).status, 200);
+  } finally {
+    first.child.kill('SIGTERM');
+    await first.exited;
+  }
+});
