@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { DB, JobState } from '../../db/schema.ts';
 import { rowToJob } from '../../jobs/repository.ts';
 import type { Job } from '../../jobs/job.ts';
@@ -15,30 +15,38 @@ export interface JobListQuery extends PageQuery {
   search?: string | undefined;
 }
 
-/** A page of jobs the caller may see, and how many match in all. */
+/**
+ * A page of jobs the caller may see, and how many match in all: one statement (the count is an
+ * uncorrelated subquery, evaluated once beside the page), so a page costs one round trip.
+ */
 export async function listJobsPage(db: Kysely<DB>, q: JobListQuery): Promise<{ jobs: Job[]; total: number }> {
-  let base = db.selectFrom('jobs');
-  if (q.owner !== undefined) base = base.where('owner', '=', q.owner);
-  if (q.state !== undefined) base = base.where('state', '=', q.state);
-  if (q.handler !== undefined) base = base.where('handler', '=', q.handler);
-  if (q.job_type === 'failed') base = base.where('last_run_status', 'in', ['failed', 'timed_out']);
-  if (q.job_type === 'user') base = base.where('source', 'not like', 'yaml:%');
-  if (q.search !== undefined && q.search !== '') {
-    const pattern = `%${q.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-    base = base.where((eb) => eb.or([eb('job_id', 'ilike', pattern), eb('description', 'ilike', pattern)]));
-  }
+  const filtered = <T extends SelectQueryBuilder<DB, 'jobs', object>>(query: T): T => {
+    let qb = query as SelectQueryBuilder<DB, 'jobs', object>;
+    if (q.owner !== undefined) qb = qb.where('owner', '=', q.owner);
+    if (q.state !== undefined) qb = qb.where('state', '=', q.state);
+    if (q.handler !== undefined) qb = qb.where('handler', '=', q.handler);
+    if (q.job_type === 'failed') qb = qb.where('last_run_status', 'in', ['failed', 'timed_out']);
+    if (q.job_type === 'user') qb = qb.where('source', 'not like', 'yaml:%');
+    if (q.search !== undefined && q.search !== '') {
+      const pattern = `%${q.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+      qb = qb.where((eb) => eb.or([eb('job_id', 'ilike', pattern), eb('description', 'ilike', pattern)]));
+    }
+    return qb as T;
+  };
   const { column, descending } = sortOf<JobSortColumn>(q.sort, 'job_id');
-  const [rows, count] = await Promise.all([
-    base
-      .selectAll()
-      .orderBy(column, (ob) => (descending ? ob.desc().nullsLast() : ob.asc().nullsLast()))
-      .orderBy('job_id')
-      .limit(q.limit)
-      .offset(q.offset)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { jobs: rows.map(rowToJob), total: Number(count.n) };
+  const rows = await filtered(db.selectFrom('jobs'))
+    .selectAll('jobs')
+    .select((eb) => filtered(eb.selectFrom('jobs')).select(eb.fn.countAll<number>().as('n')).as('total_matching'))
+    .orderBy(column, (ob) => (descending ? ob.desc().nullsLast() : ob.asc().nullsLast()))
+    .orderBy('job_id')
+    .limit(q.limit)
+    .offset(q.offset)
+    .execute();
+  const first = rows[0];
+  const countAll = async () => Number((await filtered(db.selectFrom('jobs')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  // An empty page carries no count: nothing matches at offset 0; past the end a second query counts.
+  const total = first ? Number(first.total_matching) : q.offset === 0 ? 0 : await countAll();
+  return { jobs: rows.map(({ total_matching: _total, ...row }) => rowToJob(row)), total };
 }
 
 /** The job when it exists and the caller may see it (owner undefined = all), else undefined. */
