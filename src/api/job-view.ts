@@ -16,6 +16,9 @@ export function jobView(job: Job): Record<string, unknown> {
   } catch {
     description = undefined; // a schedule stored by an older version still lists; only its words are missing
   }
+  // Each instant is formatted once, though two names carry it (the seed's and bosun's).
+  const nextRun = iso(job.next_run_at);
+  const lastRun = iso(job.last_run_at);
   return {
     job_id: job.job_id,
     handler: job.handler,
@@ -38,11 +41,11 @@ export function jobView(job: Job): Record<string, unknown> {
     retry_backoff: job.retry_backoff,
     owner: job.owner,
     source: job.source,
-    next_run_time: iso(job.next_run_at),
-    next_run_at: iso(job.next_run_at),
+    next_run_time: nextRun,
+    next_run_at: nextRun,
     last_run_status: job.last_run_status,
-    last_run_time: iso(job.last_run_at),
-    last_run_at: iso(job.last_run_at),
+    last_run_time: lastRun,
+    last_run_at: lastRun,
     run_count: job.run_count,
     created_at: iso(job.created_at),
     updated_at: iso(job.updated_at as unknown as Date),
