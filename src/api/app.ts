@@ -1,9 +1,9 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { BosunError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { presentedToken, type AuthPolicy } from '../auth/auth-policy.ts';
 import { onError, problemResponse, toProblem } from './problem.ts';
+import { limitBody } from './body-limit.ts';
 import { healthRoutes, type HealthProbe } from './routes/health.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { dashboardRoutes } from '../dashboard/routes.ts';
@@ -52,14 +52,7 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   app.notFound((c) => problemResponse(c, toProblem(new BosunError('not-found', `no route ${c.req.method} ${c.req.path}`), c.req.path)));
 
   const api = new Hono<ApiEnv>();
-  api.use(
-    bodyLimit({
-      maxSize: deps.bodyLimitBytes,
-      onError: () => {
-        throw new BosunError('payload-too-large', `request body is larger than ${deps.bodyLimitBytes} bytes (BOSUN_BODY_LIMIT)`, { field: 'body' });
-      },
-    }),
-  );
+  api.use(limitBody(deps.bodyLimitBytes));
   api.route('/', healthRoutes(deps.health));
   api.route('/', docsRoutes(deps.spec));
 
