@@ -5,6 +5,9 @@
 //
 //   node bench/api.ts             10 000 stored jobs, 15 s per pass
 //   node bench/api.ts --quick     10 000 stored jobs, 5 s per pass
+//   --only get|post|liveness      only that route's passes (a comma list)
+//   --cpu-prof DIR                the service child writes a V8 CPU profile to DIR (node --cpu-prof)
+//   --statements                  the top statements of each pass (pg_stat_statements)
 //
 // bosun runs as a real child process (node src/main.ts, LOG_LEVEL=info: requests are not logged
 // at info); the stored jobs are daily jobs first due tomorrow, so nothing fires meanwhile.
@@ -16,7 +19,11 @@ import { header } from './support/stats.ts';
 import { childService } from './support/service.ts';
 import { seedDailyJobs } from './support/seed-jobs.ts';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, jobs: { type: 'string' }, seconds: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean' }, jobs: { type: 'string' }, seconds: { type: 'string' }, only: { type: 'string' }, 'cpu-prof': { type: 'string' }, statements: { type: 'boolean' } },
+});
+const ONLY = values.only?.split(',');
+const wanted = (route: string) => ONLY === undefined || ONLY.includes(route);
 const JOBS = Number(values.jobs ?? 10_000);
 const SECONDS = Number(values.seconds ?? (values.quick ? 5 : 15));
 const RATE = 500;
@@ -62,22 +69,37 @@ const server = await benchServer(logger);
 try {
   header(`API: ${JOBS} stored jobs; autocannon in a child process, ${SECONDS} s per pass`, await server.describe());
   const url = await server.database('bench_api');
-  const service = await childService(url);
+  const profile = values['cpu-prof'];
+  const service = await childService(url, profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}` } : {});
   const seedMs = await seedDailyJobs(url, JOBS, 'api-seed', logger);
   console.log(`seeded ${JOBS} jobs in ${(seedMs / 1000).toFixed(1)} s (JobCommands.upsert, chunks of 1000)\n`);
   const api = `${service.url}/api/v1`;
   const when = encodeURIComponent(new Date(Date.now() + 2 * 86_400_000).toISOString());
   // Each POST creates a new job (random id), a daily one first due in two days.
   const post = `${api}/jobs/noop?periodically=1d&when=${when}`;
+  const passes: Array<[string, string, () => Promise<Cannon>]> = [
+    ['liveness', 'GET /liveness at 500 req/s (base)', () => cannon(`${api}/liveness`, { rate: RATE, connections: 10 })],
+    ['get', 'GET /jobs at 500 req/s', () => cannon(`${api}/jobs`, { rate: RATE, connections: 10 })],
+    ['post', 'POST /jobs/noop at 500 req/s', () => cannon(post, { method: 'POST', body: '{}', rate: RATE, connections: 10 })],
+    ['liveness', 'GET /liveness flat out, 10 connections (base)', () => cannon(`${api}/liveness`, { connections: 10 })],
+    ['get', 'GET /jobs flat out, 10 connections', () => cannon(`${api}/jobs`, { connections: 10 })],
+    ['post', 'POST /jobs/noop flat out, 10 connections', () => cannon(post, { method: 'POST', body: '{}', connections: 10 })],
+  ];
   const results: Array<[string, Cannon]> = [];
-  results.push(['GET /liveness at 500 req/s (base)', await cannon(`${api}/liveness`, { rate: RATE, connections: 10 })]);
-  results.push(['GET /jobs at 500 req/s', await cannon(`${api}/jobs`, { rate: RATE, connections: 10 })]);
-  results.push(['POST /jobs/noop at 500 req/s', await cannon(post, { method: 'POST', body: '{}', rate: RATE, connections: 10 })]);
-  results.push(['GET /liveness flat out, 10 connections (base)', await cannon(`${api}/liveness`, { connections: 10 })]);
-  results.push(['GET /jobs flat out, 10 connections', await cannon(`${api}/jobs`, { connections: 10 })]);
-  results.push(['POST /jobs/noop flat out, 10 connections', await cannon(post, { method: 'POST', body: '{}', connections: 10 })]);
+  const statements: string[] = [];
+  for (const [route, label, run] of passes) {
+    if (!wanted(route)) continue;
+    if (values.statements) await server.resetStatements(url);
+    results.push([label, await run()]);
+    const top = values.statements ? await server.topStatements(url, 6) : null;
+    if (top) {
+      statements.push(`\n${label}: statements by total time (pg_stat_statements)`);
+      for (const t of top) statements.push(`${t.totalMs.toFixed(0).padStart(8)} ms ${String(t.calls).padStart(8)} calls ${t.meanMs.toFixed(3).padStart(8)} ms/call  ${t.query}`);
+    }
+  }
   await service.stop();
   for (const [label, r] of results) console.log(line(label, r));
+  for (const l of statements) console.log(l);
   const atRate = results.filter(([l]) => l.includes('500 req/s') && !l.includes('base'));
   const met = atRate.every(([, r]) => r.latency.p99 < 20 && r.requests.average >= RATE * 0.95 && r.non2xx + r.errors === 0);
   console.log(`\ntarget p99 < 20 ms at 500 req/s (GET /jobs and POST /jobs/noop): ${met ? 'MET' : 'MISSED'}`);
