@@ -8,10 +8,13 @@
 //   --only get|post|liveness      only that route's passes (a comma list)
 //   --cpu-prof DIR                the service child writes a V8 CPU profile to DIR (node --cpu-prof)
 //   --statements                  the top statements of each pass (pg_stat_statements)
+//   --warmup S                    an unmeasured S-second pass at 500 req/s before each route's first
+//                                 measured pass (default 2; 0 = none, as the figures before 2026-11-23)
 //
 // bosun runs as a real child process (node src/main.ts, LOG_LEVEL=info: requests are not logged
 // at info); the stored jobs are daily jobs first due tomorrow, so nothing fires meanwhile.
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../src/log.ts';
 import { benchServer } from './support/postgres.ts';
@@ -20,13 +23,14 @@ import { childService } from './support/service.ts';
 import { seedDailyJobs } from './support/seed-jobs.ts';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean' }, jobs: { type: 'string' }, seconds: { type: 'string' }, only: { type: 'string' }, 'cpu-prof': { type: 'string' }, statements: { type: 'boolean' } },
+  options: { quick: { type: 'boolean' }, jobs: { type: 'string' }, seconds: { type: 'string' }, only: { type: 'string' }, warmup: { type: 'string' }, 'cpu-prof': { type: 'string' }, statements: { type: 'boolean' } },
 });
 const ONLY = values.only?.split(',');
 const wanted = (route: string) => ONLY === undefined || ONLY.includes(route);
 const JOBS = Number(values.jobs ?? 10_000);
 const SECONDS = Number(values.seconds ?? (values.quick ? 5 : 15));
 const RATE = 500;
+const WARMUP = Number(values.warmup ?? 2);
 const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', false);
 const AUTOCANNON = new URL('../node_modules/autocannon/autocannon.js', import.meta.url).pathname;
 
@@ -39,8 +43,8 @@ interface Cannon {
 }
 
 /** Runs autocannon in a child process and returns its JSON summary. */
-function cannon(url: string, options: { method?: string; body?: string; rate?: number; connections: number }): Promise<Cannon> {
-  const args = [AUTOCANNON, '--json', '-d', String(SECONDS), '-c', String(options.connections), '-m', options.method ?? 'GET'];
+function cannon(url: string, options: { method?: string; body?: string; rate?: number; connections: number; seconds?: number }): Promise<Cannon> {
+  const args = [AUTOCANNON, '--json', '-d', String(options.seconds ?? SECONDS), '-c', String(options.connections), '-m', options.method ?? 'GET'];
   if (options.rate) args.push('-R', String(options.rate));
   if (options.body !== undefined) args.push('-H', 'content-type=application/json', '-b', options.body);
   args.push(url);
@@ -77,6 +81,14 @@ try {
   const when = encodeURIComponent(new Date(Date.now() + 2 * 86_400_000).toISOString());
   // Each POST creates a new job (random id), a daily one first due in two days.
   const post = `${api}/jobs/noop?periodically=1d&when=${when}`;
+  // The first requests of a route meet cold code (JIT, lazy imports); autocannon pads every late
+  // answer at 500 req/s with samples 1 ms apart, so a cold start alone can move a 5 s pass's p99.
+  const warmups: Record<string, () => Promise<Cannon>> = {
+    liveness: () => cannon(`${api}/liveness`, { rate: RATE, connections: 10, seconds: WARMUP }),
+    get: () => cannon(`${api}/jobs`, { rate: RATE, connections: 10, seconds: WARMUP }),
+    post: () => cannon(post, { method: 'POST', body: '{}', rate: RATE, connections: 10, seconds: WARMUP }),
+  };
+  const warm = new Set<string>();
   const passes: Array<[string, string, () => Promise<Cannon>]> = [
     ['liveness', 'GET /liveness at 500 req/s (base)', () => cannon(`${api}/liveness`, { rate: RATE, connections: 10 })],
     ['get', 'GET /jobs at 500 req/s', () => cannon(`${api}/jobs`, { rate: RATE, connections: 10 })],
@@ -86,9 +98,14 @@ try {
     ['post', 'POST /jobs/noop flat out, 10 connections', () => cannon(post, { method: 'POST', body: '{}', connections: 10 })],
   ];
   const results: Array<[string, Cannon]> = [];
+  const loadBefore = loadavg();
   const statements: string[] = [];
   for (const [route, label, run] of passes) {
     if (!wanted(route)) continue;
+    if (WARMUP > 0 && !warm.has(route)) {
+      await warmups[route]!();
+      warm.add(route);
+    }
     if (values.statements) await server.resetStatements(url);
     results.push([label, await run()]);
     const top = values.statements ? await server.topStatements(url, 6) : null;
@@ -98,6 +115,7 @@ try {
     }
   }
   await service.stop();
+  console.log(`load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before the passes, ${loadavg().map((l) => l.toFixed(2)).join(' ')} after; warm-up ${WARMUP} s a route\n`);
   for (const [label, r] of results) console.log(line(label, r));
   for (const l of statements) console.log(l);
   const atRate = results.filter(([l]) => l.includes('500 req/s') && !l.includes('base'));
