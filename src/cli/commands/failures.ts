@@ -4,7 +4,8 @@ import { confirm } from '../confirm.ts';
 import { EXIT } from '../exit-codes.ts';
 import { runGroup, type Subcommand } from '../group.ts';
 import { instantOption, intOption, stringOption } from '../option-values.ts';
-import { renderFields, renderTable, type Column } from '../table.ts';
+import { renderFields, type Column } from '../table.ts';
+import { printJson, printPage } from '../list-output.ts';
 import { absolute, relative, when } from '../time-text.ts';
 
 const COLUMNS: Column<ApiFailure>[] = [
@@ -45,14 +46,7 @@ const list: Subcommand = {
       offset: intOption(ctx.values, 'offset', 0),
     };
     const page = unwrapList<ApiFailure>(await ctx.client().request('GET', '/failures', { query }), 'failures');
-    if (ctx.json) ctx.out.write(JSON.stringify(page.items, null, 2) + '\n');
-    else {
-      ctx.out.write(renderTable(COLUMNS, page.items, 'no failures'));
-      const offset = query.offset ?? 0;
-      if (page.total !== undefined && page.total > offset + page.items.length) {
-        ctx.out.write(`(${offset + 1}-${offset + page.items.length} of ${page.total}; --offset ${offset + page.items.length} for more)\n`);
-      }
-    }
+    printPage(ctx, page, COLUMNS, 'no failures', query.offset);
     return EXIT.ok;
   },
 };
@@ -65,7 +59,7 @@ const show: Subcommand = {
     const id = ctx.positionals[0]!;
     const failure = unwrapOne<ApiFailure>(await ctx.client().request('GET', `/failures/${encodeURIComponent(id)}`), 'failure', 'failure_id');
     if (ctx.json) {
-      ctx.out.write(JSON.stringify(failure, null, 2) + '\n');
+      printJson(ctx, failure);
       return EXIT.ok;
     }
     ctx.out.write(
@@ -116,7 +110,7 @@ const clean: Subcommand = {
     }
     const answer = await ctx.client().request('DELETE', '/failures', { query });
     const removed = removedIds(answer);
-    if (ctx.json) ctx.out.write(JSON.stringify(answer ?? { removed: [] }, null, 2) + '\n');
+    if (ctx.json) printJson(ctx, answer ?? { removed: [] });
     else ctx.out.write(removed === undefined ? 'failures deleted\n' : `deleted ${removed} failure${removed === 1 ? '' : 's'}\n`);
     return EXIT.ok;
   },

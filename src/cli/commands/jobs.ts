@@ -7,6 +7,7 @@ import { choiceOption, durationOption, intOption, stringOption } from '../option
 import { createProgress } from '../progress.ts';
 import { renderRun } from '../run-view.ts';
 import { renderFields, renderTable, type Column } from '../table.ts';
+import { printJson, printPage } from '../list-output.ts';
 import { absolute, relative, runDuration, when } from '../time-text.ts';
 import { waitForRun } from '../wait-for-run.ts';
 import { describeError, exitCodeFor } from '../group.ts';
@@ -34,9 +35,6 @@ function jobPath(id: string): string {
   return `/jobs/${encodeURIComponent(id)}`;
 }
 
-function printJson(ctx: CommandContext, value: unknown): void {
-  ctx.out.write(JSON.stringify(value, null, 2) + '\n');
-}
 
 /** Runs `action` for each id, reporting each failure on its own line; exits with the first failure's code. */
 async function forEachId(ctx: CommandContext, action: (id: string) => Promise<void>): Promise<number> {
@@ -86,14 +84,7 @@ const list: Subcommand = {
       offset: intOption(ctx.values, 'offset', 0),
     };
     const page = unwrapList<ApiJob>(await ctx.client().request('GET', '/jobs', { query }), 'jobs');
-    if (ctx.json) printJson(ctx, page.items);
-    else {
-      ctx.out.write(renderTable(JOB_COLUMNS, page.items, 'no jobs'));
-      const offset = query.offset ?? 0;
-      if (page.total !== undefined && page.total > offset + page.items.length) {
-        ctx.out.write(`(${offset + 1}-${offset + page.items.length} of ${page.total}; --offset ${offset + page.items.length} for more)\n`);
-      }
-    }
+    printPage(ctx, page, JOB_COLUMNS, 'no jobs', query.offset);
     return EXIT.ok;
   },
 };

@@ -4,7 +4,8 @@ import { EXIT } from '../exit-codes.ts';
 import { runGroup, type Subcommand } from '../group.ts';
 import { choiceListOption, instantOption, intOption, stringOption } from '../option-values.ts';
 import { renderRun } from '../run-view.ts';
-import { renderTable, type Column } from '../table.ts';
+import type { Column } from '../table.ts';
+import { printJson, printPage } from '../list-output.ts';
 import { absolute, runDuration } from '../time-text.ts';
 import type { RunStatus } from '../../runs/run.ts';
 
@@ -57,14 +58,7 @@ const list: Subcommand = {
       offset: intOption(ctx.values, 'offset', 0),
     };
     const page = unwrapList<ApiRun>(await ctx.client().request('GET', '/runs', { query }), 'runs');
-    if (ctx.json) ctx.out.write(JSON.stringify(page.items, null, 2) + '\n');
-    else {
-      ctx.out.write(renderTable(COLUMNS, page.items, 'no runs'));
-      const offset = query.offset ?? 0;
-      if (page.total !== undefined && page.total > offset + page.items.length) {
-        ctx.out.write(`(${offset + 1}-${offset + page.items.length} of ${page.total}; --offset ${offset + page.items.length} for more)\n`);
-      }
-    }
+    printPage(ctx, page, COLUMNS, 'no runs', query.offset);
     return EXIT.ok;
   },
 };
@@ -75,7 +69,8 @@ const show: Subcommand = {
   positionals: [1, 1],
   async run(ctx) {
     const run = unwrapOne<ApiRun>(await ctx.client().request('GET', runPath(ctx.positionals[0]!)), 'run', 'run_id');
-    ctx.out.write(ctx.json ? JSON.stringify(run, null, 2) + '\n' : renderRun(run));
+    if (ctx.json) printJson(ctx, run);
+    else ctx.out.write(renderRun(run));
     return EXIT.ok;
   },
 };
@@ -88,7 +83,7 @@ const cancel: Subcommand = {
     const id = ctx.positionals[0]!;
     const answer = await ctx.client().request('POST', `${runPath(id)}/cancel`);
     const run = answer === undefined ? undefined : unwrapOne<ApiRun>(answer, 'run', 'run_id');
-    if (ctx.json) ctx.out.write(JSON.stringify(run ?? { run_id: id }, null, 2) + '\n');
+    if (ctx.json) printJson(ctx, run ?? { run_id: id });
     else ctx.out.write(`cancelled run ${id}${run?.status ? ` (now ${run.status})` : ''}\n`);
     return EXIT.ok;
   },
