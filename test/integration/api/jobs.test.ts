@@ -184,3 +184,10 @@ test('failures, clean-failed, status callback, handlers, service state', async (
   assert.deepEqual((await h.call('PUT', '/service/state?state=paused', { who: 'admin' })).json, { state: 'paused' });
   assert.deepEqual((await h.call('PUT', '/service/state?state=running', { who: 'admin' })).json, { state: 'running' });
 });
+
+test('the job-file JSON Schema is served, with every loaded handler', async () => {
+  const res = await h.call('GET', '/schemas/job-file.json', { who: 'alice' });
+  assert.equal(res.status, 200);
+  const text = JSON.stringify(res.json);
+  for (const name of ['command', 'http', 'noop']) assert.ok(text.includes(name), name);
+});
