@@ -20,7 +20,7 @@ export interface DashboardOptions {
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /** Pages the browser may open directly (path after the base); each is the same shell, rendered by the script from its path. */
-const PAGE = /^(|jobs\/.+|runs|runs\/[^/]+|failures|flows|flow-runs\/[^/]+)$/;
+const PAGE = /^(|jobs\/.+|runs|runs\/[^/]+|failures|flows|flow-runs\/[^/]+|audit)$/;
 
 /** The dashboard: its HTML shell, its static assets, and a schedule preview its pages use. Mount with `app.route('/dashboard', dashboardRoutes())`. */
 export function dashboardRoutes(options: DashboardOptions = {}): Hono {

@@ -37,6 +37,7 @@ export function shell(o: ShellOptions): HtmlEscapedString | Promise<HtmlEscapedS
     <a href="${o.base}runs" data-nav="runs">Runs</a>
     <a href="${o.base}failures" data-nav="failures">Failures</a>
     <a href="${o.base}flows" data-nav="flows">Flows</a>
+    <a href="${o.base}audit" data-nav="audit">Audit</a>
     <a href="${o.docsUrl}">API docs</a>
   </nav>
   <span class="spacer"></span>

@@ -9,6 +9,7 @@ import { runPage } from './run-page.js';
 import { failuresPage } from './failures-page.js';
 import { flowsPage } from './flows-page.js';
 import { flowRunPage } from './flow-run-page.js';
+import { auditPage } from './audit-page.js';
 
 const BASE = meta('bosun-base');
 const POLL_MS = Number(meta('bosun-poll-ms')) || 3000;
@@ -28,6 +29,7 @@ function route(pathname) {
   if (rest === 'failures') return { nav: 'failures', make: failuresPage };
   if (rest === 'flows') return { nav: 'flows', make: flowsPage };
   if ((m = /^flow-runs\/([^/]+)$/.exec(rest))) return { nav: 'flows', make: flowRunPage, param: m[1] };
+  if (rest === 'audit') return { nav: 'audit', make: auditPage };
   return { nav: '', make: notFoundPage };
 }
 

@@ -6,9 +6,12 @@ import { durationChart } from './charts.js';
 import { jobActions, nextRunOf } from './job-actions.js';
 import { failureItem, runsTable } from './run-views.js';
 import { previewJobs } from './schedule-words.js';
+import { auditTable } from './audit-views.js';
 
 const RUNS_SHOWN = 50;
 const UPCOMING = 5;
+/** The latest audit entries shown under History; the Audit page has the rest. */
+const HISTORY_SHOWN = 10;
 
 export function jobPage(container, ctx, jobId) {
   document.title = `${jobId} · bosun`;
@@ -18,6 +21,7 @@ export function jobPage(container, ctx, jobId) {
   const chart = el('div', { class: 'chart-box' });
   const runs = el('div', { class: 'table-wrap' });
   const failures = el('div');
+  const historyBox = el('div', { class: 'table-wrap' });
   let deleted = false;
 
   container.replaceChildren(
@@ -26,7 +30,24 @@ export function jobPage(container, ctx, jobId) {
     el('div', { class: 'columns' }, definition, el('section', { 'aria-labelledby': 'next-title' }, el('h2', { id: 'next-title' }, 'Upcoming'), upcoming)),
     el('section', { 'aria-labelledby': 'runs-title' }, el('h2', { id: 'runs-title' }, 'Runs'), chart, runs),
     el('section', { 'aria-labelledby': 'failures-title' }, el('h2', { id: 'failures-title' }, 'Failures'), failures),
+    el(
+      'section',
+      { 'aria-labelledby': 'history-title' },
+      el('h2', { id: 'history-title' }, 'History'),
+      historyBox,
+      el('p', {}, el('a', { href: `${ctx.base}audit?job_id=${encodeURIComponent(jobId)}` }, 'All of this job’s history in the audit log →')),
+    ),
   );
+
+  // Kept after the job is gone: the History then says who deleted it.
+  async function refreshHistory() {
+    const { entries, total } = await api('GET', `/audit${query({ job_id: jobId, limit: HISTORY_SHOWN })}`);
+    renderInto(historyBox, { entries, total }, () =>
+      entries.length
+        ? [auditTable(entries, ctx, { showJob: false }), total > entries.length ? el('p', { class: 'muted' }, `The latest ${entries.length} of ${total} changes.`) : null]
+        : el('p', { class: 'empty' }, 'No changes recorded.'),
+    );
+  }
 
   async function refresh() {
     if (deleted) return;
@@ -37,6 +58,7 @@ export function jobPage(container, ctx, jobId) {
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) {
         renderInto(head, { gone: true }, () => [el('h1', {}, jobId), el('p', { class: 'notice' }, 'This job does not exist (any more).')]);
+        await refreshHistory();
         return;
       }
       throw err;
@@ -45,6 +67,7 @@ export function jobPage(container, ctx, jobId) {
       api('GET', `/jobs/${id}/runs${query({ limit: RUNS_SHOWN })}`),
       api('GET', `/failures${query({ job_id: jobId, limit: 100 })}`),
       previewJobs([job], UPCOMING),
+      refreshHistory(),
     ]);
     const preview = words.get(job.job_id);
     const runsData = runList.runs;
