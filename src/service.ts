@@ -123,6 +123,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       defineJob: (input, owner) => defineJob(input, { registry, now: new Date(), source: 'api', owner }),
       retentionMs: config.retentionMs,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
+      queueSchema: config.bossSchema,
       onRunEvent: runSpans ? fanOut(metrics.observeRun, runSpans.observeRun) : metrics.observeRun,
     });
     const started = engine;

@@ -6,12 +6,13 @@ import { NotFoundError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Run } from '../runs/run.ts';
 import { endUnfinishedRun, findRun, getRun, insertRun } from '../runs/repository.ts';
-import { enqueueAttempt } from '../scheduler/fire-queue.ts';
+import { enqueueAttempt, enqueueOccurrences } from '../scheduler/fire-queue.ts';
+import { planFrom } from '../scheduler/plan.ts';
 import { reschedule, unschedule } from '../scheduler/reschedule.ts';
 import { dispatchQueued, recordJobOutcome } from '../runs/job-bookkeeping.ts';
 import { getServiceState, setServiceState, type ServiceState } from '../service-state/repository.ts';
 import type { Job, JobDefinition } from './job.ts';
-import { deleteJob, getJobForUpdate, insertJob, replaceDefinition, sameDefinition, updateJob, upsertJob, type JobChange } from './repository.ts';
+import { deleteJob, getJobForUpdate, getJobsForUpdate, insertJob, insertJobs, replaceDefinition, sameDefinition, updateJob, upsertJob, type JobChange } from './repository.ts';
 
 /** Everything that changes jobs or runs: the API, YAML sync, the CLI and handlers all go through it. */
 export interface JobCommands {
@@ -56,12 +57,31 @@ export function createJobCommands(deps: JobCommandsDeps): JobCommands {
     return job;
   };
 
+  // New jobs (the bulk of a first sync or a bulk create) are inserted with their first instant
+  // and enqueued in a few multi-row statements; existing ones go one by one (each may need its
+  // pending occurrence replaced).
   const upsertIn = async (trx: Transaction<DB>, defs: JobDefinition[]) => {
+    const existing = await getJobsForUpdate(trx, [...new Set(defs.map((d) => d.job_id))]);
+    const now = new Date();
+    const fresh = new Map<string, JobDefinition>();
+    for (const def of defs) if (!existing.has(def.job_id) && !fresh.has(def.job_id)) fresh.set(def.job_id, def);
+    const planned = [...fresh.values()].map((def) => {
+      const next = def.state === 'running' ? planFrom({ schedule: def.schedule, run_count: 0, last_run_at: null }, now) : null;
+      return { def, next_run_at: next, state: def.state === 'running' && next === null ? ('finished' as const) : def.state };
+    });
+    const created = new Map((await insertJobs(trx, planned)).map((job) => [job.job_id, job]));
+    await enqueueOccurrences(boss, trx, [...created.values()].flatMap((job) => (job.next_run_at ? [{ job_id: job.job_id, scheduled_for: job.next_run_at }] : [])));
     const out: Array<{ job: Job; change: JobChange }> = [];
     for (const def of defs) {
-      const { job, change, previous } = await upsertJob(trx, def);
-      if (change === 'unchanged') out.push({ job, change });
-      else out.push({ job: await rescheduleIfNeeded(trx, job, previous), change });
+      const job = created.get(def.job_id);
+      if (job && fresh.get(def.job_id) === def) {
+        out.push({ job, change: 'created' });
+        continue;
+      }
+      // An existing job, or the same job_id given twice in one call (the later one wins, as before).
+      const { job: stored, change, previous } = await upsertJob(trx, def);
+      if (change === 'unchanged') out.push({ job: stored, change });
+      else out.push({ job: await rescheduleIfNeeded(trx, stored, previous), change });
     }
     return out;
   };

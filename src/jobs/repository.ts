@@ -68,6 +68,40 @@ export async function insertJob(db: Db, def: JobDefinition): Promise<Job> {
 }
 
 /**
+ * Inserts new jobs with their first planned instant in one statement per 1000 (a bulk create
+ * costs a few round trips, not a few per job); ConflictError when any id is taken meanwhile.
+ */
+export async function insertJobs(db: Db, jobs: Array<{ def: JobDefinition; next_run_at: Date | null; state: JobState }>): Promise<Job[]> {
+  const out: Job[] = [];
+  for (let i = 0; i < jobs.length; i += 1000) {
+    const chunk = jobs.slice(i, i + 1000);
+    const rows = await db
+      .insertInto('jobs')
+      .values(chunk.map(({ def, next_run_at, state }) => ({ job_id: def.job_id, ...definitionValues(def), state, next_run_at })))
+      .onConflict((oc) => oc.column('job_id').doNothing())
+      .returningAll()
+      .execute();
+    if (rows.length !== chunk.length) {
+      const stored = new Set(rows.map((r) => r.job_id));
+      const taken = chunk.find((j) => !stored.has(j.def.job_id))!.def.job_id;
+      throw new ConflictError(`job '${taken}' already exists`, { field: 'job_id', details: { job_id: taken } });
+    }
+    out.push(...rows.map(rowToJob));
+  }
+  return out;
+}
+
+/** The jobs with these ids that exist, locked for the rest of the transaction (in job_id order, so bulk writers cannot deadlock). */
+export async function getJobsForUpdate(db: Db, jobIds: string[]): Promise<Map<string, Job>> {
+  const found = new Map<string, Job>();
+  for (let i = 0; i < jobIds.length; i += 5000) {
+    const rows = await db.selectFrom('jobs').selectAll().where('job_id', 'in', jobIds.slice(i, i + 5000)).orderBy('job_id').forUpdate().execute();
+    for (const row of rows) found.set(row.job_id, rowToJob(row));
+  }
+  return found;
+}
+
+/**
  * Whether a stored job already has this definition. The schedule is compared as the user wrote
  * it (schedule_input), since parsing "no `when`" again yields a new anchor each time; a job the
  * scheduler finished counts as `running`, so re-applying the same file does not revive it.

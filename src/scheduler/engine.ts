@@ -27,6 +27,8 @@ export interface EngineOptions {
   shutdownTimeoutMs: number;
   /** Passed to the worker: told as attempts start and end (metrics, tracing). */
   onRunEvent?: (event: RunEvent) => void;
+  /** pg-boss's schema (the worker listens for its NOTIFY); default `pgboss`. */
+  queueSchema?: string;
   /** Tuning, mostly for tests. */
   heartbeatMs?: number;
   silentAfterMs?: number;
@@ -60,6 +62,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         handlers: options.handlers,
         jobControl: (job) => jobControlFor(commands, options.defineJob, job),
         heartbeatMs: options.heartbeatMs,
+        queueSchema: options.queueSchema,
         shutdownTimeoutMs: options.shutdownTimeoutMs,
         onRunEvent: options.onRunEvent,
       });

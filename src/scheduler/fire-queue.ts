@@ -53,6 +53,26 @@ export async function enqueueOccurrence(boss: PgBoss, db: Db, jobId: string, sch
 }
 
 /**
+ * Enqueues many jobs' occurrences in the caller's transaction with one insert per 1000 (bulk
+ * creation); an occurrence already enqueued is left as it is, as with enqueueOccurrence.
+ */
+export async function enqueueOccurrences(boss: PgBoss, db: Db, occurrences: Array<{ job_id: string; scheduled_for: Date }>): Promise<void> {
+  for (let i = 0; i < occurrences.length; i += 1000) {
+    const chunk = occurrences.slice(i, i + 1000);
+    await boss.insert(
+      FIRE_QUEUE,
+      chunk.map(({ job_id, scheduled_for }) => ({
+        id: occurrenceMessageId(job_id, scheduled_for),
+        data: { kind: 'occurrence', job_id, scheduled_for: scheduled_for.toISOString() } satisfies FireMessage,
+        startAfter: scheduled_for,
+        retentionSeconds: RETENTION_SECONDS,
+      })),
+      { db: fromKysely(db) },
+    );
+  }
+}
+
+/**
  * Enqueues one attempt of a run to start after `startAfter`, in the caller's transaction. A
  * `nonce` gives a fresh message for an attempt already sent once (a queued run dispatched
  * again); duplicates are harmless, as only one worker can claim the attempt.

@@ -14,6 +14,7 @@ import { AttemptCancelled, WorkerStopped, errorInfo, executeAttempt, type Attemp
 import { createRunLogger } from './run-log.ts';
 import { settleRunDurably } from './settle.ts';
 import { WakeTimer } from './wake-timer.ts';
+import { listenForQueue } from '../queue/queue-notify.ts';
 import type { RunEvent } from '../metrics/run-event.ts';
 
 /** What the worker needs of the handler registry (src/handlers/registry.ts provides it). */
@@ -35,6 +36,10 @@ export interface WorkerOptions {
   heartbeatMs?: number;
   /** How often the service state and the due instants ahead are read. */
   pollMs?: number;
+  /** pg-boss's schema (its NOTIFY channel is derived from it); default `pgboss`. */
+  queueSchema?: string;
+  /** How long the fetch loop sleeps with nothing to fetch when nothing wakes it (attempts enqueued elsewhere). */
+  idlePollMs?: number;
   /** How long stop() lets running handlers finish before aborting them. */
   shutdownTimeoutMs?: number;
   /** Told as attempts start and end and occurrences are recorded (metrics, tracing); must not block. */
@@ -56,14 +61,14 @@ interface InFlight {
   done: Promise<void>;
 }
 
-/** Starts `concurrency` pg-boss workers on the fire queue, each woken at due instants by a local timer. */
+/** Starts the fire queue's fetch loop with `concurrency` handler slots, woken at due instants by a local timer. */
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { db, boss, logger, host } = options;
   const log = logger.child({ component: 'worker' });
   const heartbeatMs = options.heartbeatMs ?? 2000;
   const pollMs = options.pollMs ?? 1000;
+  const idlePollMs = options.idlePollMs ?? 2000;
   const inFlight = new Map<string, InFlight>();
-  let workerIds: string[] = [];
   let paused = false;
   let stopping = false;
 
@@ -74,14 +79,31 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       log.warn({ err, job_id: event.run.job_id, run_id: event.run.run_id }, 'run event listener failed');
     }
   };
-  // A due instant wakes as many idle workers as occurrences come due then, not all of them: a
-  // wake-all makes every worker query for the one job that came due.
-  const busy = new Set<string>();
-  const wakeIdle = (count: number) => {
-    const idle = workerIds.filter((id) => !busy.has(id));
-    (idle.length > 0 ? idle : workerIds).slice(0, Math.max(1, count)).forEach((id) => boss.notifyWorker(id));
+  // One fetch loop per process (below) sleeps between fetches; a due instant, a NOTIFY or a
+  // freed slot wakes it. `woken` remembers a wake that came while a fetch was in flight, which
+  // would otherwise be lost if that fetch came back empty.
+  let woken = false;
+  let sleeping: (() => void) | undefined;
+  const wake = () => {
+    woken = true;
+    sleeping?.();
   };
-  const timer = new WakeTimer(wakeIdle);
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (woken || stopping) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        sleeping = undefined;
+        resolve();
+      }
+      sleeping = done;
+    });
+  const timer = new WakeTimer(() => wake());
+  const listening = await listenForQueue(boss, options.queueSchema ?? 'pgboss', FIRE_QUEUE, wake).catch((err: unknown) => {
+    log.warn({ err }, 'no NOTIFY for the fire queue: polling only');
+    return undefined;
+  });
 
   await ensureFireQueue(boss);
 
@@ -138,35 +160,79 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     }
   };
 
-  const handle = async (data: FireMessage): Promise<void> => {
-    const result = await claim(data);
-    if (result.kind !== 'paused' && result.next) timer.arm(result.next);
-    if (result.kind === 'done' && result.job) for (const recorded of [result.superseded, result.recorded]) if (recorded) notify({ kind: 'recorded', job: result.job, run: recorded });
-    if (result.kind === 'execute') await execute(result.job, result.run);
+  // Slots taken: a claim in progress or a handler running. Bounded by `concurrency`.
+  let used = 0;
+  const release = () => {
+    used--;
+    wake();
+  };
+  const dispatching = new Set<Promise<void>>();
+
+  // Claims each fetched message at once (each its own transaction), starts the handlers of the
+  // runs it owns, and settles the messages in one call: a claimed message is done (the run row
+  // and the next occurrence are committed; the reaper, not pg-boss, recovers a lost run), a
+  // message whose claim failed is failed, so pg-boss offers it again after its retry delay.
+  const dispatch = async (messages: Array<{ id: string; data: FireMessage }>): Promise<void> => {
+    const done: string[] = [];
+    const failed: Array<{ id: string; err: unknown }> = [];
+    await Promise.all(
+      messages.map(async (message) => {
+        let executing = false;
+        try {
+          const result = await claim(message.data);
+          done.push(message.id);
+          if (result.kind !== 'paused' && result.next) timer.arm(result.next);
+          if (result.kind === 'done' && result.job) for (const recorded of [result.superseded, result.recorded]) if (recorded) notify({ kind: 'recorded', job: result.job, run: recorded });
+          if (result.kind === 'execute') {
+            executing = true;
+            void execute(result.job, result.run)
+              .catch((err: unknown) => log.error({ err, job_id: result.job.job_id, run_id: result.run.run_id }, 'run failed to record'))
+              .finally(release);
+          }
+        } catch (err) {
+          failed.push({ id: message.id, err });
+        } finally {
+          if (!executing) release();
+        }
+      }),
+    );
+    if (done.length > 0) await boss.complete(FIRE_QUEUE, done).catch((err: unknown) => log.warn({ err }, 'could not complete fire messages (the reaper recovers them)'));
+    for (const { id, err } of failed) {
+      log.error({ err, message_id: id }, 'could not claim a fire message; pg-boss offers it again');
+      await boss.fail(FIRE_QUEUE, id, { message: err instanceof Error ? err.message : String(err) }).catch(() => {});
+    }
   };
 
-  const startFetching = async () => {
-    const ids: string[] = [];
-    for (let i = 0; i < options.concurrency; i++) {
-      // The id is known only once work() returns; the handler looks it up by index.
-      const slot = ids.length;
-      ids.push(
-        await boss.work<FireMessage>(
-          FIRE_QUEUE,
-          { batchSize: 1, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2, burstWhenBatchFull: true },
-          async ([message]) => {
-            const id = ids[slot] ?? '';
-            busy.add(id);
-            try {
-              if (message) await handle(message.data);
-            } finally {
-              busy.delete(id);
-            }
-          },
-        ),
-      );
+  // The fetch loop: asks for as many messages as there are free slots, fetches again at once
+  // while it gets some (a backlog drains at the database's pace, not the poll's), and sleeps
+  // when the queue is empty or every slot is taken until woken (due instant, NOTIFY, a slot
+  // freed) or the idle poll.
+  const fetchLoop = async () => {
+    while (!stopping) {
+      const free = options.concurrency - used;
+      if (paused || free <= 0) {
+        await sleep(idlePollMs);
+        woken = false;
+        continue;
+      }
+      woken = false;
+      let messages: Array<{ id: string; data: FireMessage }>;
+      try {
+        messages = await boss.fetch<FireMessage>(FIRE_QUEUE, { batchSize: free });
+      } catch (err) {
+        log.error({ err }, 'fetching fire messages failed');
+        await sleep(idlePollMs);
+        continue;
+      }
+      if (messages.length === 0) {
+        await sleep(idlePollMs);
+        continue;
+      }
+      used += messages.length;
+      const pass = dispatch(messages);
+      dispatching.add(pass);
+      void pass.finally(() => dispatching.delete(pass));
     }
-    workerIds = ids;
   };
 
   // Heartbeat: proves this process's attempts alive, and aborts those cancelled (or reaped) meanwhile.
@@ -184,13 +250,10 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     if (state === 'paused' && !paused) {
       paused = true;
       log.info('service paused: not fetching');
-      await boss.offWork(FIRE_QUEUE, { wait: false });
-      workerIds = [];
     } else if (state === 'running' && paused && !stopping) {
       paused = false;
       log.info('service resumed: fetching');
-      await startFetching();
-      wakeIdle(workerIds.length);
+      wake();
     }
     if (!paused) {
       const due = await db
@@ -219,7 +282,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   };
 
   paused = (await getServiceState(db)) === 'paused';
-  if (!paused) await startFetching();
+  const fetching = fetchLoop();
   const heartbeatLoop = loop(heartbeatMs, beat, 'heartbeat');
   const pollLoop = loop(pollMs, poll, 'worker poll');
   await poll().catch((err: unknown) => log.error({ err }, 'worker poll failed'));
@@ -234,7 +297,10 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         stopping = true;
         clearInterval(pollLoop);
         timer.stop();
-        await boss.offWork(FIRE_QUEUE, { wait: false }).catch(() => {});
+        await listening?.close().catch(() => {});
+        wake();
+        await fetching;
+        await Promise.all([...dispatching]);
         const running = [...inFlight.values()];
         if (running.length > 0) {
           log.info({ running: running.length }, 'waiting for running handlers');
