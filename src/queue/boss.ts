@@ -1,18 +1,29 @@
 import { PgBoss } from 'pg-boss';
 import type { Logger } from '../log.ts';
+import { createBossDb } from './boss-db.ts';
 
 export type { PgBoss };
 
 /** Starts pg-boss on bosun's database in its own schema; its errors are logged, never unhandled. */
 export async function startBoss(url: string, schema: string, logger: Logger): Promise<PgBoss> {
   const log = logger.child({ component: 'pg-boss' });
+  // Our own pool and LISTEN connection (src/queue/boss-db.ts): pg-boss 12's listener can crash
+  // the process when PostgreSQL restarts.
+  const db = createBossDb(url, logger);
   // propagateContext: each message carries the trace context of its send, so the span that
   // processes it continues the run's trace (a no-op until src/tracing registers an SDK).
-  const boss = new PgBoss({ connectionString: url, schema, application_name: 'bosun-queue', useListenNotify: true, openTelemetry: { propagateContext: true } });
+  const boss = new PgBoss({ db, schema, useListenNotify: true, openTelemetry: { propagateContext: true } });
   // pg-boss emits 'error' for background failures (maintenance, lost connections);
   // an EventEmitter without a listener would crash the process on them.
   boss.on('error', (err) => log.error({ err }, 'pg-boss error'));
   boss.on('warning', (warning) => log.warn({ warning }, 'pg-boss warning'));
-  await boss.start();
+  // pg-boss does not close a database it was given: end the pool once it has stopped.
+  boss.once('stopped', () => void db.close());
+  try {
+    await boss.start();
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
   return boss;
 }
