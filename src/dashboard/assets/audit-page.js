@@ -21,6 +21,8 @@ function fromLocalInput(value) {
   return Number.isNaN(t) ? '' : new Date(t).toISOString();
 }
 
+const field = (id, label, control) => el('span', { class: 'field' }, el('label', { for: id }, label), control);
+
 export function auditPage(container, ctx) {
   document.title = 'Audit · bosun';
   const initial = auditFilters(location.search);
@@ -77,18 +79,13 @@ export function auditPage(container, ctx) {
     el(
       'form',
       { class: 'filters', role: 'search', 'aria-label': 'Filter the audit log', onsubmit: (e) => e.preventDefault() },
-      el('label', { for: 'audit-job' }, 'Job'),
-      job,
-      el('label', { for: 'audit-actor' }, 'Actor'),
-      actor,
-      el('label', { for: 'audit-action' }, 'Action'),
-      action,
-      el('label', { for: 'audit-range' }, 'Time range'),
-      range,
-      el('label', { for: 'audit-since' }, 'From'),
-      since,
-      el('label', { for: 'audit-until' }, 'To'),
-      until,
+      // Each label stays on the line of its control when the row wraps.
+      field('audit-job', 'Job', job),
+      field('audit-actor', 'Actor', actor),
+      field('audit-action', 'Action', action),
+      field('audit-range', 'Time range', range),
+      field('audit-since', 'From', since),
+      field('audit-until', 'To', until),
     ),
     count,
     list,
