@@ -78,7 +78,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
           logger: logger.child({ component: 'reaper' }),
           host,
           silentAfterMs: options.silentAfterMs ?? Math.max(15_000, heartbeatMs * 5),
-          overdueAfterMs: options.overdueAfterMs ?? 60_000,
+          overdueAfterMs: options.overdueAfterMs ?? 3000,
           intervalMs: options.reaperIntervalMs ?? 5000,
         }),
       );

@@ -9,7 +9,7 @@ import { jobsWithStalledQueue, silentRuns } from '../runs/repository.ts';
 import { getServiceState } from '../service-state/repository.ts';
 import { settleRun } from '../worker/settle.ts';
 import { FIRE_QUEUE, type FireMessage } from './fire-queue.ts';
-import { deterministicUuid } from './message-id.ts';
+import { deterministicUuid, occurrenceMessageId } from './message-id.ts';
 import { fromKysely } from 'pg-boss';
 
 export interface ReaperOptions {
@@ -19,9 +19,16 @@ export interface ReaperOptions {
   host: string;
   /** A running attempt whose worker has been silent this long is declared lost. */
   silentAfterMs: number;
-  /** An occurrence this overdue with no run is fired again (its message was lost with its holder). */
+  /**
+   * An occurrence this overdue whose message is not waiting in the queue (taken by a process
+   * that died or lost its database before claiming it, or gone) is fired again.
+   */
   overdueAfterMs: number;
 }
+
+// States of a pg-boss message that a worker will still fetch: such an occurrence is only late
+// (a backlog), not lost, and a second message would add work without changing the outcome.
+const WAITING = new Set(['created', 'retry']);
 
 /**
  * One pass of the scheduler's safety net, so nothing waits or runs forever:
@@ -72,30 +79,45 @@ export async function reap(options: ReaperOptions): Promise<{ lost: number; disp
       .execute();
     for (const { job_id, next_run_at } of overdue) {
       if (!next_run_at) continue;
+      // A message is completed as soon as its claim commits (milliseconds), so one still active
+      // after overdueAfterMs was taken by a process that died or lost the database mid-claim; it
+      // would otherwise wait for pg-boss's expiry (15 min).
+      const message = await boss.getJobById(FIRE_QUEUE, occurrenceMessageId(job_id, next_run_at));
+      if (message && WAITING.has(message.state)) continue;
+      if (message && message.state === 'active' && message.startedOn && now - new Date(message.startedOn).getTime() < options.overdueAfterMs) continue;
       const data: FireMessage = { kind: 'occurrence', job_id, scheduled_for: next_run_at.toISOString() };
-      // One recovery message per overdue window, whichever instance sends it.
+      // One recovery message per overdue window, whichever instance sends it; claiming is
+      // idempotent (job row lock, next_run_at check, unique run index), so a duplicate changes nothing.
       const window = String(Math.floor(now / options.overdueAfterMs));
       const sent = await boss.send(FIRE_QUEUE, data, { id: deterministicUuid('recovery', job_id, next_run_at.toISOString(), window), db: fromKysely(db) });
-      if (sent) refired++;
+      if (sent) {
+        refired++;
+        options.logger.warn({ job_id, scheduled_for: next_run_at, message_state: message?.state ?? 'missing' }, 'overdue occurrence fired again (its message was lost)');
+      }
     }
   }
   return { lost, dispatched, refired };
 }
 
-/** Runs reap() every `intervalMs`; returns a function that stops it. */
-export function startReaper(options: ReaperOptions & { intervalMs: number }): () => void {
-  let busy = false;
+/** Runs reap() every `intervalMs`; returns a function that stops it and waits for a pass in flight. */
+export function startReaper(options: ReaperOptions & { intervalMs: number }): () => Promise<void> {
+  let pass: Promise<void> | undefined;
+  let stopped = false;
   const tick = () => {
-    if (busy) return;
-    busy = true;
-    reap(options)
+    if (pass || stopped) return;
+    pass = reap(options)
       .then((r) => {
         if (r.lost || r.dispatched || r.refired) options.logger.info(r, 'reaper pass');
       })
       .catch((err: unknown) => options.logger.error({ err }, 'reaper pass failed'))
-      .finally(() => (busy = false));
+      .finally(() => (pass = undefined));
   };
   const timer = setInterval(tick, options.intervalMs);
   tick();
-  return () => clearInterval(timer);
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    // The pool closes after the engine stops: a pass still running would fail on it.
+    await pass;
+  };
 }
