@@ -22,6 +22,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value))
 export function openDatabase(url: string, logger: Logger, max = 10): Database {
   const pool = new pg.Pool({ connectionString: url, max, application_name: 'bosun' });
   pool.on('error', (err) => logger.warn({ err: { message: err.message } }, 'idle database connection lost'));
+  // A dropped connection may emit 'error' again once pg-pool's listener is off it: never fatal.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   let closing: Promise<void> | undefined;
   return {

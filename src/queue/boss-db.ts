@@ -21,7 +21,10 @@ export function createBossDb(url: string, logger: Logger, max = 10): BossDb {
   const log = logger.child({ component: 'pg-boss-db' });
   const pool = new pg.Pool({ connectionString: url, max, application_name: 'bosun-queue' });
   // An idle pooled connection that drops emits on the pool; the pool replaces it.
-  pool.on('error', (err) => log.warn({ err }, 'pg-boss pool connection lost'));
+  pool.on('error', (err) => log.warn({ err: { message: err.message } }, 'pg-boss pool connection lost'));
+  // A dropped connection can emit 'error' again after pg-pool took its own listener off (checked
+  // out, or already removed as broken): a permanent listener keeps that from ending the process.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const listeners = new Set<{ close(): Promise<void> }>();
 
   const listen: BossDb['listen'] = async (channel, onNotification, onReconnect) => {
