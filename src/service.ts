@@ -48,12 +48,14 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
   };
 
   let embedded: EmbeddedServer | undefined;
+  // Names this process in run rows, failure rows and traces.
+  const host = `${hostname()}:${process.pid}`;
   try {
     // OpenTelemetry first, so every span (pg-boss's included) has the SDK; its SDK is loaded
     // only when an OTLP endpoint is configured. Stopped last: spans of the shutdown are exported.
     let runSpans: RunSpans | undefined;
     if (config.tracing) {
-      const tracing = await startTracing(config.tracing, `${hostname()}:${process.pid}`, logger);
+      const tracing = await startTracing(config.tracing, host, logger);
       const spans = createRunSpans();
       runSpans = spans;
       stack.push(async () => {
@@ -91,6 +93,9 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       registry: handlers,
     });
 
+    // Jobs created by handlers (context.jobs) are validated like API input.
+    const defineHandlerJob = (input: Record<string, unknown>, owner: string | null) => defineJob(input, { registry, now: new Date(), source: 'api', owner });
+
     // Flows (docs/flows.md): started before the engine, so flow-scheduling runs find them.
     let engine: Awaited<ReturnType<typeof startEngine>> | undefined;
     const flows = await startFlows({
@@ -100,11 +105,11 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       boss,
       registry,
       logger,
-      host: `${hostname()}:${process.pid}`,
+      host,
       worker: config.roles.has('worker'),
       concurrency: config.concurrency,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
-      jobs: () => engine && { commands: engine.commands, defineJob: (input, owner) => defineJob(input, { registry, now: new Date(), source: 'api', owner }) },
+      jobs: () => engine && { commands: engine.commands, defineJob: defineHandlerJob },
     });
     stack.push(() => flows.stop());
 
@@ -115,12 +120,12 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       db: database.db,
       boss,
       logger,
-      host: `${hostname()}:${process.pid}`,
+      host,
       scheduler: config.roles.has('scheduler'),
       worker: config.roles.has('worker'),
       concurrency: config.concurrency,
       handlers: registry,
-      defineJob: (input, owner) => defineJob(input, { registry, now: new Date(), source: 'api', owner }),
+      defineJob: defineHandlerJob,
       retentionMs: config.retentionMs,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
       queueSchema: config.bossSchema,
