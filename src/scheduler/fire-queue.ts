@@ -2,14 +2,17 @@ import { fromKysely, type PgBoss } from 'pg-boss';
 import type { Db } from '../jobs/repository.ts';
 import { attemptMessageId, deterministicUuid, occurrenceMessageId } from './message-id.ts';
 import { inNewRunTrace, inRunTrace } from '../tracing/enqueue-trace.ts';
+import { withTraceContext, type TracedMessageData } from '../tracing/message-trace.ts';
 
 /** The pg-boss queue every firing of every bosun job travels through. */
 export const FIRE_QUEUE = 'bosun-fire';
 
 /** What a message on FIRE_QUEUE asks for: an occurrence of a job, or one attempt of an existing run. */
-export type FireMessage =
+export type FireMessage = (
   | { kind: 'occurrence'; job_id: string; scheduled_for: string }
-  | { kind: 'attempt'; job_id: string; run_id: string; attempt: number };
+  | { kind: 'attempt'; job_id: string; run_id: string; attempt: number }
+) &
+  TracedMessageData;
 
 // Deferred messages may wait for months (a yearly cron); pg-boss would drop them after its
 // default 14 days in `created`, so they are kept for ten years.
@@ -42,7 +45,7 @@ export async function enqueueOccurrence(boss: PgBoss, db: Db, jobId: string, sch
   const data: FireMessage = { kind: 'occurrence', job_id: jobId, scheduled_for: scheduledFor.toISOString() };
   // Each occurrence is a new run, so a new trace (docs/operations.md, Traces).
   const id = await inNewRunTrace({ job_id: jobId, scheduled_for: data.scheduled_for }, () =>
-    boss.send(FIRE_QUEUE, data, {
+    boss.send(FIRE_QUEUE, withTraceContext(data), {
       id: occurrenceMessageId(jobId, scheduledFor),
       startAfter: scheduledFor,
       retentionSeconds: RETENTION_SECONDS,
@@ -81,7 +84,7 @@ export async function enqueueAttempt(boss: PgBoss, db: Db, jobId: string, runId:
   const data: FireMessage = { kind: 'attempt', job_id: jobId, run_id: runId, attempt };
   const id = nonce === undefined ? attemptMessageId(runId, attempt) : deterministicUuid('attempt', runId, String(attempt), nonce);
   // A first attempt starts its run's trace; a retry continues the trace of the attempt that failed.
-  const send = () => boss.send(FIRE_QUEUE, data, { id, startAfter, db: fromKysely(db) });
+  const send = () => boss.send(FIRE_QUEUE, withTraceContext(data), { id, startAfter, db: fromKysely(db) });
   await (attempt === 1 ? inNewRunTrace : inRunTrace)({ job_id: jobId, run_id: runId, attempt }, send);
 }
 

@@ -23,8 +23,8 @@ function runAttributes(job: Job, run: Run): Attributes {
 
 /**
  * One `run <handler>` span per attempt, started when the worker starts it. The worker calls its
- * observer inside pg-boss's process span for the message, which continues the trace stored on it
- * at enqueue, so the attempt lands in its run's trace. Occurrences recorded without running
+ * observer inside the process span of the message (src/tracing/message-trace.ts), which continues
+ * the trace carried in it from enqueue, so the attempt lands in its run's trace. Occurrences recorded without running
  * (misfired, skipped, queued) get a span too, ended at once, so a trace says why nothing ran.
  */
 export function createRunSpans(): RunSpans {

@@ -16,6 +16,7 @@ import { settleRunDurably } from './settle.ts';
 import { WakeTimer } from './wake-timer.ts';
 import { listenForQueue } from '../queue/queue-notify.ts';
 import type { RunEvent } from '../metrics/run-event.ts';
+import { inMessageTrace, untraced } from '../tracing/message-trace.ts';
 
 /** What the worker needs of the handler registry (src/handlers/registry.ts provides it). */
 export interface HandlerResolver {
@@ -176,25 +177,28 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     const done: string[] = [];
     const failed: Array<{ id: string; err: unknown }> = [];
     await Promise.all(
-      messages.map(async (message) => {
-        let executing = false;
-        try {
-          const result = await claim(message.data);
-          done.push(message.id);
-          if (result.kind !== 'paused' && result.next) timer.arm(result.next);
-          if (result.kind === 'done' && result.job) for (const recorded of [result.superseded, result.recorded]) if (recorded) notify({ kind: 'recorded', job: result.job, run: recorded });
-          if (result.kind === 'execute') {
-            executing = true;
-            void execute(result.job, result.run)
-              .catch((err: unknown) => log.error({ err, job_id: result.job.job_id, run_id: result.run.run_id }, 'run failed to record'))
-              .finally(release);
+      // Each in its message's `process bosun-fire` span, which continues the run's trace.
+      messages.map((message) =>
+        inMessageTrace(FIRE_QUEUE, message, async () => {
+          let executing = false;
+          try {
+            const result = await claim(message.data);
+            done.push(message.id);
+            if (result.kind !== 'paused' && result.next) timer.arm(result.next);
+            if (result.kind === 'done' && result.job) for (const recorded of [result.superseded, result.recorded]) if (recorded) notify({ kind: 'recorded', job: result.job, run: recorded });
+            if (result.kind === 'execute') {
+              executing = true;
+              void execute(result.job, result.run)
+                .catch((err: unknown) => log.error({ err, job_id: result.job.job_id, run_id: result.run.run_id }, 'run failed to record'))
+                .finally(release);
+            }
+          } catch (err) {
+            failed.push({ id: message.id, err });
+          } finally {
+            if (!executing) release();
           }
-        } catch (err) {
-          failed.push({ id: message.id, err });
-        } finally {
-          if (!executing) release();
-        }
-      }),
+        }),
+      ),
     );
     if (done.length > 0) await boss.complete(FIRE_QUEUE, done).catch((err: unknown) => log.warn({ err }, 'could not complete fire messages (the reaper recovers them)'));
     for (const { id, err } of failed) {
@@ -218,7 +222,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       woken = false;
       let messages: Array<{ id: string; data: FireMessage }>;
       try {
-        messages = await boss.fetch<FireMessage>(FIRE_QUEUE, { batchSize: free });
+        messages = await untraced(() => boss.fetch<FireMessage>(FIRE_QUEUE, { batchSize: free }));
       } catch (err) {
         log.error({ err }, 'fetching fire messages failed');
         await sleep(idlePollMs);
