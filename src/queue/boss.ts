@@ -10,9 +10,9 @@ export async function startBoss(url: string, schema: string, logger: Logger): Pr
   // Our own pool and LISTEN connection (src/queue/boss-db.ts): pg-boss 12's listener can crash
   // the process when PostgreSQL restarts.
   const db = createBossDb(url, logger);
-  // propagateContext: each message carries the trace context of its send, so the span that
-  // processes it continues the run's trace (a no-op until src/tracing registers an SDK).
-  const boss = new PgBoss({ db, schema, useListenNotify: true, openTelemetry: { propagateContext: true } });
+  // Trace context travels in bosun's own message data (src/tracing/message-trace.ts): pg-boss
+  // keeps what it would propagate to its work() loop, which bosun's fetch loop does not use.
+  const boss = new PgBoss({ db, schema, useListenNotify: true });
   // pg-boss emits 'error' for background failures (maintenance, lost connections);
   // an EventEmitter without a listener would crash the process on them.
   boss.on('error', (err) => log.error({ err }, 'pg-boss error'));
