@@ -12,8 +12,15 @@ test('kill -9 mid-handler: runs retried or failed by policy, none left running, 
   after(async () => {
     for (const i of instances) await i.kill();
   });
-  const victim = await startInstance(url);
-  const survivor = await startInstance(url);
+  // After the kill the survivor alone carries the six slow jobs (3 s runs every 2 s, overlap
+  // allow: 9 handlers in flight on average, more while retries run) plus the ticks. With the
+  // default 10 slots per process it runs full, tick messages wait for a freed slot, are claimed
+  // over a second late and are coalesced (every other tick `misfired`: 27–28 succeeded in a loaded
+  // suite run). BOSUN_CONCURRENCY is a per-process cap by design, not shared across instances,
+  // so each process gets the slots to carry the whole load alone.
+  const env = { BOSUN_CONCURRENCY: '24' };
+  const victim = await startInstance(url, env);
+  const survivor = await startInstance(url, env);
   instances.push(victim, survivor);
   const client = await sqlClient(url);
   after(() => client.end());
@@ -26,9 +33,9 @@ test('kill -9 mid-handler: runs retried or failed by policy, none left running, 
 
   const hostLike = `%:${victim.pid}`;
   const held = await eventually(async () => {
-    const { rows } = await client.query<{ run_id: string; job_id: string; attempt: number }>(`select run_id, job_id, attempt from runs where status = 'running' and host like $1 and job_id like 'kill-%'`, [hostLike]);
+    const { rows } = await client.query<{ run_id: string; job_id: string; attempt: number }>(`select run_id, job_id, attempt from runs where status = 'running' and host like $1 and job_id ~ '^kill-(retry|fail)-'`, [hostLike]);
     return rows.length >= 2 ? rows : undefined;
-  }, 30_000, 'the victim to hold two running runs');
+  }, 30_000, 'the victim to hold two running slow runs');
   await victim.kill();
   const killedAt = Date.now();
 
@@ -48,6 +55,8 @@ test('kill -9 mid-handler: runs retried or failed by policy, none left running, 
   const { rows: lostFailures } = await client.query<{ run_id: string }>(`select run_id from failures where error_name = 'WorkerLost' and run_id = any($1)`, [held.map((r) => r.run_id)]);
   const { rows: running } = await client.query(`select run_id from runs where status = 'running'`);
   const { rows: after_ } = await client.query<{ n: string }>(`select count(*) as n from runs where job_id like 'kill-tick-%' and status = 'succeeded' and scheduled_for > $1`, [new Date(killedAt + 1000)]);
+  const { rows: tickStatuses } = await client.query<{ status: string; n: string }>(`select status, count(*) as n from runs where job_id like 'kill-tick-%' and scheduled_for > $1 group by status order by status`, [new Date(killedAt + 1000)]);
+  const { rows: tickLate } = await client.query<{ job_id: string; n: string; max_late_ms: string | null }>(`select job_id, count(*) filter (where status = 'succeeded') as n, round(max(extract(epoch from started_at - scheduled_for) * 1000)) as max_late_ms from runs where job_id like 'kill-tick-%' and scheduled_for > $1 group by job_id order by job_id`, [new Date(killedAt + 1000)]);
   const retried = heldNow.filter((r) => r.job_id.startsWith('kill-retry-'));
   const failed = heldNow.filter((r) => r.job_id.startsWith('kill-fail-'));
   report('kill -9', {
@@ -59,6 +68,9 @@ test('kill -9 mid-handler: runs retried or failed by policy, none left running, 
     of_no_retry_jobs: failed.length,
     left_running: running.length,
     tick_runs_after_kill: Number(after_[0]!.n),
+    tick_statuses_after_kill: tickStatuses.map((r) => `${r.status}:${r.n}`).join(',') || 'none',
+    tick_succeeded_and_max_late_ms_per_job: tickLate.map((r) => `${r.n}/${r.max_late_ms ?? '-'}`).join(','),
+    held_jobs: held.map((r) => r.job_id).join(','),
     reaped_within_s: ((Date.now() - killedAt) / 1000).toFixed(0),
   });
   assert.equal(lostFailures.length, held.length, 'every held attempt has a WorkerLost failure row');
