@@ -27,6 +27,14 @@ const child = spawn(
   ['--test', '--test-concurrency=3', '--test-timeout=180000', ...(patterns.length ? patterns : ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/browser/**/*.test.ts'])],
   { stdio: 'inherit', env: { ...process.env, BOSUN_TEST_DATABASE_URL: url } },
 );
+// Interrupted (Ctrl-C, CI timeout): the test runner gets the signal too; the PostgreSQL we
+// started runs in its own process group, so it is stopped here, not left behind.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    child.kill(signal);
+    void stop().finally(() => process.exit(130));
+  });
+}
 const code = await new Promise<number>((resolve) => child.once('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
 await stop();
 process.exit(code);

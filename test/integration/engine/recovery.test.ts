@@ -117,10 +117,14 @@ test('pausing a job stops it; resuming plans the next occurrence from now', asyn
   await e.stop();
 });
 
-test('kill -9 of the worker mid-run: the run is retried elsewhere, or failed when out of retries', async () => {
+test('kill -9 of the worker mid-run: the run is retried elsewhere, or failed when out of retries', async (t) => {
   const e = await engine({ worker: false });
   const fixture = fileURLToPath(new URL('./fixtures/worker.ts', import.meta.url));
   const child = spawnLogged(process.execPath, [fixture], { ...process.env, DATABASE_URL: url });
+  // Whatever fails before the kill, the fixture process must not outlive the test.
+  t.after(() => {
+    if (isAlive(child.child.pid!)) process.kill(child.child.pid!, 'SIGKILL');
+  });
   await child.waitForLine((l) => l.msg === 'fixture worker ready', 30_000);
   await e.commands.create(definition('k-retry', { when: new Date().toISOString() }, { handler: 'test-slow-first', retries: 1 }));
   await e.commands.create(definition('k-fail', { when: new Date().toISOString() }, { handler: 'test-slow-first', retries: 0 }));
