@@ -6,47 +6,26 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createTestDatabase } from '../helpers/database.ts';
-import { spawnLogged, type Spawned } from '../helpers/process.ts';
+import { ROOT, apiCaller, assertChromium, launchChromium, screenshot, serviceEnv, signIn, startService, watchedPage } from '../helpers/browser.ts';
 
 const run = promisify(execFile);
-const ROOT = new URL('../..', import.meta.url).pathname;
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const JOB = 'billing-export';
 
-let service: Spawned;
 let base: string;
 let alice: string;
-let context: BrowserContext;
 let page: Page;
-const problems: string[] = [];
-
+let problems: string[];
 /** Calls the API as alice, failing loudly on anything but 2xx. */
-async function api(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${alice}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path} answered ${res.status}: ${text}\nservice errors:\n${serviceErrors()}`);
-  return text ? JSON.parse(text) : null;
-}
-
-function serviceErrors(): string {
-  return service.lines.filter((l) => Number(l.level) >= 50).map((l) => JSON.stringify(l)).join('\n');
-}
+let api: ReturnType<typeof apiCaller>;
 
 async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}.png`), fullPage: true });
+  await screenshot(page, `dashboard-${name}.png`);
 }
 
 /** The audit rows on the page, newest first, as [action, actor]. */
@@ -56,50 +35,27 @@ async function rows(scope = 'table.audit'): Promise<Array<[string, string]>> {
   );
 }
 
-// Set up at the top level, not in before(): the after() hooks registered here (dropping the
-// database, removing the profile) must run when the file ends, not when the first hook does.
+// Set up at the top level, not in before(): the after() hooks registered here and by the helpers
+// (dropping the database, removing the folder, stopping the service and the browser) must run when
+// the file ends, not when the first hook does.
 {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: 'npm test' installs it (scripts/ensure-chromium.ts), or apt-get install chromium`);
-  await mkdir(ARTIFACTS, { recursive: true });
+  assertChromium();
   const databaseUrl = await createTestDatabase('bosun_dash_audit');
-  const { BOSUN_TEST_DATABASE_URL: _t, ...rest } = process.env;
   // An empty default-jobs folder: the audit log then holds exactly what alice does.
   const noDefaults = await mkdtemp(join(tmpdir(), 'bosun-no-default-jobs-'));
   after(() => rm(noDefaults, { recursive: true, force: true }));
-  const env = { ...rest, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', BOSUN_AUTH: 'on', BOSUN_DEFAULT_JOBS_DIR: noDefaults };
+  const env = serviceEnv({ DATABASE_URL: databaseUrl, BOSUN_AUTH: 'on', BOSUN_DEFAULT_JOBS_DIR: noDefaults });
 
   // The real CLI, as an operator would: the token is printed once on stdout.
   const created = await run(process.execPath, ['src/cli/main.ts', 'tokens', 'create', '--user', 'alice'], { cwd: ROOT, env });
   alice = created.stdout.trim();
   assert.match(alice, /^\S{20,}$/);
 
-  service = spawnLogged(process.execPath, ['src/main.ts'], env, ROOT);
-  base = String((await service.waitForLine((l) => l.msg === 'bosun API listening')).url);
-
-  const profile = await mkdtemp(join(tmpdir(), 'bosun-chromium-'));
-  after(() => rm(profile, { recursive: true, force: true }));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 860 } });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    // 401s before signing in are expected; anything else the console reports is a defect.
-    if (msg.type() === 'error' && !/401/.test(msg.text())) problems.push(`console: ${msg.text()}`);
-  });
+  const started = await startService(env);
+  base = started.base;
+  api = apiCaller(base, alice, started.service);
+  ({ page, problems } = await watchedPage(await launchChromium({ width: 1280, height: 860 })));
 }
-
-after(async () => {
-  await context?.close();
-  if (service) {
-    service.child.kill('SIGTERM');
-    await Promise.race([service.exited, new Promise((r) => setTimeout(r, 15_000))]);
-    try {
-      process.kill(-service.child.pid!, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-});
 
 test('alice creates a job, changes an argument, pauses it and runs it now; the API records four entries', async () => {
   await api('POST', '/jobs', { job_id: JOB, handler: 'command', kwargs: { command: 'echo export v1', inherit_env: true }, description: 'Exports invoices', periodically: '1 hour' });
@@ -116,8 +72,7 @@ test('alice creates a job, changes an argument, pauses it and runs it now; the A
 test('the Audit page, after signing in as alice, lists the four actions newest first with the diff', async () => {
   await page.goto(`${base}/dashboard/audit`);
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  await page.getByLabel('Token').fill(alice);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page, alice);
   await page.getByRole('heading', { name: 'Audit' }).waitFor();
   assert.equal(await page.getByRole('link', { name: 'Audit' }).getAttribute('aria-current'), 'page');
   await page.locator('table.audit > tbody > tr').nth(3).waitFor();

@@ -6,20 +6,12 @@
 // into "+N more". Screenshots go to test-artifacts/dashboard-flow*.png.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { createTestDatabase, testLogger } from '../helpers/database.ts';
-import { spawnLogged, type Spawned } from '../helpers/process.ts';
-import { openDatabase } from '../../src/db/database.ts';
-import { createToken } from '../../src/auth/tokens.ts';
-
-const ROOT = new URL('../..', import.meta.url).pathname;
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import type { Page } from 'playwright-core';
+import { createTestDatabase } from '../helpers/database.ts';
+import { ARTIFACTS, adminToken, apiCaller, assertChromium, launchChromium, screenshot, serviceEnv, signIn, startService, watchedPage } from '../helpers/browser.ts';
 const FAN_OUT = 40;
 
 // `left` fails with exit 3 until the marker file exists; `right` takes a few seconds, so the run
@@ -53,32 +45,16 @@ const FANOUT = [
   '',
 ].join('\n');
 
-let service: Spawned;
 let base: string;
 let token: string;
-let context: BrowserContext;
 let page: Page;
+let problems: string[];
 let marker: string;
 let diamondRunId: string;
-const problems: string[] = [];
-
-async function api(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path} answered ${res.status}: ${text}\nservice errors:\n${serviceErrors()}`);
-  return text ? JSON.parse(text) : null;
-}
-
-function serviceErrors(): string {
-  return service.lines.filter((l) => Number(l.level) >= 50).map((l) => JSON.stringify(l)).join('\n');
-}
+let api: ReturnType<typeof apiCaller>;
 
 async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}.png`), fullPage: true });
+  await screenshot(page, `dashboard-${name}.png`);
 }
 
 /** A link of the header's navigation. */
@@ -91,13 +67,12 @@ async function graphStatuses(): Promise<Record<string, string>> {
   return page.$$eval('svg.flow-graph g.flow-node', (nodes) => Object.fromEntries(nodes.map((n) => [n.getAttribute('data-step-id'), n.getAttribute('data-status')])));
 }
 
-// Set up at the top level, not in before(): the after() hooks registered here (removing the
-// folders, stopping the service) must run when the file ends, not when the first hook does.
+// Set up at the top level, not in before(): the after() hooks registered here and by the helpers
+// (dropping the database, removing the folders, stopping the service and the browser) must run when
+// the file ends, not when the first hook does.
 {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: 'npm test' installs it (scripts/ensure-chromium.ts), or apt-get install chromium`);
-  await mkdir(ARTIFACTS, { recursive: true });
+  assertChromium();
   const databaseUrl = await createTestDatabase('bosun_dash_flows');
-  const { BOSUN_TEST_DATABASE_URL: _t, ...env } = process.env;
   const dir = await mkdtemp(join(tmpdir(), 'bosun-dash-flows-'));
   after(() => rm(dir, { recursive: true, force: true }));
   const flowsDir = join(dir, 'flows');
@@ -107,41 +82,12 @@ async function graphStatuses(): Promise<Record<string, string>> {
   await writeFile(join(flowsDir, 'diamond.yaml'), DIAMOND);
   await writeFile(join(flowsDir, 'fanout.yaml'), FANOUT);
   marker = join(dir, 'left-may-pass');
-  service = spawnLogged(
-    process.execPath,
-    ['src/main.ts'],
-    { ...env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', BOSUN_AUTH: 'on', BOSUN_DEFAULT_JOBS_DIR: noDefaults, BOSUN_FLOWS_DIR: flowsDir },
-    ROOT,
-  );
-  base = String((await service.waitForLine((l) => l.msg === 'bosun API listening')).url);
-
-  const database = openDatabase(databaseUrl, testLogger);
-  token = (await createToken(database.db, { user: 'ops', admin: true })).token;
-  await database.close();
-
-  const profile = await mkdtemp(join(tmpdir(), 'bosun-chromium-'));
-  after(() => rm(profile, { recursive: true, force: true }));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 860 } });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/401/.test(msg.text())) problems.push(`console: ${msg.text()}`);
-  });
+  const started = await startService(serviceEnv({ DATABASE_URL: databaseUrl, BOSUN_AUTH: 'on', BOSUN_DEFAULT_JOBS_DIR: noDefaults, BOSUN_FLOWS_DIR: flowsDir }));
+  base = started.base;
+  token = await adminToken(databaseUrl);
+  api = apiCaller(base, token, started.service);
+  ({ page, problems } = await watchedPage(await launchChromium({ width: 1280, height: 860 })));
 }
-
-after(async () => {
-  await context?.close();
-  if (service) {
-    service.child.kill('SIGTERM');
-    await Promise.race([service.exited, new Promise((r) => setTimeout(r, 15_000))]);
-    try {
-      process.kill(-service.child.pid!, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-});
 
 test('the flows pages are served as the dashboard shell', async () => {
   for (const path of ['/dashboard/flows', '/dashboard/flow-runs/0d6c0c52-4a4e-4b7e-9a43-3c1d2a0e0f11']) {
@@ -153,8 +99,7 @@ test('the flows pages are served as the dashboard shell', async () => {
 
 test('Flows: the nav link, every declared flow with its graph, no runs yet', async () => {
   await page.goto(`${base}/dashboard/`);
-  await page.getByLabel('Token').fill(token);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page, token);
   await page.getByRole('heading', { name: 'Jobs' }).waitFor();
   await nav('Flows').click();
   await page.getByRole('heading', { name: 'Flows', exact: true }).waitFor();

@@ -5,95 +5,40 @@
 // delete with confirmation. Screenshots go to test-artifacts/.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { createTestDatabase, testLogger } from '../helpers/database.ts';
-import { spawnLogged, type Spawned } from '../helpers/process.ts';
-import { openDatabase } from '../../src/db/database.ts';
-import { createToken } from '../../src/auth/tokens.ts';
+import type { Page } from 'playwright-core';
+import { createTestDatabase } from '../helpers/database.ts';
+import { adminToken, apiCaller, assertChromium, launchChromium, screenshot, serviceEnv, signIn, startService, watchedPage } from '../helpers/browser.ts';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-let service: Spawned;
 let base: string;
 let token: string;
-let context: BrowserContext;
 let page: Page;
-const problems: string[] = [];
-
+let problems: string[];
 /** Calls the API as the test's admin, failing loudly on anything but 2xx. */
-async function api(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path} answered ${res.status}: ${text}\nservice errors:\n${serviceErrors()}`);
-  return text ? JSON.parse(text) : null;
-}
-
-function serviceErrors(): string {
-  return service.lines.filter((l) => Number(l.level) >= 50).map((l) => JSON.stringify(l)).join('\n');
-}
+let api: ReturnType<typeof apiCaller>;
 
 async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}.png`), fullPage: true });
+  await screenshot(page, `dashboard-${name}.png`);
 }
 
-// Set up at the top level, not in before(): the after() hooks registered here (dropping the
-// database, removing the profile) must run when the file ends, not when the first hook does.
+// Set up at the top level, not in before(): the after() hooks registered here and by the helpers
+// (dropping the database, removing the folder, stopping the service and the browser) must run when
+// the file ends, not when the first hook does.
 {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: 'npm test' installs it (scripts/ensure-chromium.ts), or apt-get install chromium`);
-  await mkdir(ARTIFACTS, { recursive: true });
+  assertChromium();
   const databaseUrl = await createTestDatabase('bosun_dash');
-  const { BOSUN_TEST_DATABASE_URL: _t, ...env } = process.env;
   // An empty default-jobs folder: the tables then hold exactly the jobs this test creates.
   const noDefaults = await mkdtemp(join(tmpdir(), 'bosun-no-default-jobs-'));
   after(() => rm(noDefaults, { recursive: true, force: true }));
-  service = spawnLogged(
-    process.execPath,
-    ['src/main.ts'],
-    { ...env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', BOSUN_AUTH: 'on', BOSUN_DEFAULT_JOBS_DIR: noDefaults },
-    ROOT,
-  );
-  base = String((await service.waitForLine((l) => l.msg === 'bosun API listening')).url);
-
+  const started = await startService(serviceEnv({ DATABASE_URL: databaseUrl, BOSUN_AUTH: 'on', BOSUN_DEFAULT_JOBS_DIR: noDefaults }));
+  base = started.base;
   // The service has migrated the database by now; the token goes straight into it, as `bosun tokens create` would.
-  const database = openDatabase(databaseUrl, testLogger);
-  token = (await createToken(database.db, { user: 'ops', admin: true })).token;
-  await database.close();
-
-  const profile = await mkdtemp(join(tmpdir(), 'bosun-chromium-'));
-  after(() => rm(profile, { recursive: true, force: true }));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 860 } });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    // 401s before signing in are expected; anything else the console reports is a defect.
-    if (msg.type() === 'error' && !/401/.test(msg.text())) problems.push(`console: ${msg.text()}`);
-  });
+  token = await adminToken(databaseUrl);
+  api = apiCaller(base, token, started.service);
+  ({ page, problems } = await watchedPage(await launchChromium({ width: 1280, height: 860 })));
 }
-
-after(async () => {
-  await context?.close();
-  if (service) {
-    service.child.kill('SIGTERM');
-    await Promise.race([service.exited, new Promise((r) => setTimeout(r, 15_000))]);
-    try {
-      process.kill(-service.child.pid!, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-});
 
 test('/ redirects to the dashboard, which serves only its own assets', async () => {
   const root = await fetch(`${base}/`, { redirect: 'manual' });
@@ -109,11 +54,9 @@ test('a token is asked for, a wrong one refused, the right one kept', async () =
   await page.goto(`${base}/dashboard/`);
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   await shot('sign-in');
-  await page.getByLabel('Token').fill('bosun_not-a-real-token');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page, 'bosun_not-a-real-token');
   await page.getByText('That token was not accepted').waitFor();
-  await page.getByLabel('Token').fill(token);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page, token);
   await page.getByRole('heading', { name: 'Jobs' }).waitFor();
   assert.equal(await page.evaluate(() => localStorage.getItem('bosun.token')), token);
   await page.getByText('No jobs match').waitFor();

@@ -1,17 +1,13 @@
 // Swagger UI in a real (headless Debian) chromium against the real service: "Try it out" →
 // Execute on POST /jobs/noop and GET /jobs, then the curl command the page shows, run by curl.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { CHROMIUM_PATH, ensureChromium } from '../../scripts/ensure-chromium.ts';
 import { createTestDatabase } from '../helpers/database.ts';
-import { spawnLogged } from '../helpers/process.ts';
-
-const ARTIFACTS = 'test-artifacts';
+import { launchChromium, screenshot, serviceEnv, startService } from '../helpers/browser.ts';
 
 async function tryOperation(page: Page, blockId: string, shot: string): Promise<{ status: string; curl: string }> {
   const block = page.locator(`#${blockId}`);
@@ -20,7 +16,7 @@ async function tryOperation(page: Page, blockId: string, shot: string): Promise<
   await block.getByRole('button', { name: 'Execute' }).click();
   const status = block.locator('.live-responses-table tr.response .response-col_status').first();
   await status.waitFor({ timeout: 15_000 });
-  await page.screenshot({ path: join(ARTIFACTS, shot), fullPage: true });
+  await screenshot(page, shot);
   const curl = (await block.locator('.curl-command .curl, .curl-command pre, .curl').first().innerText()).trim();
   return { status: (await status.innerText()).trim(), curl };
 }
@@ -29,39 +25,14 @@ test('Swagger UI: Try it out on POST /jobs/noop and GET /jobs, then the shown cu
   const reason = ensureChromium();
   assert.equal(reason, null, `chromium is not available: ${reason}`);
   assert.ok(existsSync(CHROMIUM_PATH));
-  mkdirSync(ARTIFACTS, { recursive: true });
 
-  const dataDir = mkdtempSync(join(tmpdir(), 'bosun-ui-'));
-  chmodSync(dataDir, 0o755);
+  // The helpers register their after() hooks on this test: the service and the browser stop when it ends.
   const databaseUrl = await createTestDatabase('bosun_ui');
-  const port = 35000 + Math.floor(Math.random() * 2000);
-  const service = spawnLogged(process.execPath, ['src/main.ts'], {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    BOSUN_DATA_DIR: join(dataDir, 'pg'),
-    LOG_LEVEL: 'info',
-  });
-  after(async () => {
-    if (service.child.pid && service.child.exitCode === null) process.kill(-service.child.pid, 'SIGTERM');
-    await service.exited;
-  });
-  await service.waitForLine((l) => l.msg === 'bosun API listening', 60_000);
-  const base = `http://127.0.0.1:${port}`;
-
-  // A fresh profile each run (playwright passes it as --user-data-dir).
-  const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'bosun-chromium-')), {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    viewport: { width: 1400, height: 1000 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  after(() => browser.close());
-  const page = await browser.newPage();
+  const { base } = await startService(serviceEnv({ DATABASE_URL: databaseUrl }));
+  const page = await (await launchChromium({ width: 1400, height: 1000 })).newPage();
   await page.goto(`${base}/api/v1/ui/`);
   await page.locator('.opblock').first().waitFor({ timeout: 20_000 });
-  await page.screenshot({ path: join(ARTIFACTS, 'swagger-ui.png'), fullPage: true });
+  await screenshot(page, 'swagger-ui.png');
 
   const created = await tryOperation(page, 'operations-handler_jobs-createNoopJob', 'swagger-post-noop.png');
   assert.equal(created.status, '201', `POST /jobs/noop answered ${created.status}`);
