@@ -15,9 +15,9 @@ export interface Instance {
   proc: Spawned;
   url: string;
   pid: number;
-  /** SIGTERM and wait for the exit (SIGKILL of the group after 20 s). */
+  /** SIGTERM and wait for the exit (SIGKILL of the group after 20 s; fails if still not gone 10 s later). */
   stop(): Promise<void>;
-  /** kill -9 of the process (and its group: handler children die with it). */
+  /** kill -9 of the process (and its group: handler children die with it); fails if it is not gone within 10 s. */
   kill(): Promise<void>;
   /** The last log lines, for a failure message. */
   tail(lines?: number): string;
@@ -53,13 +53,16 @@ export async function startInstance(databaseUrl: string, env: Record<string, str
       if (gone()) return;
       process.kill(pid, 'SIGTERM');
       const timer = setTimeout(() => killGroup(pid), 20_000);
-      await proc.exited;
-      clearTimeout(timer);
+      try {
+        await within(proc.exited, 30_000, `bosun ${pid} to exit after SIGTERM (SIGKILL of its group at 20 s)`);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     async kill() {
       if (gone()) return;
       killGroup(pid);
-      await proc.exited;
+      await within(proc.exited, 10_000, `bosun ${pid} to exit after SIGKILL of its group`);
     },
     started: () => proc.lines.filter((l) => l.msg === 'run started'),
     tail: (n = 30) => proc.output().split('\n').filter((l) => !l.includes('"run started"') && !l.includes('"run ended"')).slice(-n).join('\n'),
@@ -74,17 +77,27 @@ function killGroup(pid: number): void {
   }
 }
 
-/** POST/PUT/... JSON to an instance; returns status and parsed body. */
+/** POST/PUT/... JSON to an instance; returns status and parsed body; fails if the answer takes over 15 s. */
 export async function call(url: string, method: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(url, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
+  // fetch's own limit is 300 s for the headers: longer than a test may last, so a hung instance would hang the test.
+  const signal = AbortSignal.timeout(CALL_TIMEOUT_MS);
+  let text: string;
+  let status: number;
+  try {
+    const res = await fetch(url, { method, signal, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    status = res.status;
+    text = await res.text();
+  } catch (err) {
+    if (signal.aborted) throw new Error(`timed out after ${CALL_TIMEOUT_MS} ms waiting for the answer to ${method} ${url}`);
+    throw err;
+  }
   let parsed: unknown = text;
   try {
     parsed = JSON.parse(text);
   } catch {
     /* not JSON */
   }
-  return { status: res.status, body: parsed };
+  return { status, body: parsed };
 }
 
 /** Creates a job through POST /jobs; throws unless 201. */
@@ -93,9 +106,12 @@ export async function createJob(api: string, job: Record<string, unknown>): Prom
   if (res.status !== 201) throw new Error(`POST /jobs ${JSON.stringify(job)}: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
-/** A plain pg client on the database, closed by the caller. */
+const CALL_TIMEOUT_MS = 15_000;
+
+/** A plain pg client on the database, closed by the caller (connect and each query bounded). */
 export async function sqlClient(databaseUrl: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  // Bounded: a server that is stopped, starting or wedged must fail the test, not hang it.
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000, query_timeout: 60_000 });
   // The test database is dropped WITH (FORCE) when the file ends, which ends this connection.
   client.on('error', () => {});
   await client.connect();
@@ -136,6 +152,28 @@ export function executions(instances: Instance[], prefix: string): Map<string, n
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** `promise`, or a rejection naming `what` if it has not settled after `ms`. */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Ends a client from sqlClient, bounded (end() waits for the server's goodbye). */
+export async function endClient(client: pg.Client): Promise<void> {
+  await within(client.end(), 10_000, 'the SQL client to close').catch((err: unknown) => {
+    // The socket is what keeps the process alive: destroy it rather than leave the file running.
+    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    throw err;
+  });
+}
+
 /** Polls `check` until it returns something other than undefined; fails after `ms`. */
 export async function eventually<T>(check: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
   const deadline = Date.now() + ms;
@@ -145,6 +183,40 @@ export async function eventually<T>(check: () => Promise<T | undefined>, ms: num
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await sleep(200);
   }
+}
+
+/** Readiness samples of one instance: when asked and whether it answered 200. */
+export type ReadinessSamples = Array<{ at: number; ok: boolean }>;
+
+/**
+ * Asks every instance's /readiness every `everyMs` until stop(). stop() is idempotent and bounded,
+ * so a test can call it both in its body and in after(): a loop left running keeps the test file's
+ * process alive after the test has failed, and the whole run never ends.
+ */
+export function watchReadiness(instances: Instance[], everyMs = 250): { samples: ReadinessSamples[]; stop(): Promise<void> } {
+  const samples: ReadinessSamples[] = instances.map(() => []);
+  let probing = true;
+  const loops = instances.map(async (inst, k) => {
+    while (probing) {
+      const at = Date.now();
+      const ok = await fetch(`${inst.url}/readiness`, { signal: AbortSignal.timeout(2000) }).then(
+        async (r) => {
+          await r.body?.cancel();
+          return r.status === 200;
+        },
+        () => false,
+      );
+      samples[k]!.push({ at, ok });
+      if (probing) await sleep(everyMs);
+    }
+  });
+  return {
+    samples,
+    async stop() {
+      probing = false;
+      await within(Promise.all(loops), 5000, 'the readiness probes to stop');
+    },
+  };
 }
 
 /** Prints a scenario's summary line (node --test shows it in the output). */

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/db/embedded-postgres.ts';
-import { testLogger } from '../helpers/database.ts';
+import type { EmbeddedServer } from '../../src/db/embedded-postgres.ts';
 import { isAlive } from '../helpers/process.ts';
-import { call, createJob, executions, report, runsOf, sleep, sqlClient, startInstance, type Instance } from './cluster.ts';
+import { call, createJob, endClient, executions, report, runsOf, sleep, sqlClient, startInstance, watchReadiness, type Instance } from './cluster.ts';
+import { pickPort, startPostgres, stopPostgres, waitPortFree } from './restartable-postgres.ts';
 
 const OUTAGE_MS = 6000;
 // How long the scenario watches after the server is back (the reaper refires an overdue occurrence after 60 s).
@@ -18,19 +18,27 @@ const AFTER_MS = Number(process.env.RELIABILITY_PG_AFTER_S ?? 20) * 1000;
 
 test('Postgres restart under load: reconnect, readiness red then green, nothing lost beyond grace', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'bosun-rel-pg-'));
-  const port = 57000 + Math.floor(Math.random() * 900);
-  const pgStart = () => startEmbeddedPostgres({ dataDir, port, logger: testLogger, binDir: process.env.BOSUN_PG_BIN_DIR });
-  let server: EmbeddedServer = await pgStart();
+  const port = await pickPort();
+  let server: EmbeddedServer = await startPostgres(dataDir, port);
   assert.equal(server.port, port);
   const instances: Instance[] = [];
+  let readiness: ReturnType<typeof watchReadiness> | undefined;
+  let cleaningUp = false;
+  // Whatever failed or timed out, nothing of the scenario may keep the test file's process alive:
+  // a readiness loop or a server left running would leave the whole run waiting forever.
   after(async () => {
-    for (const i of instances) await i.kill();
-    await server.stop();
+    cleaningUp = true;
+    const failures: unknown[] = [];
+    const step = (p: Promise<unknown>) => p.catch((err: unknown) => failures.push(err));
+    if (readiness) await step(readiness.stop());
+    for (const i of instances) await step(i.kill());
+    await step(stopPostgres(server, dataDir));
     await rm(dataDir, { recursive: true, force: true });
+    if (failures.length) throw new AggregateError(failures, 'cleaning up the Postgres restart scenario');
   });
   const admin = await sqlClient(server.url);
   await admin.query('create database bosun_rel_pg');
-  await admin.end();
+  await endClient(admin);
   const url = server.url.replace(/\/postgres$/, '/bosun_rel_pg');
 
   for (let i = 0; i < 2; i++) instances.push(await startInstance(url));
@@ -41,35 +49,29 @@ test('Postgres restart under load: reconnect, readiness red then green, nothing 
   }
 
   // Readiness of every instance, every 250 ms, for the whole scenario.
-  const readiness: Array<Array<{ at: number; ok: boolean }>> = instances.map(() => []);
-  let probing = true;
-  const probes = instances.map(async (inst, k) => {
-    while (probing) {
-      const at = Date.now();
-      const ok = await fetch(`${inst.url}/readiness`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status === 200, () => false);
-      readiness[k]!.push({ at, ok });
-      await sleep(250);
-    }
-  });
+  readiness = watchReadiness(instances, 250);
 
   await sleep(start - Date.now() + 5000);
-  await server.stop();
+  await stopPostgres(server, dataDir);
   const down = Date.now();
   await sleep(OUTAGE_MS);
-  server = await pgStart();
+  await waitPortFree(port, 10_000);
+  server = await startPostgres(dataDir, port);
   const up = Date.now();
+  // The test timed out and after() already ran while the server was starting: stop it here.
+  if (cleaningUp) await stopPostgres(server, dataDir);
   assert.equal(server.port, port, 'the server came back on its port');
   await sleep(AFTER_MS);
-  probing = false;
-  await Promise.all(probes);
-  const alive = instances.filter((i) => isAlive(i.pid)).length;
+  await readiness.stop();
+  const died = instances.filter((i) => !isAlive(i.pid));
+  const alive = instances.length - died.length;
   const anyAlive = instances.find((i) => isAlive(i.pid));
   if (anyAlive) for (let i = 0; i < 6; i++) for (const kind of ['long', 'short']) await call(`${anyAlive.url}/jobs/pgr-${kind}-${i}?state=paused`, 'PUT');
   await sleep(1500);
   for (const i of instances) await i.stop();
 
   const client = await sqlClient(url);
-  after(() => client.end());
+  after(() => endClient(client));
   const runs = await runsOf(client, 'pgr-');
   let lostOutside = 0;
   let coalescedAway = 0;
@@ -92,8 +94,8 @@ test('Postgres restart under load: reconnect, readiness red then green, nothing 
   // off) is the backlog's first instant, and may be due just before the stop.
   const longInOutage = runs.filter((r) => r.job_id.startsWith('pgr-long-') && r.scheduled_for.getTime() > down - 1000 && r.scheduled_for.getTime() < up);
   const duplicates = [...executions(instances, 'pgr-').values()].filter((n) => n > 1).length;
-  const redThenGreen = readiness.map((rs) => rs.some((r) => !r.ok && r.at > down && r.at < up) && rs.slice(-4).every((r) => r.ok));
-  const reconnectS = readiness.map((rs) => {
+  const redThenGreen = readiness.samples.map((rs) => rs.some((r) => !r.ok && r.at > down && r.at < up) && rs.slice(-4).every((r) => r.ok));
+  const reconnectS = readiness.samples.map((rs) => {
     const green = rs.find((r) => r.ok && r.at > up);
     return green ? ((green.at - up) / 1000).toFixed(1) : 'never';
   });
@@ -112,7 +114,8 @@ test('Postgres restart under load: reconnect, readiness red then green, nothing 
     left_running: runs.filter((r) => r.status === 'running').length,
     duplicate_executions: duplicates,
   });
-  for (const i of instances) if (!isAlive(i.pid)) console.log(`[reliability] Postgres restart: instance ${i.pid} exited; its last lines:\n${i.tail(25)}`);
+  // Only those that died during the scenario: by now every instance has been stopped.
+  for (const i of died) console.log(`[reliability] Postgres restart: instance ${i.pid} exited; its last lines:\n${i.tail(25)}`);
   assert.equal(alive, 2, 'both instances survived the outage');
   assert.deepEqual(redThenGreen, [true, true], 'readiness went red during the outage and green after');
   assert.equal(lostOutside, 0, 'occurrences lost outside the outage');
