@@ -28,6 +28,9 @@ export interface EmbeddedOptions {
 }
 
 const USER = 'postgres';
+// Crash recovery after a kill can take a while on a big data folder; a minute is generous.
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 30_000;
 const PASSWORD = 'bosun-embedded';
 
 async function isPortFree(port: number): Promise<boolean> {
@@ -134,7 +137,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     stop() {
       stopping ??= new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        // A fast shutdown that has not ended in time becomes an immediate one (crash recovery
+        // at the next start) rather than a stop that never returns.
+        const immediate = setTimeout(() => child.kill('SIGQUIT'), STOP_TIMEOUT_MS);
+        child.once('exit', () => {
+          clearTimeout(immediate);
+          resolve();
+        });
         child.kill('SIGINT'); // fast shutdown: disconnect clients, checkpoint, exit
       });
       return stopping;
@@ -206,10 +215,16 @@ function spawnPostgres(
       for (const line of chunk.split('\n').filter(Boolean)) log.debug({ postgres: line });
       if (!ready && output.includes('database system is ready to accept connections')) {
         ready = true;
+        clearTimeout(timer);
         resolve(child);
       }
     });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`PostgreSQL did not become ready within ${START_TIMEOUT_MS / 1000} s: ${output.trim().slice(-2000)}`));
+    }, START_TIMEOUT_MS);
     child.once('exit', (code, signal) => {
+      clearTimeout(timer);
       if (!ready) reject(new Error(`PostgreSQL exited during startup (code ${code}, signal ${signal}): ${output.trim().slice(-2000)}`));
     });
     child.once('error', reject);
