@@ -17,5 +17,10 @@ export async function recordJobOutcome(db: Db, run: Run): Promise<void> {
 /** Under `overlap: queue`: hands the oldest waiting occurrence of the job to a worker, now. */
 export async function dispatchQueued(db: Db, boss: PgBoss, jobId: string): Promise<void> {
   const next = await oldestQueuedRun(db, jobId);
-  if (next) await enqueueAttempt(boss, db, jobId, next.run_id, 1, new Date(), randomUUID());
+  if (next) await dispatchQueuedRun(db, boss, jobId, next.run_id);
+}
+
+/** Hands a waiting occurrence (found by the caller, under the job's lock) to a worker, now. */
+export async function dispatchQueuedRun(db: Db, boss: PgBoss, jobId: string, runId: string): Promise<void> {
+  await enqueueAttempt(boss, db, jobId, runId, 1, new Date(), randomUUID());
 }

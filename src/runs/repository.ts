@@ -122,6 +122,54 @@ export async function settleAttempt(db: Db, runId: string, attempt: number, outc
     .executeTakeFirst();
 }
 
+/** A settled attempt, with the oldest occurrence queued behind its job under `overlap: queue` (null if none). */
+export type SettledRun = Run & { queued_run_id: string | null };
+
+/** A succeeded attempt to store: its run, attempt number, result (already capped) and log. */
+export interface Success {
+  run_id: string;
+  attempt: number;
+  result: unknown;
+  log: readonly RunLogLine[];
+}
+
+/**
+ * Settles succeeded attempts in one statement: the runs (each only while it is still that
+ * running attempt), their jobs' last outcome (the latest start per job), and for each the oldest
+ * occurrence queued behind its job. Call it holding the jobs' row locks: the queue look-up's
+ * snapshot then holds every occurrence queued before, and no claim can queue one meanwhile. The
+ * run rows are locked in run_id order, as touchRunning does, so the two cannot deadlock.
+ */
+export async function settleSucceededAttempts(db: Db, successes: readonly Success[]): Promise<SettledRun[]> {
+  if (successes.length === 0) return [];
+  const ids = successes.map((s) => s.run_id);
+  const attempts = successes.map((s) => s.attempt);
+  const results = successes.map((s) => (s.result === undefined ? null : JSON.stringify(s.result)));
+  const logs = successes.map((s) => JSON.stringify(s.log));
+  const { rows } = await sql<SettledRun>`
+    with v as (
+      select * from unnest(${ids}::uuid[], ${attempts}::int[], ${results}::jsonb[], ${logs}::jsonb[]) as v(run_id, attempt, result, log)
+    ), settled as (
+      update runs r set status = 'succeeded', finished_at = now(), heartbeat_at = null, result = v.result, error = null, log = v.log
+      from v
+      where r.run_id = v.run_id and r.attempt = v.attempt and r.status = 'running'
+        and r.run_id in (select l.run_id from runs l where l.run_id = any(${ids}::uuid[]) order by l.run_id for update)
+      returning r.*
+    ), latest as (
+      select distinct on (job_id) job_id, coalesce(started_at, finished_at, scheduled_for) as at, status
+      from settled order by job_id, coalesce(started_at, finished_at, scheduled_for) desc
+    ), outcome as (
+      update jobs j set last_run_at = latest.at, last_run_status = latest.status from latest where j.job_id = latest.job_id
+    )
+    select s.*, (
+      select q.run_id from runs q
+      where q.job_id = s.job_id and q.status = 'scheduled' and q.trigger = 'schedule' and q.attempt = 1
+      order by q.scheduled_for limit 1
+    ) as queued_run_id
+    from settled s`.execute(db);
+  return rows;
+}
+
 /** Ends a run that has not finished (cancel); undefined when it already had. */
 export async function endUnfinishedRun(db: Db, runId: string, status: RunStatus, error: string): Promise<Run | undefined> {
   return db
@@ -157,10 +205,11 @@ export async function oldestQueuedRun(db: Db, jobId: string): Promise<Run | unde
 /** Refreshes the heartbeat of this worker's running attempts; returns the ids still running (the others were cancelled or reaped). */
 export async function touchRunning(db: Db, runIds: readonly string[]): Promise<Set<string>> {
   if (runIds.length === 0) return new Set();
+  // Rows locked in run_id order, as settleSucceededAttempts does: two multi-row updates of the same runs cannot deadlock.
   const rows = await db
     .updateTable('runs')
     .set({ heartbeat_at: sql<Date>`now()` })
-    .where('run_id', 'in', [...runIds])
+    .where('run_id', 'in', (eb) => eb.selectFrom('runs as l').select('l.run_id').where('l.run_id', 'in', [...runIds]).where('l.status', '=', 'running').orderBy('l.run_id').forUpdate())
     .where('status', '=', 'running')
     .returning('run_id')
     .execute();

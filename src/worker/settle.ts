@@ -1,12 +1,12 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import type { DB, RunLogLine } from '../db/schema.ts';
 import { insertFailure } from '../failures/repository.ts';
 import type { Job } from '../jobs/job.ts';
-import { getJobForUpdate } from '../jobs/repository.ts';
+import { getJobForUpdate, getJobsForUpdate } from '../jobs/repository.ts';
 import type { Logger } from '../log.ts';
-import { dispatchQueued, recordJobOutcome } from '../runs/job-bookkeeping.ts';
-import { settleAttempt } from '../runs/repository.ts';
+import { dispatchQueued, dispatchQueuedRun, recordJobOutcome } from '../runs/job-bookkeeping.ts';
+import { settleAttempt, settleSucceededAttempts } from '../runs/repository.ts';
 import type { Run } from '../runs/run.ts';
 import { enqueueAttempt } from '../scheduler/fire-queue.ts';
 import type { ErrorInfo } from './execute-attempt.ts';
@@ -36,17 +36,10 @@ export interface Settled {
  * when the run is no longer this running attempt (cancelled or reaped meanwhile).
  */
 export async function settleRun(deps: SettleDeps, job: Job, run: Run, ending: Ending, log: readonly RunLogLine[]): Promise<Settled> {
+  if (ending.status === 'succeeded') return { run: (await settleSucceeded(deps, [{ run, result: ending.result, log }]))[0], retryAt: null };
   return deps.db.transaction().execute(async (trx): Promise<Settled> => {
     // The job row is the lock every writer of its runs takes first.
     const current = (await getJobForUpdate(trx, job.job_id)) ?? job;
-    if (ending.status === 'succeeded') {
-      const stored = await settleAttempt(trx, run.run_id, run.attempt, { status: 'succeeded', result: capResult(ending.result), log });
-      if (stored) {
-        await recordJobOutcome(trx, stored);
-        await dispatchQueued(trx, deps.boss, job.job_id);
-      }
-      return { run: stored, retryAt: null };
-    }
     const retrying = run.attempt <= current.retries;
     const stored = await settleAttempt(trx, run.run_id, run.attempt, {
       status: ending.status,
@@ -77,6 +70,41 @@ export async function settleRun(deps: SettleDeps, job: Job, run: Run, ending: En
     await dispatchQueued(trx, deps.boss, job.job_id);
     return { run: stored, retryAt };
   });
+}
+
+/** A succeeded attempt waiting to be stored. */
+export interface Succeeded {
+  run: Run;
+  result: unknown;
+  log: readonly RunLogLine[];
+}
+
+/**
+ * Stores succeeded attempts, of any jobs, in one transaction: the jobs' row locks (in job_id
+ * order), one statement for the runs and the jobs' last outcome, and the turn handed to an
+ * occurrence queued behind each job. Returns the runs as stored, in the order given; undefined
+ * for one no longer that running attempt (cancelled or reaped meanwhile), which is left as it is.
+ */
+export async function settleSucceeded(deps: SettleDeps, succeeded: readonly Succeeded[]): Promise<Array<Run | undefined>> {
+  return deps.db.transaction().execute((trx) => settleSucceededIn(trx, deps, succeeded));
+}
+
+async function settleSucceededIn(trx: Transaction<DB>, deps: SettleDeps, succeeded: readonly Succeeded[]): Promise<Array<Run | undefined>> {
+  // The job row is the lock every writer of its runs takes first.
+  await getJobsForUpdate(trx, [...new Set(succeeded.map((s) => s.run.job_id))]);
+  const rows = await settleSucceededAttempts(
+    trx,
+    succeeded.map((s) => ({ run_id: s.run.run_id, attempt: s.run.attempt, result: capResult(s.result), log: s.log })),
+  );
+  const stored = new Map<string, Run>();
+  const queued = new Map<string, string>();
+  for (const { queued_run_id, ...run } of rows) {
+    stored.set(run.run_id, run);
+    if (queued_run_id !== null) queued.set(run.job_id, queued_run_id);
+  }
+  // One hand-over per job, even when several of its runs (overlap: allow, run now) ended together.
+  for (const [jobId, runId] of queued) await dispatchQueuedRun(trx, deps.boss, jobId, runId);
+  return succeeded.map((s) => stored.get(s.run.run_id));
 }
 
 /**

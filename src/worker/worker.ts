@@ -13,6 +13,7 @@ import { claimOccurrence, claimRunAttempt, type Claim } from './claim.ts';
 import { AttemptCancelled, WorkerStopped, errorInfo, executeAttempt, type AttemptResult } from './execute-attempt.ts';
 import { createRunLogger } from './run-log.ts';
 import { settleRunDurably } from './settle.ts';
+import { createSuccessBatcher } from './success-batcher.ts';
 import { WakeTimer } from './wake-timer.ts';
 import { listenForQueue } from '../queue/queue-notify.ts';
 import type { RunEvent } from '../metrics/run-event.ts';
@@ -122,6 +123,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     }
   };
 
+  const successes = createSuccessBatcher({ db, boss, host, logger }, options.concurrency);
+
   const execute = async (job: Job, run: Run): Promise<void> => {
     const runLog = logger.child({ job_id: job.job_id, run_id: run.run_id, attempt: run.attempt });
     const lines = createRunLogger(runLog);
@@ -150,7 +153,11 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         return;
       }
       const ending = result.status === 'succeeded' ? result : { status: result.status, error: result.error };
-      const settled = await settleRunDurably({ db, boss, host, logger }, job, run, ending, lines.lines());
+      // Successes go through the batcher (several per transaction under load); failures keep their own transaction.
+      const settled =
+        ending.status === 'succeeded'
+          ? { run: await successes.settle(job, { run, result: ending.result, log: lines.lines() }), retryAt: null }
+          : await settleRunDurably({ db, boss, host, logger }, job, run, ending, lines.lines());
       if (settled.retryAt) timer.arm(settled.retryAt);
       if (settled.run) notify({ kind: 'ended', job, run: settled.run, status: ending.status, ms: Date.now() - started, retrying: settled.retryAt !== null });
       else notify({ kind: 'abandoned', job, run, ms: Date.now() - started });
