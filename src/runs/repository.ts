@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../jobs/repository.ts';
-import type { RunLogLine, RunStatus, RunTrigger } from '../db/schema.ts';
+import type { Overlap, RunLogLine, RunStatus, RunTrigger } from '../db/schema.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Run } from './run.ts';
 
@@ -44,6 +44,37 @@ export async function insertOccurrenceRun(db: Db, run: NewRun): Promise<Run | un
     .onConflict((oc) => oc.columns(['job_id', 'scheduled_for']).where('trigger', '=', 'schedule').doNothing())
     .returningAll()
     .executeTakeFirst();
+}
+
+/**
+ * Inserts the run of an occurrence that is due to start, with its status decided by the overlap
+ * policy in the same statement (one round trip instead of two or three): `running`, or with a
+ * run of the job in progress `skipped` (overlap: skip) or `scheduled` (overlap: queue, also
+ * behind an occurrence already queued: first in, first run). Call it holding the job's row
+ * lock: the statement's snapshot, taken after the lock, then sees every run that can matter.
+ * Nothing is inserted when the occurrence already has a run (the exactly-once point).
+ */
+export async function insertDueOccurrenceRun(db: Db, run: { job_id: string; scheduled_for: Date; host: string; overlap: Overlap; skippedError: string }): Promise<Run | undefined> {
+  const { rows } = await sql<Run>`
+    insert into runs (job_id, scheduled_for, trigger, status, attempt, host, error, started_at, heartbeat_at, finished_at)
+    select ${run.job_id}, ${run.scheduled_for}::timestamptz, 'schedule', d.status, 1, ${run.host},
+      case when d.status = 'skipped' then ${run.skippedError} end,
+      case when d.status = 'running' then now() end,
+      case when d.status = 'running' then now() end,
+      case when d.status = 'skipped' then now() end
+    from (
+      select case
+        when ${run.overlap}::text = 'allow' then 'running'
+        when exists (select 1 from runs b where b.job_id = ${run.job_id} and b.status = 'running')
+          or (${run.overlap}::text = 'queue' and exists (
+            select 1 from runs q where q.job_id = ${run.job_id} and q.status = 'scheduled' and q.trigger = 'schedule' and q.attempt = 1))
+          then case when ${run.overlap}::text = 'queue' then 'scheduled' else 'skipped' end
+        else 'running'
+      end as status
+    ) d
+    on conflict (job_id, scheduled_for) where trigger = 'schedule' do nothing
+    returning *`.execute(db);
+  return rows[0];
 }
 
 /** Inserts a run outside the schedule (run now, flows). */

@@ -3,7 +3,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Job } from '../jobs/job.ts';
 import { getJobForUpdate, updateJob } from '../jobs/repository.ts';
-import { claimAttempt, findRun, hasRunningRun, insertOccurrenceRun, oldestQueuedRun } from '../runs/repository.ts';
+import { claimAttempt, findRun, hasRunningRun, insertDueOccurrenceRun, insertOccurrenceRun } from '../runs/repository.ts';
 import { recordJobOutcome } from '../runs/job-bookkeeping.ts';
 import type { Run } from '../runs/run.ts';
 import { enqueueOccurrence } from '../scheduler/fire-queue.ts';
@@ -76,19 +76,16 @@ export async function claimOccurrence(deps: ClaimDeps, jobId: string, scheduledF
         error: `started ${late} ms late, past misfire_grace_time (${job.schedule.misfireGraceMs} ms)`,
       });
     } else {
-      // Under `queue`, a new occurrence also waits behind older queued ones: first in, first run.
-      const busy =
-        job.overlap !== 'allow' && ((await hasRunningRun(trx, jobId)) || (job.overlap === 'queue' && (await oldestQueuedRun(trx, jobId)) !== undefined));
-      const status = !busy ? 'running' : job.overlap === 'queue' ? 'scheduled' : 'skipped';
-      run = await insertOccurrenceRun(trx, {
+      // The overlap policy is applied by the insert itself (under `queue`, a new occurrence also
+      // waits behind older queued ones: first in, first run).
+      run = await insertDueOccurrenceRun(trx, {
         job_id: jobId,
         scheduled_for: plan.instant,
-        trigger: 'schedule',
-        status,
         host: deps.host,
-        error: status === 'skipped' ? 'not run: the previous run was still running (overlap: skip)' : null,
+        overlap: job.overlap,
+        skippedError: 'not run: the previous run was still running (overlap: skip)',
       });
-      if (run && status !== 'skipped') runCount++;
+      if (run && run.status !== 'skipped') runCount++;
     }
 
     const next = planAfter(job.schedule, plan.instant, runCount);
