@@ -17,6 +17,16 @@ const COLUMNS: Column<ApiFailure>[] = [
   { header: 'error', value: (f) => [f.error_name, f.message].filter(Boolean).join(': '), max: 70 },
 ];
 
+/** The filters `list` and `clean` share, as the API's query parameters. */
+function filterOptions(values: Parameters<typeof stringOption>[0]) {
+  return {
+    job_id: stringOption(values, 'job'),
+    handler: stringOption(values, 'handler'),
+    since: instantOption(values, 'since'),
+    until: instantOption(values, 'until'),
+  };
+}
+
 const list: Subcommand = {
   usage: '[--job ID] [--handler NAME] [--since T] [--until T] [--limit N] [--offset N]',
   summary: 'list failures, newest first',
@@ -38,10 +48,7 @@ const list: Subcommand = {
   positionals: [0, 0],
   async run(ctx) {
     const query = {
-      job_id: stringOption(ctx.values, 'job'),
-      handler: stringOption(ctx.values, 'handler'),
-      since: instantOption(ctx.values, 'since'),
-      until: instantOption(ctx.values, 'until'),
+      ...filterOptions(ctx.values),
       limit: intOption(ctx.values, 'limit', 1, 10_000),
       offset: intOption(ctx.values, 'offset', 0),
     };
@@ -92,12 +99,7 @@ const clean: Subcommand = {
   options: { job: { type: 'string' }, handler: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
   positionals: [0, 0],
   async run(ctx) {
-    const query = {
-      job_id: stringOption(ctx.values, 'job'),
-      handler: stringOption(ctx.values, 'handler'),
-      since: instantOption(ctx.values, 'since'),
-      until: instantOption(ctx.values, 'until'),
-    };
+    const query = filterOptions(ctx.values);
     const filters = [
       query.job_id && `of job ${query.job_id}`,
       query.handler && `of handler ${query.handler}`,
