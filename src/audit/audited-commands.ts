@@ -19,8 +19,10 @@ export interface AuditDeps {
 /**
  * JobCommands that record each change they make in the audit log, as `actor`: created,
  * modified (with a field-by-field diff), deleted, paused, resumed, ran_now, cancelled, and the
- * service's pause and resume. Calls that change nothing record nothing. The entry is written
- * after the change commits (in the caller's transaction for upsert); a failure to write it is
+ * service's pause and resume. Calls that change nothing record nothing. A create's entry is
+ * written in the create's own transaction, and upsert's in the caller's when given one, so the
+ * job and its entry commit together or not at all (a failing audit insert fails the create). The
+ * other entries are written after the change commits; a failure to write one of those is
  * logged, not thrown, since the change itself has happened.
  */
 export function auditedCommands(commands: JobCommands, deps: AuditDeps): JobCommands {
@@ -37,10 +39,12 @@ export function auditedCommands(commands: JobCommands, deps: AuditDeps): JobComm
   return {
     ...commands,
 
-    async create(def) {
-      const job = await commands.create(def);
-      await record([{ actor: actor(), action: 'created', job_id: job.job_id, run_id: null, owner: job.owner, detail: { definition: definitionSnapshot(job) } }]);
-      return job;
+    create(def, within) {
+      const who = actor();
+      return commands.create(def, async (trx, job) => {
+        await insertAuditEntries(trx, [{ actor: who, action: 'created', job_id: job.job_id, run_id: null, owner: job.owner, detail: { definition: definitionSnapshot(job) } }]);
+        await within?.(trx, job);
+      });
     },
 
     async upsert(defs, trx) {

@@ -6,7 +6,7 @@ import { NotFoundError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Run } from '../runs/run.ts';
 import { endUnfinishedRun, findRun, getRun, insertRun } from '../runs/repository.ts';
-import { enqueueAttempt, enqueueOccurrences } from '../scheduler/fire-queue.ts';
+import { enqueueAttempt, enqueueOccurrence, enqueueOccurrences } from '../scheduler/fire-queue.ts';
 import { planFrom } from '../scheduler/plan.ts';
 import { reschedule, unschedule } from '../scheduler/reschedule.ts';
 import { dispatchQueued, recordJobOutcome } from '../runs/job-bookkeeping.ts';
@@ -16,8 +16,12 @@ import { deleteJob, getJobForUpdate, getJobsForUpdate, insertJob, insertJobs, re
 
 /** Everything that changes jobs or runs: the API, YAML sync, the CLI and handlers all go through it. */
 export interface JobCommands {
-  /** Stores a new job and schedules it; ConflictError when job_id exists. */
-  create(def: JobDefinition): Promise<Job>;
+  /**
+   * Stores a new job and schedules it; ConflictError when job_id exists. `within` runs in the
+   * same transaction once the job is stored and enqueued (the audit row): if it throws, nothing
+   * is created.
+   */
+  create(def: JobDefinition, within?: (trx: Transaction<DB>, job: Job) => Promise<void>): Promise<Job>;
   /** Creates, replaces or leaves each job, all in one transaction (the caller's when given). */
   upsert(defs: JobDefinition[], trx?: Transaction<DB>): Promise<Array<{ job: Job; change: JobChange }>>;
   /** Replaces a job's definition and reschedules it when its schedule or state changed. */
@@ -93,8 +97,19 @@ export function createJobCommands(deps: JobCommandsDeps): JobCommands {
   };
 
   return {
-    async create(def) {
-      const job = await db.transaction().execute(async (trx) => reschedule(trx, boss, await insertJob(trx, def)));
+    async create(def, within) {
+      // Planned before the insert, so the row is written once (not inserted, then updated with
+      // its next_run_at); the same rules as reschedule() for a job with no pending occurrence.
+      // Taken before the transaction, as in runNow, so a due occurrence is NOTIFYed.
+      const now = new Date();
+      const next = def.state === 'running' ? planFrom({ schedule: def.schedule, run_count: 0, last_run_at: null }, now) : null;
+      const state = def.state === 'running' && next === null ? 'finished' : def.state;
+      const job = await db.transaction().execute(async (trx) => {
+        const job = await insertJob(trx, def, { next_run_at: next, state });
+        if (next !== null) await enqueueOccurrence(boss, trx, job.job_id, next);
+        await within?.(trx, job);
+        return job;
+      });
       log.info({ job_id: job.job_id, next_run_at: job.next_run_at }, 'job created');
       announce([job]);
       return job;

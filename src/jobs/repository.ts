@@ -55,11 +55,14 @@ function definitionValues(def: JobDefinition) {
   };
 }
 
-/** Inserts a new job; ConflictError (field job_id) when the id is taken. */
-export async function insertJob(db: Db, def: JobDefinition): Promise<Job> {
+/**
+ * Inserts a new job, with its first planned instant (and the state that follows from it) when
+ * given, so a create writes the row once; ConflictError (field job_id) when the id is taken.
+ */
+export async function insertJob(db: Db, def: JobDefinition, planned?: { next_run_at: Date | null; state: JobState }): Promise<Job> {
   const row = await db
     .insertInto('jobs')
-    .values({ job_id: def.job_id, ...definitionValues(def) })
+    .values({ job_id: def.job_id, ...definitionValues(def), ...(planned && { state: planned.state, next_run_at: planned.next_run_at }) })
     .onConflict((oc) => oc.column('job_id').doNothing())
     .returningAll()
     .executeTakeFirst();
