@@ -108,6 +108,14 @@ create table flow_steps (
 CREATE UNIQUE INDEX flow_steps_pk ON flow_steps USING btree (flow_run_id, step_id);
 CREATE UNIQUE INDEX flow_steps_step_run_id_key ON flow_steps USING btree (step_run_id);
 
+create table job_counts (
+  owner text,
+  slot smallint not null,
+  n bigint not null,
+  constraint job_counts_owner_slot UNIQUE NULLS NOT DISTINCT (owner, slot)
+);
+CREATE UNIQUE INDEX job_counts_owner_slot ON job_counts USING btree (owner, slot) NULLS NOT DISTINCT;
+
 create table jobs (
   job_id text not null,
   handler text not null,

@@ -1,4 +1,4 @@
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { DB, JobState } from '../../db/schema.ts';
 import { rowToJob } from '../../jobs/repository.ts';
 import type { Job } from '../../jobs/job.ts';
@@ -15,9 +15,23 @@ export interface JobListQuery extends PageQuery {
   search?: string | undefined;
 }
 
+// Kept by triggers (migrations/0007_job_counts.ts): each owner's number of jobs, over a few rows.
+interface JobCountsTable {
+  owner: string | null;
+  slot: number;
+  n: number;
+}
+
+/** Whether a list narrows jobs by more than their owner (then its total must count the matches). */
+export function filtersBeyondOwner(q: JobListQuery): boolean {
+  return q.state !== undefined || q.handler !== undefined || q.job_type === 'failed' || q.job_type === 'user' || (q.search !== undefined && q.search !== '');
+}
+
 /**
- * A page of jobs the caller may see, and how many match in all: one statement (the count is an
- * uncorrelated subquery, evaluated once beside the page), so a page costs one round trip.
+ * A page of jobs the caller may see, and how many match in all: one statement (the total is an
+ * uncorrelated subquery, evaluated once beside the page), so a page costs one round trip. The
+ * total is exact either way: all jobs, or one owner's, are summed from the job_counts rows
+ * (a few rows, however many jobs); other filters count their matches.
  */
 export async function listJobsPage(db: Kysely<DB>, q: JobListQuery): Promise<{ jobs: Job[]; total: number }> {
   const filtered = <T extends SelectQueryBuilder<DB, 'jobs', object>>(query: T): T => {
@@ -33,20 +47,23 @@ export async function listJobsPage(db: Kysely<DB>, q: JobListQuery): Promise<{ j
     }
     return qb as T;
   };
+  const counted = db.withTables<{ job_counts: JobCountsTable }>();
+  const total = filtersBeyondOwner(q)
+    ? filtered(db.selectFrom('jobs')).select((eb) => eb.fn.countAll<number>().as('n'))
+    : (q.owner === undefined ? counted.selectFrom('job_counts') : counted.selectFrom('job_counts').where('owner', '=', q.owner)).select(sql<number>`coalesce(sum(n), 0)::int8`.as('n'));
   const { column, descending } = sortOf<JobSortColumn>(q.sort, 'job_id');
   const rows = await filtered(db.selectFrom('jobs'))
     .selectAll('jobs')
-    .select((eb) => filtered(eb.selectFrom('jobs')).select(eb.fn.countAll<number>().as('n')).as('total_matching'))
+    .select(() => total.as('total_matching'))
     .orderBy(column, (ob) => (descending ? ob.desc().nullsLast() : ob.asc().nullsLast()))
     .orderBy('job_id')
     .limit(q.limit)
     .offset(q.offset)
     .execute();
   const first = rows[0];
-  const countAll = async () => Number((await filtered(db.selectFrom('jobs')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   // An empty page carries no count: nothing matches at offset 0; past the end a second query counts.
-  const total = first ? Number(first.total_matching) : q.offset === 0 ? 0 : await countAll();
-  return { jobs: rows.map(({ total_matching: _total, ...row }) => rowToJob(row)), total };
+  const n = first ? Number(first.total_matching) : q.offset === 0 ? 0 : Number((await total.executeTakeFirstOrThrow()).n);
+  return { jobs: rows.map(({ total_matching: _total, ...row }) => rowToJob(row)), total: n };
 }
 
 /** The job when it exists and the caller may see it (owner undefined = all), else undefined. */
