@@ -1,31 +1,67 @@
 // `npm run bench`: every benchmark in sequence, each in its own process, so one's leftovers
-// cannot slow the next. `npm run bench -- --quick` passes --quick to each (a CI-size run).
-// Output goes to the terminal as it comes; the exit code is non-zero if any benchmark failed.
+// cannot slow the next. Output goes to the terminal as it comes; the exit code is non-zero if
+// any benchmark failed.
+//
+//   node bench/run-all.ts               full size (30+ min)
+//   node bench/run-all.ts --quick       --quick to each that has it (a few minutes)
+//   node bench/run-all.ts --smoke       each at its smallest size (about 2 min): proves every
+//                                       benchmark still runs end to end and prints bosun's figure
+//                                       and the baseline's; the figures mean nothing (npm test runs it)
+//   node bench/run-all.ts throughput    only the benchmarks whose file name starts with that
+// Other --flags are passed to each benchmark that takes options.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const BENCHMARKS = ['schedule-next.ts', 'firing-precision.ts', 'throughput.ts', 'start-latency.ts', 'api.ts', 'scale.ts'];
-// schedule-next is pure CPU and has no quick mode: it is already seconds long.
-const TAKES_QUICK = new Set(['firing-precision.ts', 'throughput.ts', 'start-latency.ts', 'api.ts', 'scale.ts']);
+interface Benchmark {
+  file: string;
+  /** Whether it takes --quick (schedule-next is pure CPU and already seconds long). */
+  quick: boolean;
+  /** Whether it takes --flags at all (flow-fanout takes positional width and concurrency). */
+  flags: boolean;
+  /** Its arguments in --smoke mode: the existing size options where they suffice. */
+  smoke: string[];
+}
+
+const BENCHMARKS: Benchmark[] = [
+  { file: 'schedule-next.ts', quick: false, flags: true, smoke: ['--smoke'] },
+  { file: 'firing-precision.ts', quick: true, flags: true, smoke: ['--smoke'] },
+  { file: 'throughput.ts', quick: true, flags: true, smoke: ['--jobs', '200', '--chunk', '100'] },
+  { file: 'start-latency.ts', quick: true, flags: true, smoke: ['--count', '10'] },
+  { file: 'api.ts', quick: true, flags: true, smoke: ['--jobs', '200', '--seconds', '1', '--warmup', '0'] },
+  { file: 'scale.ts', quick: true, flags: true, smoke: ['--smoke'] },
+  { file: 'flow-fanout.ts', quick: false, flags: false, smoke: ['20', '4'] },
+];
+
 const args = process.argv.slice(2);
 const only = args.filter((a) => !a.startsWith('--'));
 const flags = args.filter((a) => a.startsWith('--'));
+const smoke = flags.includes('--smoke');
+
+/** The arguments `b` gets for the flags run-all was given. */
+function argsOf(b: Benchmark): string[] {
+  if (smoke) return b.smoke;
+  if (!b.flags) return [];
+  return flags.filter((f) => f !== '--quick' || b.quick);
+}
 
 let failed = 0;
-for (const name of BENCHMARKS) {
-  if (only.length && !only.some((o) => name.startsWith(o))) continue;
-  const file = new URL(name, import.meta.url).pathname;
+const started = Date.now();
+for (const b of BENCHMARKS) {
+  if (only.length && !only.some((o) => b.file.startsWith(o))) continue;
+  const file = new URL(b.file, import.meta.url).pathname;
   if (!existsSync(file)) {
-    console.log(`\n### ${name}: not present, skipped`);
+    console.log(`\n### ${b.file}: not present, skipped`);
     continue;
   }
-  console.log(`\n### node bench/${name} ${flags.join(' ')}`);
-  const started = Date.now();
+  const argv = argsOf(b);
+  console.log(`\n### node bench/${b.file} ${argv.join(' ')}`);
+  const t0 = Date.now();
   const code = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, [file, ...flags.filter((f) => f !== '--quick' || TAKES_QUICK.has(name))], { stdio: 'inherit' });
+    const child = spawn(process.execPath, [file, ...argv], { stdio: 'inherit' });
     child.once('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
   });
-  console.log(`### ${name}: ${code === 0 ? 'done' : `FAILED (exit ${code})`} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`### ${b.file}: ${code === 0 ? 'done' : `FAILED (exit ${code})`} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   if (code !== 0) failed++;
 }
+console.log(`\n### all benchmarks: ${failed ? `${failed} FAILED` : 'done'} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 process.exit(failed ? 1 : 0);

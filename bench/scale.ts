@@ -5,11 +5,12 @@
 //
 //   node bench/scale.ts            100 000 jobs, 10 000 YAML files
 //   node bench/scale.ts --quick    20 000 jobs, 2 000 YAML files
+//   node bench/scale.ts --smoke    500 jobs, 50 YAML files, RSS after 1 s, firing-precision.ts --smoke: a CI check that it runs
 //   options: --jobs N  --files F  --no-firing
 //
 // bosun runs as a real child process (node src/main.ts, LOG_LEVEL=info); startup is timed from
 // spawn to the `bosun API listening` line and to the first 200 from /readiness; RSS is read
-// from /proc/<pid>/status once started and again after 20 s of idling.
+// from /proc/<pid>/status once started and again after 20 s of idling (1 s with --smoke).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -22,9 +23,11 @@ import { header } from './support/stats.ts';
 import { childService } from './support/service.ts';
 import { seedDailyJobs } from './support/seed-jobs.ts';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, jobs: { type: 'string' }, files: { type: 'string' }, 'no-firing': { type: 'boolean' } } });
-const JOBS = Number(values.jobs ?? (values.quick ? 20_000 : 100_000));
-const FILES = Number(values.files ?? (values.quick ? 2000 : 10_000));
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, smoke: { type: 'boolean' }, jobs: { type: 'string' }, files: { type: 'string' }, 'no-firing': { type: 'boolean' } } });
+const JOBS = Number(values.jobs ?? (values.smoke ? 500 : values.quick ? 20_000 : 100_000));
+const FILES = Number(values.files ?? (values.smoke ? 50 : values.quick ? 2000 : 10_000));
+const IDLE_S = values.smoke ? 1 : 20;
+const FIRING_ARGS = values.smoke ? ['--smoke'] : ['--quick'];
 const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', false);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -54,7 +57,7 @@ async function startup(url: string, extra: Record<string, string> = {}): Promise
   const readyMs = performance.now() - t0;
   const pid = service.proc.child.pid!;
   const rssStartMb = rssMb(pid);
-  await sleep(20_000);
+  await sleep(IDLE_S * 1000);
   const rssIdleMb = rssMb(pid);
   const sync = service.proc.lines.find((l) => l.msg === 'default jobs synced');
   await service.stop();
@@ -62,7 +65,7 @@ async function startup(url: string, extra: Record<string, string> = {}): Promise
 }
 
 function line(label: string, s: Startup): string {
-  return `${label.padEnd(44)} listening ${(s.listeningMs / 1000).toFixed(2).padStart(6)} s   ready ${(s.readyMs / 1000).toFixed(2).padStart(6)} s   RSS ${String(s.rssStartMb).padStart(4)} MB at start, ${String(s.rssIdleMb).padStart(4)} MB after 20 s${s.syncLine ? `   sync ${s.syncLine}` : ''}`;
+  return `${label.padEnd(44)} listening ${(s.listeningMs / 1000).toFixed(2).padStart(6)} s   ready ${(s.readyMs / 1000).toFixed(2).padStart(6)} s   RSS ${String(s.rssStartMb).padStart(4)} MB at start, ${String(s.rssIdleMb).padStart(4)} MB after ${IDLE_S} s${s.syncLine ? `   sync ${s.syncLine}` : ''}`;
 }
 
 /** Writes `count` YAML job files (daily noop jobs) into a fresh folder. */
@@ -80,10 +83,10 @@ async function yamlFolder(count: number): Promise<string> {
   return dir;
 }
 
-/** Runs bench/firing-precision.ts --quick on `url` and returns its result lines. */
+/** Runs bench/firing-precision.ts --quick (smaller with --smoke) on `url` and returns its result lines. */
 function firing(url: string): Promise<string[]> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [new URL('firing-precision.ts', import.meta.url).pathname, '--quick'], { env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [new URL('firing-precision.ts', import.meta.url).pathname, ...FIRING_ARGS], { env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
@@ -114,7 +117,7 @@ try {
   console.log(`YAML sync of ${FILES} files ≈ ${((firstSync.listeningMs - big.listeningMs) / 1000).toFixed(1)} s first time, ${((againSync.listeningMs - big.listeningMs) / 1000).toFixed(1)} s unchanged (startup difference)`);
 
   if (!values['no-firing']) {
-    console.log('\nfiring precision (bench/firing-precision.ts --quick), empty database:');
+    console.log(`\nfiring precision (bench/firing-precision.ts ${FIRING_ARGS.join(' ')}), empty database:`);
     for (const l of await firing(await server.database('bench_scale_fire'))) console.log(`  ${l}`);
     console.log(`firing precision, beside the ${JOBS + FILES} stored jobs:`);
     for (const l of await firing(bigUrl)) console.log(`  ${l}`);

@@ -6,13 +6,14 @@
  *           jobs sharing an expression share the compiled pattern and its last answer.
  *   spread: every job asked from its own instant within the coming week, so no answer is reused.
  *
- * Run: ./node_modules/.bin/node bench/schedule-next.ts
+ * Run: ./node_modules/.bin/node bench/schedule-next.ts [--smoke]   (--smoke: 2 000 schedules, a CI check that it runs)
  */
+import { parseArgs } from 'node:util';
 import { Cron } from 'croner';
 import type { Schedule } from '../src/schedule/index.ts';
 import { nextOccurrence, parseSchedule } from '../src/schedule/index.ts';
 
-const JOBS = 100_000;
+const JOBS = parseArgs({ options: { smoke: { type: 'boolean' } } }).values.smoke ? 2000 : 100_000;
 const NOW = new Date('2026-06-15T12:34:56Z');
 const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York'];
 const CRONS = ['*/5 * * * *', '0 * * * *', '30 2 * * *', '0 9 * * 1-5', '15 8,12,18 * * *', '0 0 1 * *', '0 0 L * *', '*/10 * * * * *', '0 30 9 * * mon,fri', '45 23 * * 0'];
