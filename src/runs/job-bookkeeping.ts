@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { PgBoss } from 'pg-boss';
-import type { Db } from '../jobs/repository.ts';
+import { sql } from 'kysely';
+import type { JobState } from '../db/schema.ts';
+import type { Job } from '../jobs/job.ts';
+import { rowToJob, type Db } from '../jobs/repository.ts';
 import { enqueueAttempt } from '../scheduler/fire-queue.ts';
 import { oldestQueuedRun } from './repository.ts';
 import type { Run } from './run.ts';
+
+/** Takes the row locks of jobs, in job_id order (the order every multi-job writer takes them), reading nothing. */
+export async function lockJobs(db: Db, jobIds: readonly string[]): Promise<void> {
+  await sql`select 1 from jobs where job_id = any(${[...new Set(jobIds)]}::text[]) order by job_id for update`.execute(db);
+}
 
 /** Copies a run's outcome onto its job (last run time and status), in the settling transaction. */
 export async function recordJobOutcome(db: Db, run: Run): Promise<void> {
@@ -23,4 +31,30 @@ export async function dispatchQueued(db: Db, boss: PgBoss, jobId: string): Promi
 /** Hands a waiting occurrence (found by the caller, under the job's lock) to a worker, now. */
 export async function dispatchQueuedRun(db: Db, boss: PgBoss, jobId: string, runId: string): Promise<void> {
   await enqueueAttempt(boss, db, jobId, runId, 1, new Date(), randomUUID());
+}
+
+/** What claiming an occurrence changes on its job: the next occurrence, the run count, and the outcome of a run recorded without running. */
+export interface ClaimedJobUpdate {
+  job_id: string;
+  next_run_at: Date | null;
+  run_count: number;
+  state: JobState;
+  /** A run recorded as misfired or skipped: copied onto the job like recordJobOutcome. */
+  outcome?: Run | undefined;
+}
+
+/** Applies the claims of a fetched batch to their jobs in one statement; returns the jobs as stored. */
+export async function updateClaimedJobs(db: Db, updates: readonly ClaimedJobUpdate[]): Promise<Map<string, Job>> {
+  if (updates.length === 0) return new Map();
+  const outcomeAt = updates.map((u) => (u.outcome ? (u.outcome.started_at ?? u.outcome.finished_at ?? u.outcome.scheduled_for) : null));
+  const { rows } = await sql<Parameters<typeof rowToJob>[0]>`
+    update jobs j set next_run_at = v.next_run_at, run_count = v.run_count, state = v.state, updated_at = now(),
+      last_run_at = case when v.outcome_status is null then j.last_run_at else v.outcome_at end,
+      last_run_status = coalesce(v.outcome_status, j.last_run_status)
+    from unnest(${updates.map((u) => u.job_id)}::text[], ${updates.map((u) => u.next_run_at)}::timestamptz[], ${updates.map((u) => u.run_count)}::int[],
+      ${updates.map((u) => u.state)}::text[], ${outcomeAt}::timestamptz[], ${updates.map((u) => u.outcome?.status ?? null)}::text[])
+      as v(job_id, next_run_at, run_count, state, outcome_at, outcome_status)
+    where j.job_id = v.job_id
+    returning j.*`.execute(db);
+  return new Map(rows.map((row) => [row.job_id, rowToJob(row)]));
 }

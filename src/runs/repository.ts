@@ -77,6 +77,49 @@ export async function insertDueOccurrenceRun(db: Db, run: { job_id: string; sche
   return rows[0];
 }
 
+/** An occurrence run to insert with others: `due` takes its status from the overlap policy (as insertDueOccurrenceRun), `misfired` is recorded as such. */
+export interface OccurrenceRow {
+  job_id: string;
+  scheduled_for: Date;
+  kind: 'due' | 'misfired';
+  overlap: Overlap;
+  /** Stored on a misfired row, and on a due row that the overlap policy skips. */
+  error: string;
+}
+
+/**
+ * insertOccurrenceRun and insertDueOccurrenceRun for many occurrences in one statement (a fetched
+ * batch's claim). Call it holding the jobs' row locks, with at most one due row per job: the
+ * overlap check sees the runs before the statement, not the rows it inserts. Occurrences that
+ * already have a run are left out of the result (the exactly-once point).
+ */
+export async function insertOccurrenceRuns(db: Db, host: string, rows: readonly OccurrenceRow[]): Promise<Run[]> {
+  if (rows.length === 0) return [];
+  const { rows: inserted } = await sql<Run>`
+    insert into runs (job_id, scheduled_for, trigger, status, attempt, host, error, started_at, heartbeat_at, finished_at)
+    select v.job_id, v.scheduled_for, 'schedule', d.status, 1, ${host},
+      case when d.status in ('skipped', 'misfired') then v.error end,
+      case when d.status = 'running' then now() end,
+      case when d.status = 'running' then now() end,
+      case when d.status in ('skipped', 'misfired') then now() end
+    from unnest(${rows.map((r) => r.job_id)}::text[], ${rows.map((r) => r.scheduled_for)}::timestamptz[], ${rows.map((r) => r.kind)}::text[],
+      ${rows.map((r) => r.overlap)}::text[], ${rows.map((r) => r.error)}::text[]) as v(job_id, scheduled_for, kind, overlap, error)
+    cross join lateral (
+      select case
+        when v.kind = 'misfired' then 'misfired'
+        when v.overlap = 'allow' then 'running'
+        when exists (select 1 from runs b where b.job_id = v.job_id and b.status = 'running')
+          or (v.overlap = 'queue' and exists (
+            select 1 from runs q where q.job_id = v.job_id and q.status = 'scheduled' and q.trigger = 'schedule' and q.attempt = 1))
+          then case when v.overlap = 'queue' then 'scheduled' else 'skipped' end
+        else 'running'
+      end as status
+    ) d
+    on conflict (job_id, scheduled_for) where trigger = 'schedule' do nothing
+    returning *`.execute(db);
+  return inserted;
+}
+
 /** Inserts a run outside the schedule (run now, flows). */
 export async function insertRun(db: Db, run: NewRun): Promise<Run> {
   return db.insertInto('runs').values(values(run)).returningAll().executeTakeFirstOrThrow();

@@ -57,22 +57,31 @@ export async function enqueueOccurrence(boss: PgBoss, db: Db, jobId: string, sch
 
 /**
  * Enqueues many jobs' occurrences in the caller's transaction with one insert per 1000 (bulk
- * creation); an occurrence already enqueued is left as it is, as with enqueueOccurrence.
+ * creation, a fetched batch's claim); an occurrence already enqueued is left as it is, as with
+ * enqueueOccurrence. Each still starts a trace of its own (its `enqueue run` span then covers
+ * building the message, not the shared insert).
  */
-export async function enqueueOccurrences(boss: PgBoss, db: Db, occurrences: Array<{ job_id: string; scheduled_for: Date }>): Promise<void> {
+export async function enqueueOccurrences(boss: PgBoss, db: Db, occurrences: ReadonlyArray<{ job_id: string; scheduled_for: Date }>): Promise<void> {
   for (let i = 0; i < occurrences.length; i += 1000) {
     const chunk = occurrences.slice(i, i + 1000);
-    await boss.insert(
-      FIRE_QUEUE,
-      chunk.map(({ job_id, scheduled_for }) => ({
-        id: occurrenceMessageId(job_id, scheduled_for),
-        data: { kind: 'occurrence', job_id, scheduled_for: scheduled_for.toISOString() } satisfies FireMessage,
-        startAfter: scheduled_for,
-        retentionSeconds: RETENTION_SECONDS,
-      })),
-      { db: fromKysely(db) },
+    const messages = await Promise.all(
+      chunk.map(({ job_id, scheduled_for }) => {
+        const data: FireMessage = { kind: 'occurrence', job_id, scheduled_for: scheduled_for.toISOString() };
+        return inNewRunTrace({ job_id, scheduled_for: data.scheduled_for }, async () => ({
+          id: occurrenceMessageId(job_id, scheduled_for),
+          data: withTraceContext(data),
+          startAfter: scheduled_for,
+          retentionSeconds: RETENTION_SECONDS,
+        }));
+      }),
     );
+    await boss.insert(FIRE_QUEUE, messages, { db: fromKysely(db) });
   }
+}
+
+/** Marks fetched messages done in the caller's transaction (a claim that commits them with its run rows). */
+export async function completeMessages(boss: PgBoss, db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length > 0) await boss.complete(FIRE_QUEUE, [...ids], undefined, { db: fromKysely(db) });
 }
 
 /**

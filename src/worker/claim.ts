@@ -1,12 +1,12 @@
 import type { PgBoss } from 'pg-boss';
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { DB, JobsTable } from '../db/schema.ts';
 import type { Job } from '../jobs/job.ts';
-import { getJobForUpdate, updateJob } from '../jobs/repository.ts';
-import { claimAttempt, findRun, hasRunningRun, insertDueOccurrenceRun, insertOccurrenceRun } from '../runs/repository.ts';
-import { recordJobOutcome } from '../runs/job-bookkeeping.ts';
+import { getJobForUpdate, rowToJob, updateJob } from '../jobs/repository.ts';
+import { claimAttempt, findRun, hasRunningRun, insertDueOccurrenceRun, insertOccurrenceRun, insertOccurrenceRuns, type OccurrenceRow } from '../runs/repository.ts';
+import { recordJobOutcome, updateClaimedJobs, type ClaimedJobUpdate } from '../runs/job-bookkeeping.ts';
 import type { Run } from '../runs/run.ts';
-import { enqueueOccurrence } from '../scheduler/fire-queue.ts';
+import { completeMessages, enqueueOccurrence, enqueueOccurrences } from '../scheduler/fire-queue.ts';
 import { coalesce, planAfter } from '../scheduler/plan.ts';
 import { getServiceState } from '../service-state/repository.ts';
 
@@ -35,6 +35,11 @@ export type Claim =
   /** The service is paused: hold the message and ask again. */
   | { kind: 'paused' };
 
+const SKIPPED_ERROR = 'not run: the previous run was still running (overlap: skip)';
+const supersededError = (latest: Date) => `not run: later occurrences came due while it waited (the latest, ${latest.toISOString()}, stands for them all)`;
+const misfiredError = (job: Job, instant: Date, now: Date) =>
+  `started ${now.getTime() - instant.getTime()} ms late, past misfire_grace_time (${job.schedule.misfireGraceMs} ms)`;
+
 /**
  * Handles an occurrence of a job in one transaction: coalesces a backlog, applies the misfire
  * grace and the overlap policy, writes the occurrence's run row (the exactly-once point), and
@@ -53,28 +58,13 @@ export async function claimOccurrence(deps: ClaimDeps, jobId: string, scheduledF
     const plan = coalesce(job.schedule, scheduledFor, now, job.run_count);
     let superseded: Run | undefined;
     if (plan.superseded) {
-      superseded = await insertOccurrenceRun(trx, {
-        job_id: jobId,
-        scheduled_for: scheduledFor,
-        trigger: 'schedule',
-        status: 'misfired',
-        host: deps.host,
-        error: `not run: later occurrences came due while it waited (the latest, ${plan.instant.toISOString()}, stands for them all)`,
-      });
+      superseded = await insertOccurrenceRun(trx, { job_id: jobId, scheduled_for: scheduledFor, trigger: 'schedule', status: 'misfired', host: deps.host, error: supersededError(plan.instant) });
     }
 
     let run: Run | undefined;
     let runCount = job.run_count;
     if (plan.decision === 'misfired') {
-      const late = now.getTime() - plan.instant.getTime();
-      run = await insertOccurrenceRun(trx, {
-        job_id: jobId,
-        scheduled_for: plan.instant,
-        trigger: 'schedule',
-        status: 'misfired',
-        host: deps.host,
-        error: `started ${late} ms late, past misfire_grace_time (${job.schedule.misfireGraceMs} ms)`,
-      });
+      run = await insertOccurrenceRun(trx, { job_id: jobId, scheduled_for: plan.instant, trigger: 'schedule', status: 'misfired', host: deps.host, error: misfiredError(job, plan.instant, now) });
     } else {
       // The overlap policy is applied by the insert itself (under `queue`, a new occurrence also
       // waits behind older queued ones: first in, first run).
@@ -83,7 +73,7 @@ export async function claimOccurrence(deps: ClaimDeps, jobId: string, scheduledF
         scheduled_for: plan.instant,
         host: deps.host,
         overlap: job.overlap,
-        skippedError: 'not run: the previous run was still running (overlap: skip)',
+        skippedError: SKIPPED_ERROR,
       });
       if (run && run.status !== 'skipped') runCount++;
     }
@@ -114,4 +104,80 @@ export async function claimRunAttempt(deps: ClaimDeps, jobId: string, runId: str
     const run = await claimAttempt(trx, runId, attempt, deps.host);
     return run ? { kind: 'execute', job, run, next: null } : { kind: 'done', next: null };
   });
+}
+
+/** A fetched occurrence message: its pg-boss id and the occurrence it names. */
+export interface OccurrenceMessage {
+  id: string;
+  job_id: string;
+  scheduled_for: Date;
+}
+
+/**
+ * claimOccurrence for a fetched batch of occurrences of distinct jobs, in one transaction of a
+ * fixed number of statements whatever the batch size: the jobs locked in job_id order, the run
+ * rows inserted together, the next occurrences enqueued together, the jobs updated together,
+ * and the messages completed in the same transaction (so they are done exactly when their runs
+ * exist). Returns each message's claim by id, or 'paused' (nothing written) when the service is
+ * paused. Throws when anything fails; nothing is then written and the caller may claim the
+ * messages one at a time.
+ */
+export async function claimOccurrences(deps: ClaimDeps, messages: readonly OccurrenceMessage[]): Promise<Map<string, Claim> | 'paused'> {
+  if (new Set(messages.map((m) => m.job_id)).size !== messages.length) throw new Error('claimOccurrences: at most one occurrence per job');
+  return deps.db.transaction().execute(async (trx): Promise<Map<string, Claim> | 'paused'> => {
+    const { jobs, paused } = await lockClaimedJobs(trx, messages.map((m) => m.job_id));
+    if (paused) return 'paused';
+    const now = new Date();
+    const claims = new Map<string, Claim>();
+    const live: Array<{ message: OccurrenceMessage; job: Job; instant: Date; decision: 'run' | 'misfired'; superseded: boolean }> = [];
+    const rows: OccurrenceRow[] = [];
+    for (const message of messages) {
+      const job = jobs.get(message.job_id);
+      if (!job || job.state !== 'running' || job.next_run_at?.getTime() !== message.scheduled_for.getTime()) {
+        claims.set(message.id, { kind: 'done', next: null });
+        continue;
+      }
+      const plan = coalesce(job.schedule, message.scheduled_for, now, job.run_count);
+      const base = { job_id: job.job_id, overlap: job.overlap };
+      if (plan.superseded) rows.push({ ...base, scheduled_for: message.scheduled_for, kind: 'misfired', error: supersededError(plan.instant) });
+      if (plan.decision === 'misfired') rows.push({ ...base, scheduled_for: plan.instant, kind: 'misfired', error: misfiredError(job, plan.instant, now) });
+      else rows.push({ ...base, scheduled_for: plan.instant, kind: 'due', error: SKIPPED_ERROR });
+      live.push({ message, job, instant: plan.instant, decision: plan.decision, superseded: plan.superseded });
+    }
+    const inserted = new Map((await insertOccurrenceRuns(trx, deps.host, rows)).map((run) => [`${run.job_id}\n${run.scheduled_for.getTime()}`, run]));
+    const runOf = (jobId: string, instant: Date) => inserted.get(`${jobId}\n${instant.getTime()}`);
+
+    const updates: ClaimedJobUpdate[] = [];
+    const nexts: Array<{ job_id: string; scheduled_for: Date }> = [];
+    const outcomes = live.map(({ message, job, instant, decision, superseded }) => {
+      const run = runOf(job.job_id, instant);
+      const ran = decision === 'run' && run !== undefined && run.status !== 'skipped';
+      const runCount = job.run_count + (ran ? 1 : 0);
+      const next = planAfter(job.schedule, instant, runCount);
+      if (next !== null) nexts.push({ job_id: job.job_id, scheduled_for: next });
+      const recorded = run && run.status !== 'running' && run.status !== 'scheduled' ? run : undefined;
+      updates.push({ job_id: job.job_id, next_run_at: next, run_count: runCount, state: next === null ? 'finished' : job.state, outcome: recorded });
+      return { message, run, next, superseded: superseded ? runOf(job.job_id, message.scheduled_for) : undefined };
+    });
+    await enqueueOccurrences(deps.boss, trx, nexts);
+    const stored = await updateClaimedJobs(trx, updates);
+    await completeMessages(deps.boss, trx, messages.map((m) => m.id));
+    for (const { message, run, next, superseded } of outcomes) {
+      const job = stored.get(message.job_id)!;
+      claims.set(message.id, run?.status === 'running' ? { kind: 'execute', job, run, next } : { kind: 'done', next, recorded: run, superseded, job });
+    }
+    return claims;
+  });
+}
+
+/** Locks the jobs (in job_id order) and reads the service state in one statement; the claim commits without waiting for the WAL flush (see fastCommit). */
+async function lockClaimedJobs(trx: Transaction<DB>, jobIds: readonly string[]): Promise<{ jobs: Map<string, Job>; paused: boolean }> {
+  const { rows } = await sql<Selectable<JobsTable> & { service_state: string | null; fast_commit: string }>`
+    select j.*, set_config('synchronous_commit', 'off', true) as fast_commit,
+      (select s.value->>'state' from service_settings s where s.key = 'service_state') as service_state
+    from jobs j where j.job_id = any(${[...jobIds]}::text[])
+    order by j.job_id for update of j`.execute(trx);
+  const jobs = new Map<string, Job>();
+  for (const { service_state: _, fast_commit: __, ...row } of rows) jobs.set(row.job_id, rowToJob(row));
+  return { jobs, paused: rows.some((row) => row.service_state === 'paused') };
 }

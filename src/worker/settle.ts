@@ -3,9 +3,9 @@ import type { PgBoss } from 'pg-boss';
 import type { DB, RunLogLine } from '../db/schema.ts';
 import { insertFailure } from '../failures/repository.ts';
 import type { Job } from '../jobs/job.ts';
-import { getJobForUpdate, getJobsForUpdate } from '../jobs/repository.ts';
+import { getJobForUpdate } from '../jobs/repository.ts';
 import type { Logger } from '../log.ts';
-import { dispatchQueued, dispatchQueuedRun, recordJobOutcome } from '../runs/job-bookkeeping.ts';
+import { dispatchQueued, dispatchQueuedRun, lockJobs, recordJobOutcome } from '../runs/job-bookkeeping.ts';
 import { settleAttempt, settleSucceededAttempts } from '../runs/repository.ts';
 import type { Run } from '../runs/run.ts';
 import { enqueueAttempt } from '../scheduler/fire-queue.ts';
@@ -91,7 +91,7 @@ export async function settleSucceeded(deps: SettleDeps, succeeded: readonly Succ
 
 async function settleSucceededIn(trx: Transaction<DB>, deps: SettleDeps, succeeded: readonly Succeeded[]): Promise<Array<Run | undefined>> {
   // The job row is the lock every writer of its runs takes first.
-  await getJobsForUpdate(trx, [...new Set(succeeded.map((s) => s.run.job_id))]);
+  await lockJobs(trx, succeeded.map((s) => s.run.job_id));
   const rows = await settleSucceededAttempts(
     trx,
     succeeded.map((s) => ({ run_id: s.run.run_id, attempt: s.run.attempt, result: capResult(s.result), log: s.log })),

@@ -16,9 +16,10 @@ interface Waiting {
 }
 
 /**
- * Group commit for successes: the first one is written at once; those ending while a write is in
- * flight are written together by the next one (at most `maxBatch` per transaction). This costs
- * no latency when idle and, under load, one transaction per batch instead of one per run. A
+ * Group commit for successes: those ending in the same turn of the event loop are written
+ * together at the next turn, those ending while a write is in flight by the next write (at most
+ * `maxBatch` per transaction). This costs no latency when idle and, under load, one transaction
+ * per batch instead of one per run. A
  * batch that fails is written again one run at a time (settleRunDurably: retried with backoff),
  * so one run the database rejects cannot hold back the others. Failed attempts are not batched:
  * their failure rows and retries keep settleRun's own transaction.
@@ -33,7 +34,6 @@ export function createSuccessBatcher(deps: SettleDeps, maxBatch: number): Succes
   };
 
   const drain = async () => {
-    writing = true;
     try {
       while (waiting.length > 0) {
         const batch = waiting.splice(0, Math.max(1, maxBatch));
@@ -54,7 +54,12 @@ export function createSuccessBatcher(deps: SettleDeps, maxBatch: number): Succes
     settle(job, succeeded) {
       return new Promise<Run | undefined>((resolve, reject) => {
         waiting.push({ job, succeeded, resolve, reject });
-        if (!writing) void drain();
+        // Handlers of one fetched batch end in the same turn of the event loop: start the write
+        // on the next turn, so they share it instead of the first going alone.
+        if (!writing) {
+          writing = true;
+          setImmediate(() => void drain());
+        }
       });
     },
   };

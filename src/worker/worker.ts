@@ -9,7 +9,7 @@ import { touchRunning } from '../runs/repository.ts';
 import type { Run } from '../runs/run.ts';
 import { FIRE_QUEUE, ensureFireQueue, type FireMessage } from '../scheduler/fire-queue.ts';
 import { getServiceState } from '../service-state/repository.ts';
-import { claimOccurrence, claimRunAttempt, type Claim } from './claim.ts';
+import { claimOccurrence, claimOccurrences, claimRunAttempt, type Claim, type OccurrenceMessage } from './claim.ts';
 import { AttemptCancelled, WorkerStopped, errorInfo, executeAttempt, type AttemptResult } from './execute-attempt.ts';
 import { createRunLogger } from './run-log.ts';
 import { settleRunDurably } from './settle.ts';
@@ -125,7 +125,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 
   const successes = createSuccessBatcher({ db, boss, host, logger }, options.concurrency);
 
-  const execute = async (job: Job, run: Run): Promise<void> => {
+  // Runs the handler, calls handlerDone when it has ended (the slot may be reused), then records the outcome.
+  const execute = async (job: Job, run: Run, handlerDone: () => void): Promise<void> => {
     const runLog = logger.child({ job_id: job.job_id, run_id: run.run_id, attempt: run.attempt });
     const lines = createRunLogger(runLog);
     const controller = new AbortController();
@@ -147,6 +148,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         result = await executeAttempt(handler, job.kwargs, context, controller, job.timeout_ms);
       }
       result = result!;
+      handlerDone();
       if (result.status === 'abandoned') {
         runLog.info({ reason: result.reason }, 'run ended from outside');
         notify({ kind: 'abandoned', job, run, ms: Date.now() - started });
@@ -168,19 +170,55 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     }
   };
 
-  // Slots taken: a claim in progress or a handler running. Bounded by `concurrency`.
+  // Slots taken: a claim in progress or a handler running. Bounded by `concurrency`. A slot is
+  // freed when its handler ends, before its outcome is recorded, so the next claims overlap
+  // those writes; `recording` (outcomes not yet written) is bounded by `concurrency` as well.
   let used = 0;
+  let recording = 0;
   const release = () => {
     used--;
     wake();
   };
   const dispatching = new Set<Promise<void>>();
 
-  // Claims each fetched message at once (each its own transaction), starts the handlers of the
-  // runs it owns, and settles the messages in one call: a claimed message is done (the run row
-  // and the next occurrence are committed; the reaper, not pg-boss, recovers a lost run), a
-  // message whose claim failed is failed, so pg-boss offers it again after its retry delay.
+  const startRun = (job: Job, run: Run) => {
+    let released = false;
+    const handlerDone = () => {
+      released = true;
+      recording++;
+      release();
+    };
+    void execute(job, run, handlerDone)
+      .catch((err: unknown) => log.error({ err, job_id: job.job_id, run_id: run.run_id }, 'run failed to record'))
+      .finally(() => {
+        if (!released) return release();
+        recording--;
+        wake();
+      });
+  };
+
+  // Claims a fetched batch: the first occurrence of each job in one transaction with the
+  // messages completed in it (claimOccurrences); attempts, a second occurrence of a job, and a
+  // batch whose transaction failed, one message at a time. A message claimed one at a time is
+  // completed afterwards (the run row and the next occurrence are committed; the reaper, not
+  // pg-boss, recovers a lost run); one whose claim failed is failed, so pg-boss offers it again
+  // after its retry delay.
   const dispatch = async (messages: Array<{ id: string; data: FireMessage }>): Promise<void> => {
+    const jobs = new Set<string>();
+    const batched: OccurrenceMessage[] = [];
+    for (const { id, data } of messages) {
+      if (data.kind !== 'occurrence' || jobs.has(data.job_id)) continue;
+      jobs.add(data.job_id);
+      batched.push({ id, job_id: data.job_id, scheduled_for: new Date(data.scheduled_for) });
+    }
+    const batch =
+      batched.length === 0
+        ? undefined
+        : claimOccurrences({ db, boss, host }, batched).catch((err: unknown) => {
+            log.warn({ err, messages: batched.length }, 'could not claim a fetched batch at once; claiming its messages one by one');
+            return undefined;
+          });
+    const inBatch = new Set(batched.map((m) => m.id));
     const done: string[] = [];
     const failed: Array<{ id: string; err: unknown }> = [];
     await Promise.all(
@@ -189,15 +227,17 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         inMessageTrace(FIRE_QUEUE, message, async () => {
           let executing = false;
           try {
-            const result = await claim(message.data);
-            done.push(message.id);
+            const claims = inBatch.has(message.id) ? await batch : undefined;
+            let result = claims instanceof Map ? claims.get(message.id) : undefined;
+            if (!result) {
+              result = await claim(message.data);
+              done.push(message.id);
+            }
             if (result.kind !== 'paused' && result.next) timer.arm(result.next);
             if (result.kind === 'done' && result.job) for (const recorded of [result.superseded, result.recorded]) if (recorded) notify({ kind: 'recorded', job: result.job, run: recorded });
             if (result.kind === 'execute') {
               executing = true;
-              void execute(result.job, result.run)
-                .catch((err: unknown) => log.error({ err, job_id: result.job.job_id, run_id: result.run.run_id }, 'run failed to record'))
-                .finally(release);
+              startRun(result.job, result.run);
             }
           } catch (err) {
             failed.push({ id: message.id, err });
@@ -220,7 +260,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   // freed) or the idle poll.
   const fetchLoop = async () => {
     while (!stopping) {
-      const free = options.concurrency - used;
+      const free = recording >= options.concurrency ? 0 : options.concurrency - used;
       if (paused || free <= 0) {
         await sleep(idlePollMs);
         woken = false;

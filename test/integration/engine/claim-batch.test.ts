@@ -1,0 +1,150 @@
+// A fetched batch of occurrences claimed in one transaction (src/worker/claim.ts
+// claimOccurrences) must decide exactly what claiming each on its own (claimOccurrence) decides.
+// Each case is set up twice, on two jobs alike but for their id: one claimed alone, the other in
+// a batch with every other case's twin; then their runs, jobs and queued messages are compared.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { engineDatabase, definition } from './engine-fixture.ts';
+import { insertJob } from '../../../src/jobs/repository.ts';
+import { insertRun } from '../../../src/runs/repository.ts';
+import { claimOccurrence, claimOccurrences, type Claim } from '../../../src/worker/claim.ts';
+import { FIRE_QUEUE, enqueueOccurrence, type FireMessage } from '../../../src/scheduler/fire-queue.ts';
+import type { JobDefinition } from '../../../src/jobs/job.ts';
+import type { ScheduleInput } from '../../../src/schedule/index.ts';
+import { setServiceState } from '../../../src/service-state/repository.ts';
+
+const { db, boss } = await engineDatabase();
+const deps = { db, boss, host: 'test-host' };
+const now = Date.now();
+const ago = (ms: number) => new Date(now - ms);
+
+interface Case {
+  name: string;
+  schedule: ScheduleInput;
+  overrides?: Partial<JobDefinition>;
+  /** The occurrence the job holds, and the one its message names (stale when they differ). */
+  pending: Date;
+  message?: Date;
+  /** A run of the job already running (overlap cases). */
+  busy?: boolean;
+}
+
+const cases: Case[] = [
+  { name: 'one-shot', schedule: { when: ago(50).toISOString() }, pending: ago(50) },
+  { name: 'hourly', schedule: { periodically: '1 hour', when: ago(30).toISOString() }, pending: ago(30) },
+  { name: 'late', schedule: { periodically: '1 hour', when: ago(5000).toISOString(), misfire_grace_time: '1 second' }, pending: ago(5000) },
+  { name: 'backlog', schedule: { periodically: '2 seconds', when: ago(10_100).toISOString(), misfire_grace_time: '1 hour' }, pending: ago(10_100) },
+  { name: 'skip', schedule: { periodically: '1 hour', when: ago(20).toISOString() }, pending: ago(20), busy: true },
+  { name: 'queue', schedule: { periodically: '1 hour', when: ago(20).toISOString() }, overrides: { overlap: 'queue' }, pending: ago(20), busy: true },
+  { name: 'allow', schedule: { periodically: '1 hour', when: ago(20).toISOString() }, overrides: { overlap: 'allow' }, pending: ago(20), busy: true },
+  { name: 'stale', schedule: { periodically: '1 hour', when: ago(20).toISOString() }, pending: ago(20), message: ago(3_600_020) },
+  { name: 'paused', schedule: { periodically: '1 hour', when: ago(20).toISOString() }, overrides: { state: 'paused' }, pending: ago(20) },
+  { name: 'last', schedule: { periodically: '1 hour', when: ago(20).toISOString(), max_runs: 1 }, pending: ago(20) },
+];
+
+async function setUp(jobId: string, c: Case): Promise<void> {
+  const def = definition(jobId, c.schedule, c.overrides, new Date(now));
+  await insertJob(db, def, { next_run_at: c.pending, state: def.state });
+  if (c.busy) await insertRun(db, { job_id: jobId, scheduled_for: ago(3_600_000), trigger: 'manual', status: 'running', host: 'elsewhere' });
+  const instant = c.message ?? c.pending;
+  await enqueueOccurrence(boss, db, jobId, instant);
+}
+
+/** What a claim left behind for a job, with its id and the digits of "N ms late" taken out. */
+async function outcome(jobId: string) {
+  const job = await db.selectFrom('jobs').select(['state', 'run_count', 'next_run_at', 'last_run_status']).where('job_id', '=', jobId).executeTakeFirstOrThrow();
+  const runs = await db.selectFrom('runs').select(['scheduled_for', 'trigger', 'status', 'attempt', 'error']).where('job_id', '=', jobId).orderBy('scheduled_for').execute();
+  const queued = await boss.findJobs<FireMessage>(FIRE_QUEUE, { data: { job_id: jobId } });
+  return {
+    job,
+    runs: runs.map((r) => ({ ...r, error: r.error?.replace(/\d+ ms late/, 'N ms late') ?? null })),
+    waiting: queued.filter((m) => m.state === 'created').map((m) => (m.data.kind === 'occurrence' ? m.data.scheduled_for : m.data.kind)),
+  };
+}
+
+function summary(claim: Claim | undefined) {
+  if (!claim) return undefined;
+  if (claim.kind === 'paused') return { kind: claim.kind };
+  return { kind: claim.kind, next: claim.next?.toISOString() ?? null, run: claim.kind === 'execute' ? claim.run.status : claim.recorded?.status, superseded: claim.kind === 'done' ? claim.superseded?.status : undefined };
+}
+
+test('a batch claims every case exactly as claiming it alone does, and completes the messages in its transaction', async () => {
+  const batch: Array<{ c: Case; jobId: string }> = [];
+  const alone: Array<{ c: Case; jobId: string; claim: Claim }> = [];
+  for (const c of cases) {
+    await setUp(`alone-${c.name}`, c);
+    await setUp(`batch-${c.name}`, c);
+    batch.push({ c, jobId: `batch-${c.name}` });
+  }
+  // The messages as a worker fetches them (active): every case's two twins.
+  const fetched = await boss.fetch<FireMessage>(FIRE_QUEUE, { batchSize: 100 });
+  assert.equal(fetched.length, cases.length * 2);
+  const messageOf = (jobId: string) => fetched.find((m) => m.data.job_id === jobId)!;
+  for (const c of cases) {
+    const m = messageOf(`alone-${c.name}`);
+    assert.equal(m.data.kind, 'occurrence');
+    alone.push({ c, jobId: `alone-${c.name}`, claim: await claimOccurrence(deps, m.data.job_id, new Date((m.data as { scheduled_for: string }).scheduled_for)) });
+  }
+  const claims = await claimOccurrences(
+    deps,
+    batch.map(({ jobId }) => {
+      const m = messageOf(jobId);
+      return { id: m.id, job_id: jobId, scheduled_for: new Date((m.data as { scheduled_for: string }).scheduled_for) };
+    }),
+  );
+  assert.ok(claims instanceof Map);
+
+  for (const { c, jobId, claim } of alone) {
+    const twin = `batch-${c.name}`;
+    assert.deepEqual(summary(claims.get(messageOf(twin).id)), summary(claim), `${c.name}: the claim's decision`);
+    assert.deepEqual(await outcome(twin), await outcome(jobId), `${c.name}: runs, job and waiting messages`);
+  }
+  // Spot checks that the cases are what their names say.
+  const decided = new Map(alone.map(({ c, claim }) => [c.name, summary(claim)]));
+  assert.equal(decided.get('one-shot')?.run, 'running');
+  assert.equal(decided.get('late')?.run, 'misfired');
+  assert.deepEqual((await outcome('batch-backlog')).runs.map((r) => r.status), ['misfired', 'running']);
+  assert.equal(decided.get('skip')?.run, 'skipped');
+  assert.equal(decided.get('queue')?.run, 'scheduled');
+  assert.equal(decided.get('allow')?.run, 'running');
+  assert.equal(decided.get('stale')?.run, undefined);
+  assert.equal((await outcome('batch-last')).job.state, 'finished');
+  assert.equal((await outcome('batch-one-shot')).job.state, 'finished');
+  assert.equal((await outcome('batch-hourly')).waiting.length, 1);
+
+  // The batch's messages were completed with its runs; the ones claimed alone are still the worker's to complete.
+  for (const { jobId } of batch) assert.equal((await boss.getJobById(FIRE_QUEUE, messageOf(jobId).id))?.state, 'completed', jobId);
+  for (const { jobId } of alone) assert.equal((await boss.getJobById(FIRE_QUEUE, messageOf(jobId).id))?.state, 'active', jobId);
+});
+
+test('a batch that fails writes nothing: no run, job unchanged, messages still active', async () => {
+  await insertJob(db, definition('fail-a', { when: ago(10).toISOString() }, {}, new Date(now)), { next_run_at: ago(10), state: 'running' });
+  await enqueueOccurrence(boss, db, 'fail-a', ago(10));
+  const [m] = await boss.fetch<FireMessage>(FIRE_QUEUE, { batchSize: 1 });
+  assert.ok(m);
+  // A message id pg-boss cannot complete (not a uuid) fails the statement at the end of the transaction.
+  await assert.rejects(claimOccurrences(deps, [{ id: 'not-a-uuid', job_id: 'fail-a', scheduled_for: ago(10) }]));
+  const after = await outcome('fail-a');
+  assert.deepEqual(after.runs, []);
+  assert.equal(after.job.state, 'running');
+  assert.equal(after.job.next_run_at?.getTime(), ago(10).getTime());
+  assert.equal((await boss.getJobById(FIRE_QUEUE, m.id))?.state, 'active');
+});
+
+test('a batch names each job once, and holds everything while the service is paused', async () => {
+  await assert.rejects(
+    claimOccurrences(deps, [
+      { id: crypto.randomUUID(), job_id: 'twice', scheduled_for: ago(1) },
+      { id: crypto.randomUUID(), job_id: 'twice', scheduled_for: ago(2) },
+    ]),
+    /at most one occurrence per job/,
+  );
+  await insertJob(db, definition('held', { when: ago(10).toISOString() }, {}, new Date(now)), { next_run_at: ago(10), state: 'running' });
+  await setServiceState(db, 'paused');
+  try {
+    assert.equal(await claimOccurrences(deps, [{ id: crypto.randomUUID(), job_id: 'held', scheduled_for: ago(10) }]), 'paused');
+    assert.deepEqual((await outcome('held')).runs, []);
+  } finally {
+    await setServiceState(db, 'running');
+  }
+});
