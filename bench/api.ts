@@ -11,10 +11,16 @@
 //   --warmup S                    an unmeasured S-second pass at 500 req/s before each route's first
 //                                 measured pass (default 2; 0 = none, as the figures before 2026-11-23)
 //
+// Each line also gives the CPU time per request (user + system) of the service process and of
+// PostgreSQL's processes (the postmaster's children; "-" for a server on another machine) during
+// the pass: a cost that other work on a shared machine moves far less than it moves latency.
+//
 // bosun runs as a real child process (node src/main.ts, LOG_LEVEL=info: requests are not logged
 // at info); the stored jobs are daily jobs first due tomorrow, so nothing fires meanwhile.
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import pg from 'pg';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../src/log.ts';
 import { benchServer } from './support/postgres.ts';
@@ -64,9 +70,50 @@ function cannon(url: string, options: { method?: string; body?: string; rate?: n
   });
 }
 
-function line(label: string, r: Cannon): string {
+// CPU time (user + system) of processes from /proc, in ms: a cost per request that the other
+// load on a shared machine changes far less than it changes latency.
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+function procStat(pid: number): { ppid: number; cpuMs: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(f[1]), cpuMs: (Number(f[11]) + Number(f[12])) * TICK_MS };
+  } catch {
+    return null;
+  }
+}
+/** CPU ms of the postmaster `root` and its children (the backends) so far. */
+function postgresCpuMs(root: number): number {
+  let total = procStat(root)?.cpuMs ?? 0;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const st = procStat(Number(name));
+    if (st && st.ppid === root) total += st.cpuMs;
+  }
+  return total;
+}
+/** The postmaster's pid: the parent of a backend. */
+async function postmasterPid(url: string): Promise<number | null> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+    return procStat(pid)?.ppid ?? null; // null: a server on another machine
+  } finally {
+    await client.end();
+  }
+}
+
+interface Cpu {
+  serviceMs: number;
+  postgresMs: number | null;
+}
+
+function line(label: string, r: Cannon, cpu?: Cpu): string {
   const bad = r.non2xx + r.errors + r.timeouts;
-  return `${label.padEnd(44)} ${Math.round(r.requests.average).toString().padStart(6)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   max ${String(r.latency.max).padStart(5)} ms   ${r.requests.total} requests${bad ? `, ${bad} not 2xx/errors` : ''}`;
+  const per = (ms: number | null) => (ms === null ? '   -' : (ms / Math.max(1, r.requests.total)).toFixed(2).padStart(4));
+  const cost = cpu ? `   cpu/req service ${per(cpu.serviceMs)} ms, postgres ${per(cpu.postgresMs)} ms` : '';
+  return `${label.padEnd(44)} ${Math.round(r.requests.average).toString().padStart(6)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   max ${String(r.latency.max).padStart(5)} ms   ${r.requests.total} requests${bad ? `, ${bad} not 2xx/errors` : ''}${cost}`;
 }
 
 const server = await benchServer(logger);
@@ -97,7 +144,9 @@ try {
     ['get', 'GET /jobs flat out, 10 connections', () => cannon(`${api}/jobs`, { connections: 10 })],
     ['post', 'POST /jobs/noop flat out, 10 connections', () => cannon(post, { method: 'POST', body: '{}', connections: 10 })],
   ];
-  const results: Array<[string, Cannon]> = [];
+  const results: Array<[string, Cannon, Cpu]> = [];
+  const postmaster = await postmasterPid(url);
+  const cpuNow = (): Cpu => ({ serviceMs: procStat(service.proc.child.pid!)?.cpuMs ?? 0, postgresMs: postmaster === null ? null : postgresCpuMs(postmaster) });
   const loadBefore = loadavg();
   const statements: string[] = [];
   for (const [route, label, run] of passes) {
@@ -107,7 +156,11 @@ try {
       warm.add(route);
     }
     if (values.statements) await server.resetStatements(url);
-    results.push([label, await run()]);
+    const cpuBefore = cpuNow();
+    const result = await run();
+    const cpuAfter = cpuNow();
+    const postgresMs = cpuAfter.postgresMs === null || cpuBefore.postgresMs === null ? null : cpuAfter.postgresMs - cpuBefore.postgresMs;
+    results.push([label, result, { serviceMs: cpuAfter.serviceMs - cpuBefore.serviceMs, postgresMs }]);
     const top = values.statements ? await server.topStatements(url, 6) : null;
     if (top) {
       statements.push(`\n${label}: statements by total time (pg_stat_statements)`);
@@ -116,7 +169,7 @@ try {
   }
   await service.stop();
   console.log(`load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before the passes, ${loadavg().map((l) => l.toFixed(2)).join(' ')} after; warm-up ${WARMUP} s a route\n`);
-  for (const [label, r] of results) console.log(line(label, r));
+  for (const [label, r, cpu] of results) console.log(line(label, r, cpu));
   for (const l of statements) console.log(l);
   const atRate = results.filter(([l]) => l.includes('500 req/s') && !l.includes('base'));
   const met = atRate.every(([, r]) => r.latency.p99 < 20 && r.requests.average >= RATE * 0.95 && r.non2xx + r.errors === 0);

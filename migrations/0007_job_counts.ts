@@ -7,10 +7,11 @@ import { sql, type Kysely } from 'kysely';
 //
 // Exact and transactional: the counter rows change in the transaction that inserts, deletes or
 // re-owns jobs, so a statement reading both sees them agree. Each owner's count is spread over
-// 16 rows (`slot` = the writing backend's pid mod 16) so concurrent creates rarely wait on one
-// another's counter row; a reader sums them. One backend always writes the same slot, so a
-// transaction touching one owner's count locks one counter row; multi-owner statements lock
-// them in owner order.
+// up to 64 rows (`slot` = the writing transaction's id mod 64), so concurrent creates do not
+// wait on one another's counter row (a row is locked until its transaction commits, and
+// transactions running together have nearby ids); a reader sums them. A transaction writes one
+// slot, so it locks one counter row per owner, and a multi-owner statement locks them in owner
+// order.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table job_counts (
@@ -23,7 +24,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create function job_counts_apply() returns trigger language plpgsql as $$
     begin
       insert into job_counts (owner, slot, n)
-      select owner, pg_backend_pid() % 16, case when tg_op = 'DELETE' then -count(*) else count(*) end
+      select owner, pg_current_xact_id()::text::bigint % 64, case when tg_op = 'DELETE' then -count(*) else count(*) end
       from changed group by owner order by owner
       on conflict (owner, slot) do update set n = job_counts.n + excluded.n;
       return null;
@@ -32,7 +33,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create function job_counts_move() returns trigger language plpgsql as $$
     begin
       insert into job_counts (owner, slot, n)
-      values (old.owner, pg_backend_pid() % 16, -1), (new.owner, pg_backend_pid() % 16, 1)
+      values (old.owner, pg_current_xact_id()::text::bigint % 64, -1), (new.owner, pg_current_xact_id()::text::bigint % 64, 1)
       on conflict (owner, slot) do update set n = job_counts.n + excluded.n;
       return null;
     end $$`.execute(db);

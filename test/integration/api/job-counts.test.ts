@@ -85,6 +85,26 @@ test('concurrent writers on several connections: the counter stays exact', async
   await assertAgree('after concurrent writers');
 });
 
+test('a create does not wait for another open transaction that created a job of the same owner', async () => {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let inserted!: () => void;
+  const insertedP = new Promise<void>((r) => (inserted = r));
+  const open = db.transaction().execute(async (trx) => {
+    await insertJob(trx, def('held-open', 'alice'));
+    inserted();
+    await held; // its counter row stays locked until this commits
+  });
+  await insertedP;
+  const started = Date.now();
+  const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('create waited on the open transaction')), 3000));
+  await Promise.race([commands.create(def('not-waiting', 'alice')), timeout]);
+  assert.ok(Date.now() - started < 3000);
+  release();
+  await open;
+  await assertAgree('after both committed');
+});
+
 test('truncate empties the counter', async () => {
   await sql`truncate jobs cascade`.execute(db);
   await assertAgree('after truncate');
