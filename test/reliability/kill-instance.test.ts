@@ -4,6 +4,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDatabase } from '../helpers/database.ts';
+import { FINAL_RUN_STATUSES } from '../../src/runs/run.ts';
 import { call, createJob, eventually, report, sleep, sqlClient, startInstance, type Instance } from './cluster.ts';
 
 test('kill -9 mid-handler: runs retried or failed by policy, none left running, schedule carries on', async () => {
@@ -44,7 +45,12 @@ test('kill -9 mid-handler: runs retried or failed by policy, none left running, 
     const { rows } = await client.query(`select 1 from runs where run_id = any($1) and status = 'running' and attempt = 1`, [held.map((r) => r.run_id)]);
     return rows.length === 0 ? true : undefined;
   }, 45_000, 'the killed instance’s runs to be settled');
-  await sleep(8000); // retries (1 s delay, 3 s handler) finish on the survivor
+  // Retries (1 s delay, 3 s handler) finish on the survivor: wait until every held run is final
+  // (bounded), rather than for a fixed time a loaded machine may not keep to.
+  await eventually(async () => {
+    const { rows } = await client.query(`select 1 from runs where run_id = any($1) and status <> all($2::text[])`, [held.map((r) => r.run_id), FINAL_RUN_STATUSES]);
+    return rows.length === 0 ? true : undefined;
+  }, 60_000, 'the held runs’ retries to finish');
   for (const prefix of ['kill-retry-', 'kill-fail-', 'kill-tick-']) {
     for (let i = 0; i < 4; i++) await call(`${survivor.url}/jobs/${prefix}${i}?state=paused`, 'PUT');
   }

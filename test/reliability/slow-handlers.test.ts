@@ -59,9 +59,11 @@ test('slow and failing handlers: the other jobs keep their timing', async () => 
   }
   const of = (id: string, status: string) => runs.filter((r) => r.job_id === id && r.status === status).length;
   const { rows: failures } = await client.query<{ error_name: string; n: string }>(`select error_name, count(*) as n from failures where job_id like 'slow-%' group by error_name`);
+  const notSucceeded = ticks.filter((r) => r.status !== 'succeeded');
   report('slow and failing handlers', {
     tick_runs: ticks.length,
-    tick_not_succeeded: ticks.filter((r) => r.status !== 'succeeded').length,
+    tick_not_succeeded: notSucceeded.length,
+    tick_statuses: [...new Set(ticks.map((r) => r.status))].map((s) => `${s}:${ticks.filter((r) => r.status === s).length}`).join(','),
     tick_lost: lost,
     calm_p50_ms: percentile(calm, 50),
     calm_p99_ms: percentile(calm, 99),
@@ -74,6 +76,7 @@ test('slow and failing handlers: the other jobs keep their timing', async () => 
     failures: failures.map((f) => `${f.error_name}:${f.n}`).join(','),
     alive: String(alive),
   });
+  if (notSucceeded.length) console.log(`[reliability] slow and failing handlers: tick runs not succeeded (storm from ${new Date(storm).toISOString()}):\n${notSucceeded.map((r) => `${r.job_id} ${r.scheduled_for.toISOString()} ${r.status} ${r.error ?? ''}`).join('\n')}`);
   assert.ok(alive, 'bosun survived');
   assert.equal(lost, 0, 'tick occurrences lost');
   assert.equal(ticks.filter((r) => r.status !== 'succeeded').length, 0, 'every tick run succeeded (none misfired)');
