@@ -85,6 +85,11 @@ export async function reap(options: ReaperOptions): Promise<{ lost: number; disp
       const message = await boss.getJobById(FIRE_QUEUE, occurrenceMessageId(job_id, next_run_at));
       if (message && WAITING.has(message.state)) continue;
       if (message && message.state === 'active' && message.startedOn && now - new Date(message.startedOn).getTime() < options.overdueAfterMs) continue;
+      // A worker may have claimed it since the jobs were read (the message then looks done or
+      // gone): a claim moves next_run_at before or with the message's completion, so an
+      // occurrence still pending now was not claimed.
+      const pending = await db.selectFrom('jobs').select('next_run_at').where('job_id', '=', job_id).where('state', '=', 'running').executeTakeFirst();
+      if (pending?.next_run_at?.getTime() !== next_run_at.getTime()) continue;
       const data: FireMessage = { kind: 'occurrence', job_id, scheduled_for: next_run_at.toISOString() };
       // One recovery message per overdue window, whichever instance sends it; claiming is
       // idempotent (job row lock, next_run_at check, unique run index), so a duplicate changes nothing.
