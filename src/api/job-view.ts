@@ -6,9 +6,7 @@ const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() 
 /**
  * A job as the API answers it: the definition, the schedule fields as written (`when`,
  * `periodically`, … at the top level, as the seed service sent them), `state` as sent plus
- * the seed clients' `active`, and `next_run_time` / last run status and time. GET /jobs has
- * Postgres build the same view (queries/jobs.ts, listJobViewsPage): change both together
- * (test/integration/api/job-list-view.test.ts compares them).
+ * the seed clients' `active`, and `next_run_time` / last run status and time.
  */
 export function jobView(job: Job): Record<string, unknown> {
   const input = job.schedule_input as Record<string, unknown>;

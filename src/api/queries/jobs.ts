@@ -1,7 +1,6 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { DB, JobState } from '../../db/schema.ts';
 import { rowToJob } from '../../jobs/repository.ts';
-import { describeSchedule, type Schedule } from '../../schedule/index.ts';
 import type { Job } from '../../jobs/job.ts';
 import { sortOf, type PageQuery } from './pagination.ts';
 
@@ -28,9 +27,13 @@ export function filtersBeyondOwner(q: JobListQuery): boolean {
   return q.state !== undefined || q.handler !== undefined || q.job_type === 'failed' || q.job_type === 'user' || (q.search !== undefined && q.search !== '');
 }
 
-// The page and its total as one statement: the page's rows with the total as an uncorrelated
-// subquery beside them (evaluated once), so a page costs one round trip.
-function pageQuery(db: Kysely<DB>, q: JobListQuery) {
+/**
+ * A page of jobs the caller may see, and how many match in all: one statement (the total is an
+ * uncorrelated subquery, evaluated once beside the page), so a page costs one round trip. The
+ * total is exact either way: all jobs, or one owner's, are summed from the job_counts rows
+ * (a few rows, however many jobs); other filters count their matches.
+ */
+export async function listJobsPage(db: Kysely<DB>, q: JobListQuery): Promise<{ jobs: Job[]; total: number }> {
   const filtered = <T extends SelectQueryBuilder<DB, 'jobs', object>>(query: T): T => {
     let qb = query as SelectQueryBuilder<DB, 'jobs', object>;
     if (q.owner !== undefined) qb = qb.where('owner', '=', q.owner);
@@ -49,64 +52,18 @@ function pageQuery(db: Kysely<DB>, q: JobListQuery) {
     ? filtered(db.selectFrom('jobs')).select((eb) => eb.fn.countAll<number>().as('n'))
     : (q.owner === undefined ? counted.selectFrom('job_counts') : counted.selectFrom('job_counts').where('owner', '=', q.owner)).select(sql<number>`coalesce(sum(n), 0)::int8`.as('n'));
   const { column, descending } = sortOf<JobSortColumn>(q.sort, 'job_id');
-  const page = filtered(db.selectFrom('jobs'))
+  const rows = await filtered(db.selectFrom('jobs'))
+    .selectAll('jobs')
     .select(() => total.as('total_matching'))
     .orderBy(column, (ob) => (descending ? ob.desc().nullsLast() : ob.asc().nullsLast()))
     .orderBy('job_id')
     .limit(q.limit)
-    .offset(q.offset);
+    .offset(q.offset)
+    .execute();
+  const first = rows[0];
   // An empty page carries no count: nothing matches at offset 0; past the end a second query counts.
-  const totalOf = async (first: { total_matching: unknown } | undefined) =>
-    first ? Number(first.total_matching) : q.offset === 0 ? 0 : Number((await total.executeTakeFirstOrThrow()).n);
-  return { page, totalOf };
-}
-
-/**
- * A page of jobs the caller may see, and how many match in all, in one statement. The total is
- * exact either way: all jobs, or one owner's, are summed from the job_counts rows (a few rows,
- * however many jobs); other filters count their matches.
- */
-export async function listJobsPage(db: Kysely<DB>, q: JobListQuery): Promise<{ jobs: Job[]; total: number }> {
-  const { page, totalOf } = pageQuery(db, q);
-  const rows = await page.selectAll('jobs').execute();
-  return { jobs: rows.map(({ total_matching: _total, ...row }) => rowToJob(row)), total: await totalOf(rows[0]) };
-}
-
-// jobView (src/api/job-view.ts) as Postgres builds it: each job's JSON text comes from the
-// database, so a page is not parsed into rows, dates and objects only to be serialised again
-// (that was most of a GET /jobs's CPU in Node). Instants are formatted as toISOString() does
-// (UTC, milliseconds truncated, `Z`). The words of the schedule are added in Node.
-const iso = (column: string) => sql`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const VIEW = sql<string>`json_build_object(
-  'job_id', job_id, 'handler', handler, 'kwargs', coalesce(kwargs, '{}'::jsonb), 'description', description,
-  'state', state, 'active', state = 'running',
-  'when', schedule_input -> 'when', 'periodically', schedule_input -> 'periodically', 'cron', schedule_input -> 'cron',
-  'misfire_grace_time', schedule_input -> 'misfire_grace_time', 'timezone', schedule -> 'timezone',
-  'schedule_input', coalesce(schedule_input, '{}'::jsonb), 'schedule', schedule,
-  'overlap', overlap, 'timeout_ms', timeout_ms, 'retries', retries, 'retry_delay_ms', retry_delay_ms, 'retry_backoff', retry_backoff,
-  'owner', owner, 'source', source,
-  'next_run_time', ${iso('next_run_at')}, 'next_run_at', ${iso('next_run_at')},
-  'last_run_status', last_run_status, 'last_run_time', ${iso('last_run_at')}, 'last_run_at', ${iso('last_run_at')},
-  'run_count', run_count, 'created_at', ${iso('created_at')}, 'updated_at', ${iso('updated_at')}
-)::text`;
-
-/**
- * listJobsPage with each job already as the JSON text of jobView(job) (same fields and values;
- * whitespace and key order aside), for GET /jobs to splice into its answer.
- */
-export async function listJobViewsPage(db: Kysely<DB>, q: JobListQuery): Promise<{ views: string[]; total: number }> {
-  const { page, totalOf } = pageQuery(db, q);
-  const rows = await page.select([VIEW.as('view'), 'schedule']).execute();
-  const views = rows.map((row) => {
-    let words: string;
-    try {
-      words = describeSchedule(row.schedule as unknown as Schedule);
-    } catch {
-      return row.view; // a schedule stored by an older version still lists; only its words are missing
-    }
-    return `${row.view.slice(0, -1)}, "schedule_description" : ${JSON.stringify(words)}}`;
-  });
-  return { views, total: await totalOf(rows[0]) };
+  const n = first ? Number(first.total_matching) : q.offset === 0 ? 0 : Number((await total.executeTakeFirstOrThrow()).n);
+  return { jobs: rows.map(({ total_matching: _total, ...row }) => rowToJob(row)), total: n };
 }
 
 /** The job when it exists and the caller may see it (owner undefined = all), else undefined. */

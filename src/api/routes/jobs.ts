@@ -6,7 +6,7 @@ import { body, ownerScope, params, type ApiContext, type ApiEnv } from '../api-e
 import { operation, type DataDeps } from '../data-deps.ts';
 import type { RequestValidator } from '../request-validation.ts';
 import { jobInput, jobView } from '../job-view.ts';
-import { findVisibleJob, listJobViewsPage, type JobListQuery } from '../queries/jobs.ts';
+import { findVisibleJob, listJobsPage, type JobListQuery } from '../queries/jobs.ts';
 import { deleteFailures } from '../queries/failures.ts';
 import { listRunsPage, type RunListQuery } from '../queries/runs.ts';
 import { runView } from './runs.ts';
@@ -30,10 +30,8 @@ export function jobsRoutes(deps: DataDeps, validator: RequestValidator): Hono<Ap
     const q = params<Omit<JobListQuery, 'state'> & { state?: StateParam; owner?: string }>(c);
     const scope = ownerScope(c.get('identity'));
     const state = q.state === 'active' ? 'running' : (q.state as JobState | undefined);
-    // Each job's JSON comes built from the database (listJobViewsPage); the envelope is spliced around it.
-    const { views, total } = await listJobViewsPage(deps.db, { ...q, state, owner: scope ?? q.owner });
-    const body = `{"jobs":[${views.join(',')}],"jobs_count":${total},"total":${total},"limit":${JSON.stringify(q.limit)},"offset":${JSON.stringify(q.offset)}}`;
-    return c.body(body, 200, { 'content-type': 'application/json' });
+    const { jobs, total } = await listJobsPage(deps.db, { ...q, state, owner: scope ?? q.owner });
+    return c.json({ jobs: jobs.map(jobView), jobs_count: total, total, limit: q.limit, offset: q.offset });
   });
 
   operation(app, validator, 'POST', '/jobs', async (c) => {
