@@ -30,7 +30,8 @@ export function handlerPathItem(handler: HandlerClass): Record<string, unknown> 
     `${handler.description || `Creates a \`${handler.name}\` job.`}\n\n` +
     `Creates a \`${handler.name}\` job: the body is the handler's kwargs, the schedule is in the query ` +
     `(the seed service's form; \`POST /jobs\` takes everything in the body). ` +
-    'Without `periodically` or `cron` the job runs once, at `when` (now when omitted).';
+    'Without `periodically` or `cron` the job runs once, at `when` (now when omitted). ' +
+    'The job, its first occurrence and its `created` audit entry are stored in one transaction.';
   return {
     'x-bosun-handler': handler.name,
     post: {
