@@ -2,6 +2,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { DB } from './schema.ts';
 import type { Logger } from '../log.ts';
+import { prepareRepeatedStatements } from './prepared-statements.ts';
 
 export type Db = Kysely<DB>;
 
@@ -24,6 +25,7 @@ export function openDatabase(url: string, logger: Logger, max = 10): Database {
   pool.on('error', (err) => logger.warn({ err: { message: err.message } }, 'idle database connection lost'));
   // A dropped connection may emit 'error' again once pg-pool's listener is off it: never fatal.
   pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('connect', prepareRepeatedStatements);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   let closing: Promise<void> | undefined;
   return {
