@@ -3,6 +3,26 @@ import { describeSchedule } from '../schedule/index.ts';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
+// A schedule's words, remembered by its JSON: a page of jobs repeats a few schedules, and
+// describing one costs about five times stringifying it (describeSchedule depends on nothing
+// else). null = a schedule it cannot describe. Bounded: cleared when full.
+const WORDS_KEPT = 1000;
+const words = new Map<string, string | null>();
+function wordsOf(schedule: Job['schedule']): string | undefined {
+  const key = JSON.stringify(schedule);
+  let found = words.get(key);
+  if (found === undefined) {
+    try {
+      found = describeSchedule(schedule);
+    } catch {
+      found = null; // a schedule stored by an older version still lists; only its words are missing
+    }
+    if (words.size >= WORDS_KEPT) words.clear();
+    words.set(key, found);
+  }
+  return found ?? undefined;
+}
+
 /**
  * A job as the API answers it: the definition, the schedule fields as written (`when`,
  * `periodically`, … at the top level, as the seed service sent them), `state` as sent plus
@@ -10,12 +30,7 @@ const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() 
  */
 export function jobView(job: Job): Record<string, unknown> {
   const input = job.schedule_input as Record<string, unknown>;
-  let description: string | undefined;
-  try {
-    description = describeSchedule(job.schedule);
-  } catch {
-    description = undefined; // a schedule stored by an older version still lists; only its words are missing
-  }
+  const description = wordsOf(job.schedule);
   // Each instant is formatted once, though two names carry it (the seed's and bosun's).
   const nextRun = iso(job.next_run_at);
   const lastRun = iso(job.last_run_at);
