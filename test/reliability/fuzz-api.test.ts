@@ -38,13 +38,17 @@ test(`API fuzz: ${REQUESTS} random requests, no 5xx, no crash, no partial write`
   let created = 0;
   let deleted = 0;
   let runsStarted = 0;
+  // run_id → job_id of every 202 run-now answer, and the job ids a DELETE answered 200 for.
+  const startedRuns = new Map<string, string>();
+  const deletedIds = new Set<string>();
   for (let i = 0; i < REQUESTS; i++) {
     const r = fuzzRequest(bosun.url);
     let status: number;
+    let text: string;
     try {
       const res = await fetch(r.url, { method: r.method, headers: r.headers, body: r.body, signal: AbortSignal.timeout(10_000) });
       status = res.status;
-      await res.arrayBuffer();
+      text = await res.text();
     } catch (err) {
       // A request fetch itself refuses to send (bad header value) is not the server's fault.
       if (err instanceof TypeError && !isAlive(bosun.pid)) throw err;
@@ -54,11 +58,24 @@ test(`API fuzz: ${REQUESTS} random requests, no 5xx, no crash, no partial write`
     statuses.set(status, (statuses.get(status) ?? 0) + 1);
     if (status >= 500) fiveHundreds.push(`${status} ${r.method} ${r.url.slice(0, 200)} ${String(r.body ?? '').slice(0, 200)}`);
     if (status === 201 && r.method === 'POST') created++;
-    if (status === 200 && r.method === 'DELETE' && /\/jobs\/[^/]+$/.test(new URL(r.url).pathname) && !r.url.includes('clean-failed')) deleted++;
-    if (status === 202) runsStarted++;
+    const path = new URL(r.url).pathname;
+    if (status === 200 && r.method === 'DELETE' && /\/jobs\/[^/]+$/.test(path) && !r.url.includes('clean-failed')) {
+      deleted++;
+      deletedIds.add(decodeURIComponent(path.split('/').pop()!));
+    }
+    if (status === 202) {
+      runsStarted++;
+      const run = (JSON.parse(text) as { run?: { run_id?: string; job_id?: string } }).run;
+      assert.ok(run?.run_id && run.job_id, `a 202 answer names its run: ${text.slice(0, 300)}`);
+      startedRuns.set(run.run_id, run.job_id);
+    }
     if (random() < 0.002) assert.ok(isAlive(bosun.pid), 'bosun is alive');
   }
   const afterCounts = await counts();
+  const { rows: runRows } = await client.query<{ run_id: string }>('select run_id from runs');
+  const unexplainedRuns = runRows.filter((row) => !startedRuns.has(row.run_id)).length;
+  // A run-now's row goes only with its job (deleting a job deletes its runs).
+  const vanishedRuns = [...startedRuns].filter(([runId, jobId]) => !runRows.some((row) => row.run_id === runId) && !deletedIds.has(jobId)).length;
   const ready = await fetch(`${bosun.url}/readiness`);
   report('API fuzz', {
     requests: REQUESTS,
@@ -71,6 +88,8 @@ test(`API fuzz: ${REQUESTS} random requests, no 5xx, no crash, no partial write`
     runs_before: before.runs,
     runs_after: afterCounts.runs,
     runs_started: runsStarted,
+    runs_unexplained: unexplainedRuns,
+    runs_vanished: vanishedRuns,
     alive: String(isAlive(bosun.pid)),
   });
   if (fiveHundreds.length) console.log(`[reliability] API fuzz: first 5xx answers:\n${fiveHundreds.slice(0, 12).join('\n')}`);
@@ -78,6 +97,8 @@ test(`API fuzz: ${REQUESTS} random requests, no 5xx, no crash, no partial write`
   assert.ok(isAlive(bosun.pid), 'bosun survived');
   assert.equal(ready.status, 200, 'still ready');
   assert.equal(afterCounts.jobs, before.jobs + created - deleted, 'jobs rows = before + 201s - deletes');
-  assert.equal(afterCounts.runs, before.runs + runsStarted, 'runs rows only from 202 run-now answers');
+  assert.equal(before.runs, 0);
+  assert.equal(unexplainedRuns, 0, 'runs rows only from 202 run-now answers');
+  assert.equal(vanishedRuns, 0, 'every 202 run-now answer left its run row (unless its job was deleted)');
   assert.equal(afterCounts.failures, before.failures, 'no failure rows');
 });
