@@ -8,6 +8,8 @@ import type { Run } from '../runs/run.ts';
 import { endUnfinishedRun, findRun, getRun, insertRun } from '../runs/repository.ts';
 import { enqueueAttempt, enqueueOccurrence, enqueueOccurrences } from '../scheduler/fire-queue.ts';
 import { planFrom } from '../scheduler/plan.ts';
+import { claimNewOccurrence, type Claim } from '../worker/claim.ts';
+import { inNewRunTrace } from '../tracing/enqueue-trace.ts';
 import { reschedule, unschedule } from '../scheduler/reschedule.ts';
 import { dispatchQueued, recordJobOutcome } from '../runs/job-bookkeeping.ts';
 import { getServiceState, setServiceState, type ServiceState } from '../service-state/repository.ts';
@@ -44,17 +46,30 @@ export interface JobCommandsDeps {
   logger: Logger;
   /** Told about each occurrence enqueued here, after commit, so a local worker can wake on time. */
   onEnqueued?: (jobId: string, instant: Date) => void;
+  /** This process's name on the runs it starts (default: the machine's hostname). */
+  host?: string;
+  /** A free slot of this process's worker, if it has one (src/worker/worker.ts reserve()). */
+  reserveSlot?: () => LocalSlot | undefined;
+}
+
+/** A worker slot of this process, held while a job due now is created: its run starts here. */
+export interface LocalSlot {
+  start(job: Job, run: Run): void;
+  release(): void;
 }
 
 /** The JobCommands of one bosun process. */
 export function createJobCommands(deps: JobCommandsDeps): JobCommands {
   const { db, boss } = deps;
   const log = deps.logger.child({ component: 'jobs' });
-  const host = hostname();
+  const host = deps.host ?? hostname();
 
   const announce = (jobs: Job[]) => {
     for (const job of jobs) if (job.next_run_at !== null) deps.onEnqueued?.(job.job_id, job.next_run_at);
   };
+  // A run started here, not through the queue, still begins its own trace (as an enqueue would).
+  const startHere = (slot: LocalSlot, job: Job, run: Run) =>
+    void inNewRunTrace({ job_id: job.job_id, run_id: run.run_id, attempt: run.attempt }, async () => slot.start(job, run));
   const locked = async (trx: Transaction<DB>, jobId: string) => {
     const job = await getJobForUpdate(trx, jobId);
     if (!job) throw new NotFoundError('job', jobId);
@@ -104,14 +119,29 @@ export function createJobCommands(deps: JobCommandsDeps): JobCommands {
       const now = new Date();
       const next = def.state === 'running' ? planFrom({ schedule: def.schedule, run_count: 0, last_run_at: null }, now) : null;
       const state = def.state === 'running' && next === null ? 'finished' : def.state;
-      const job = await db.transaction().execute(async (trx) => {
-        const job = await insertJob(trx, def, { next_run_at: next, state });
-        if (next !== null) await enqueueOccurrence(boss, trx, job.job_id, next);
-        await within?.(trx, job);
-        return job;
-      });
+      // Due now with a free slot here: its first occurrence is claimed in this transaction and
+      // starts as soon as it commits, without a round through the queue (claimNewOccurrence).
+      const slot = next !== null && next <= now ? deps.reserveSlot?.() : undefined;
+      let claimed: Claim | undefined;
+      let job: Job;
+      try {
+        job = await db.transaction().execute(async (trx) => {
+          const job = await insertJob(trx, def, { next_run_at: next, state });
+          claimed = slot && next !== null ? await claimNewOccurrence(trx, { db, boss, host }, job.job_id, next) : undefined;
+          if (next !== null && (claimed === undefined || claimed.kind === 'paused')) await enqueueOccurrence(boss, trx, job.job_id, next);
+          await within?.(trx, job);
+          return job;
+        });
+      } catch (err) {
+        slot?.release();
+        throw err;
+      }
       log.info({ job_id: job.job_id, next_run_at: job.next_run_at }, 'job created');
-      announce([job]);
+      const started = claimed?.kind === 'execute' ? claimed : undefined;
+      if (started) startHere(slot!, started.job, started.run);
+      else slot?.release();
+      // The job as created is returned either way; the local worker wakes for the occurrence it holds now.
+      announce([(claimed?.kind !== 'paused' && claimed?.job) || job]);
       return job;
     },
 
@@ -161,14 +191,29 @@ export function createJobCommands(deps: JobCommandsDeps): JobCommands {
       // Taken before the transaction: pg-boss NOTIFYs workers only for a message whose start_after
       // is not after the transaction's now(); an instant taken inside it would wait for a poll (2 s).
       const now = new Date();
-      const run = await db.transaction().execute(async (trx) => {
-        await locked(trx, jobId);
-        const run = await insertRun(trx, { job_id: jobId, scheduled_for: now, trigger: 'manual', status: 'scheduled' });
-        await enqueueAttempt(boss, trx, jobId, run.run_id, 1, now);
-        return run;
-      });
+      // With a free slot here (and the service not paused) the run starts here as soon as this
+      // commits, without a round through the queue.
+      const slot = deps.reserveSlot?.();
+      let result: { job: Job; run: Run; here: boolean };
+      try {
+        result = await db.transaction().execute(async (trx) => {
+          const job = await locked(trx, jobId);
+          const here = slot !== undefined && (await getServiceState(trx)) === 'running';
+          const run = await insertRun(trx, { job_id: jobId, scheduled_for: now, trigger: 'manual', status: here ? 'running' : 'scheduled', host: here ? host : null });
+          if (!here) await enqueueAttempt(boss, trx, jobId, run.run_id, 1, now);
+          return { job, run, here };
+        });
+      } catch (err) {
+        slot?.release();
+        throw err;
+      }
+      const { job, run, here } = result;
       log.info({ job_id: jobId, run_id: run.run_id }, 'run started by request');
-      deps.onEnqueued?.(jobId, now);
+      if (here) startHere(slot!, job, run);
+      else {
+        slot?.release();
+        deps.onEnqueued?.(jobId, now);
+      }
       return run;
     },
 

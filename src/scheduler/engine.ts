@@ -49,7 +49,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const { db, boss, logger, host } = options;
   await ensureFireQueue(boss);
   let worker: Worker | undefined;
-  const commands = createJobCommands({ db, boss, logger, onEnqueued: (_jobId, instant) => worker?.wakeAt(instant) });
+  const commands = createJobCommands({ db, boss, logger, onEnqueued: (_jobId, instant) => worker?.wakeAt(instant), reserveSlot: () => worker?.reserve(), host: options.host });
   const stops: Array<() => Promise<void> | void> = [];
   try {
     if (options.worker) {

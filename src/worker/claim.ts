@@ -123,51 +123,66 @@ export interface OccurrenceMessage {
  * messages one at a time.
  */
 export async function claimOccurrences(deps: ClaimDeps, messages: readonly OccurrenceMessage[]): Promise<Map<string, Claim> | 'paused'> {
-  if (new Set(messages.map((m) => m.job_id)).size !== messages.length) throw new Error('claimOccurrences: at most one occurrence per job');
-  return deps.db.transaction().execute(async (trx): Promise<Map<string, Claim> | 'paused'> => {
-    const { jobs, paused } = await lockClaimedJobs(trx, messages.map((m) => m.job_id));
-    if (paused) return 'paused';
-    const now = new Date();
-    const claims = new Map<string, Claim>();
-    const live: Array<{ message: OccurrenceMessage; job: Job; instant: Date; decision: 'run' | 'misfired'; superseded: boolean }> = [];
-    const rows: OccurrenceRow[] = [];
-    for (const message of messages) {
-      const job = jobs.get(message.job_id);
-      if (!job || job.state !== 'running' || job.next_run_at?.getTime() !== message.scheduled_for.getTime()) {
-        claims.set(message.id, { kind: 'done', next: null });
-        continue;
-      }
-      const plan = coalesce(job.schedule, message.scheduled_for, now, job.run_count);
-      const base = { job_id: job.job_id, overlap: job.overlap };
-      if (plan.superseded) rows.push({ ...base, scheduled_for: message.scheduled_for, kind: 'misfired', error: supersededError(plan.instant) });
-      if (plan.decision === 'misfired') rows.push({ ...base, scheduled_for: plan.instant, kind: 'misfired', error: misfiredError(job, plan.instant, now) });
-      else rows.push({ ...base, scheduled_for: plan.instant, kind: 'due', error: SKIPPED_ERROR });
-      live.push({ message, job, instant: plan.instant, decision: plan.decision, superseded: plan.superseded });
-    }
-    const inserted = new Map((await insertOccurrenceRuns(trx, deps.host, rows)).map((run) => [`${run.job_id}\n${run.scheduled_for.getTime()}`, run]));
-    const runOf = (jobId: string, instant: Date) => inserted.get(`${jobId}\n${instant.getTime()}`);
-
-    const updates: ClaimedJobUpdate[] = [];
-    const nexts: Array<{ job_id: string; scheduled_for: Date }> = [];
-    const outcomes = live.map(({ message, job, instant, decision, superseded }) => {
-      const run = runOf(job.job_id, instant);
-      const ran = decision === 'run' && run !== undefined && run.status !== 'skipped';
-      const runCount = job.run_count + (ran ? 1 : 0);
-      const next = planAfter(job.schedule, instant, runCount);
-      if (next !== null) nexts.push({ job_id: job.job_id, scheduled_for: next });
-      const recorded = run && run.status !== 'running' && run.status !== 'scheduled' ? run : undefined;
-      updates.push({ job_id: job.job_id, next_run_at: next, run_count: runCount, state: next === null ? 'finished' : job.state, outcome: recorded });
-      return { message, run, next, superseded: superseded ? runOf(job.job_id, message.scheduled_for) : undefined };
-    });
-    await enqueueOccurrences(deps.boss, trx, nexts);
-    const stored = await updateClaimedJobs(trx, updates);
-    await completeMessages(deps.boss, trx, messages.map((m) => m.id));
-    for (const { message, run, next, superseded } of outcomes) {
-      const job = stored.get(message.job_id)!;
-      claims.set(message.id, run?.status === 'running' ? { kind: 'execute', job, run, next } : { kind: 'done', next, recorded: run, superseded, job });
-    }
+  return deps.db.transaction().execute(async (trx) => {
+    const claims = await claimOccurrencesIn(trx, deps, messages);
+    if (claims !== 'paused') await completeMessages(deps.boss, trx, messages.map((m) => m.id));
     return claims;
   });
+}
+
+/**
+ * The occurrence a job created in `trx` holds, claimed in that same transaction (for a job due
+ * now whose process has a free worker slot: it starts without passing through the queue, and no
+ * message is enqueued for it); 'paused' when the service is paused (the caller enqueues it).
+ */
+export async function claimNewOccurrence(trx: Transaction<DB>, deps: ClaimDeps, jobId: string, instant: Date): Promise<Claim> {
+  const claims = await claimOccurrencesIn(trx, deps, [{ id: jobId, job_id: jobId, scheduled_for: instant }]);
+  return claims === 'paused' ? { kind: 'paused' } : claims.get(jobId)!;
+}
+
+async function claimOccurrencesIn(trx: Transaction<DB>, deps: ClaimDeps, messages: readonly OccurrenceMessage[]): Promise<Map<string, Claim> | 'paused'> {
+  if (new Set(messages.map((m) => m.job_id)).size !== messages.length) throw new Error('claimOccurrences: at most one occurrence per job');
+  const { jobs, paused } = await lockClaimedJobs(trx, messages.map((m) => m.job_id));
+  if (paused) return 'paused';
+  const now = new Date();
+  const claims = new Map<string, Claim>();
+  const live: Array<{ message: OccurrenceMessage; job: Job; instant: Date; decision: 'run' | 'misfired'; superseded: boolean }> = [];
+  const rows: OccurrenceRow[] = [];
+  for (const message of messages) {
+    const job = jobs.get(message.job_id);
+    if (!job || job.state !== 'running' || job.next_run_at?.getTime() !== message.scheduled_for.getTime()) {
+      claims.set(message.id, { kind: 'done', next: null });
+      continue;
+    }
+    const plan = coalesce(job.schedule, message.scheduled_for, now, job.run_count);
+    const base = { job_id: job.job_id, overlap: job.overlap };
+    if (plan.superseded) rows.push({ ...base, scheduled_for: message.scheduled_for, kind: 'misfired', error: supersededError(plan.instant) });
+    if (plan.decision === 'misfired') rows.push({ ...base, scheduled_for: plan.instant, kind: 'misfired', error: misfiredError(job, plan.instant, now) });
+    else rows.push({ ...base, scheduled_for: plan.instant, kind: 'due', error: SKIPPED_ERROR });
+    live.push({ message, job, instant: plan.instant, decision: plan.decision, superseded: plan.superseded });
+  }
+  const inserted = new Map((await insertOccurrenceRuns(trx, deps.host, rows)).map((run) => [`${run.job_id}\n${run.scheduled_for.getTime()}`, run]));
+  const runOf = (jobId: string, instant: Date) => inserted.get(`${jobId}\n${instant.getTime()}`);
+
+  const updates: ClaimedJobUpdate[] = [];
+  const nexts: Array<{ job_id: string; scheduled_for: Date }> = [];
+  const outcomes = live.map(({ message, job, instant, decision, superseded }) => {
+    const run = runOf(job.job_id, instant);
+    const ran = decision === 'run' && run !== undefined && run.status !== 'skipped';
+    const runCount = job.run_count + (ran ? 1 : 0);
+    const next = planAfter(job.schedule, instant, runCount);
+    if (next !== null) nexts.push({ job_id: job.job_id, scheduled_for: next });
+    const recorded = run && run.status !== 'running' && run.status !== 'scheduled' ? run : undefined;
+    updates.push({ job_id: job.job_id, next_run_at: next, run_count: runCount, state: next === null ? 'finished' : job.state, outcome: recorded });
+    return { message, run, next, superseded: superseded ? runOf(job.job_id, message.scheduled_for) : undefined };
+  });
+  await enqueueOccurrences(deps.boss, trx, nexts);
+  const stored = await updateClaimedJobs(trx, updates);
+  for (const { message, run, next, superseded } of outcomes) {
+    const job = stored.get(message.job_id)!;
+    claims.set(message.id, run?.status === 'running' ? { kind: 'execute', job, run, next } : { kind: 'done', next, recorded: run, superseded, job });
+  }
+  return claims;
 }
 
 /** Locks the jobs (in job_id order) and reads the service state in one statement; the claim commits without waiting for the WAL flush (see fastCommit). */

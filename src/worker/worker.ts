@@ -48,8 +48,16 @@ export interface WorkerOptions {
   onRunEvent?: (event: RunEvent) => void;
 }
 
+/** A worker slot taken ahead of a claim made elsewhere (a job created due now): start the claimed run in it, or give it back. */
+export interface ReservedSlot {
+  start(job: Job, run: Run): void;
+  release(): void;
+}
+
 /** A running worker: fetches occurrences and attempts, runs handlers, records outcomes. */
 export interface Worker {
+  /** Takes a free slot, or undefined when none is free (or the worker is paused or stopping). */
+  reserve(): ReservedSlot | undefined;
   /** Wakes the workers at an instant this process knows something comes due. */
   wakeAt(instant: Date): void;
   /** Handlers running now. */
@@ -341,6 +349,23 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 
   let stopped: Promise<void> | undefined;
   return {
+    reserve() {
+      if (stopping || paused || used >= options.concurrency || recording >= options.concurrency) return undefined;
+      used++;
+      let taken = false;
+      return {
+        start(job, run) {
+          if (taken) return;
+          taken = true;
+          startRun(job, run);
+        },
+        release() {
+          if (taken) return;
+          taken = true;
+          release();
+        },
+      };
+    },
     wakeAt: (instant) => timer.arm(instant),
     inFlight: () => inFlight.size,
     stop() {
