@@ -73,18 +73,19 @@ function cannon(url: string, options: { method?: string; body?: string; rate?: n
 // CPU time (user + system) of processes from /proc, in ms: a cost per request that the other
 // load on a shared machine changes far less than it changes latency.
 const TICK_MS = 10; // USER_HZ is 100 on Linux
-function procStat(pid: number): { ppid: number; cpuMs: number } | null {
+function procStat(pid: number): { ppid: number; cpuMs: number; exitedChildrenMs: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(f[1]), cpuMs: (Number(f[11]) + Number(f[12])) * TICK_MS };
+    return { ppid: Number(f[1]), cpuMs: (Number(f[11]) + Number(f[12])) * TICK_MS, exitedChildrenMs: (Number(f[13]) + Number(f[14])) * TICK_MS };
   } catch {
     return null;
   }
 }
-/** CPU ms of the postmaster `root` and its children (the backends) so far. */
+/** CPU ms of the postmaster `root` and its children (the backends, those that exited too) so far. */
 function postgresCpuMs(root: number): number {
-  let total = procStat(root)?.cpuMs ?? 0;
+  const postmaster = procStat(root);
+  let total = postmaster ? postmaster.cpuMs + postmaster.exitedChildrenMs : 0;
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const st = procStat(Number(name));
