@@ -1,11 +1,13 @@
 // Throughput: N one-shot `noop` jobs created in bulk, time until every run has succeeded (a
 // `runs` row with status succeeded). Baseline, in the same run on a fresh database of the same
-// server: raw pg-boss, N jobs inserted in bulk and worked by the same number of workers.
+// server: raw pg-boss, N jobs inserted in bulk and worked with the same number of handlers in
+// flight (C): work() with batchSize B and localConcurrency C / B.
 //
 //   node bench/throughput.ts              10 000 jobs, concurrency 10 (bosun's default)
 //   node bench/throughput.ts --quick      2 000 jobs
-//   options: --jobs N  --concurrency C  --chunk K (jobs per creating transaction, default 1000)
-//            --boss-batch B (the baseline's batchSize, default 10; 1 is bosun's shape)
+//   options: --jobs N  --concurrency C (handlers in flight, both sides; default 10)
+//            --chunk K (jobs per creating transaction, default 1000)
+//            --boss-batch B (the baseline's batchSize, default 10, at most C)
 //
 // bosun runs in this process (startService, as `npm start` composes it; API on a free port).
 // Jobs are created through JobCommands.upsert(), bosun's bulk path (the YAML sync uses it;
@@ -29,7 +31,9 @@ const CONCURRENCY = Number(values.concurrency ?? 10);
 const CHUNK = Number(values.chunk ?? 1000);
 // pg-boss's own way to go fast: each worker fetches a batch and fetches again at once while
 // batches come back full. With batchSize 1 (bosun's shape) it waits for a poll between jobs.
-const BOSS_BATCH = Number(values['boss-batch'] ?? 10);
+const BOSS_BATCH = Math.min(CONCURRENCY, Number(values['boss-batch'] ?? 10));
+// Until 2026-11-23 the baseline ran C workers of B each (C × B in flight: 100 beside bosun's 10).
+const BOSS_WORKERS = Math.max(1, Math.round(CONCURRENCY / BOSS_BATCH));
 const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', false);
 
 interface Outcome {
@@ -85,7 +89,7 @@ async function baseline(server: BenchServer): Promise<Outcome> {
   boss.on('error', (err) => logger.error({ err }, 'pg-boss error'));
   await boss.start();
   await boss.createQueue('bench', { notify: true });
-  await boss.work('bench', { batchSize: BOSS_BATCH, burstWhenBatchFull: true, localConcurrency: CONCURRENCY, pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 2 }, async () => {});
+  await boss.work('bench', { batchSize: BOSS_BATCH, burstWhenBatchFull: true, localConcurrency: BOSS_WORKERS, pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 2 }, async () => {});
   const done = await counter(url, "select count(*) as n from pgboss.job where name = 'bench' and state = 'completed'");
   await server.resetStatements(url);
   const cpu0 = cpuSeconds();
@@ -117,7 +121,7 @@ try {
   const b = await bosun(server);
   const p = await baseline(server);
   print('bosun', b);
-  print(`pg-boss batch ${BOSS_BATCH} (base)`, p);
+  print(`pg-boss ${BOSS_WORKERS}×${BOSS_BATCH} (base)`, p);
   const ratio = p.totalMs / b.totalMs;
   const rate = (N / b.totalMs) * 1000;
   console.log(`\nbosun / pg-boss: ${(ratio * 100).toFixed(0)} % (target ≥ 70 %)   bosun runs/s: ${Math.round(rate)} (target ≥ 2000)   ${ratio >= 0.7 && rate >= 2000 ? 'MET' : 'MISSED'}`);
