@@ -97,7 +97,13 @@ export async function enqueueAttempt(boss: PgBoss, db: Db, jobId: string, runId:
   await (attempt === 1 ? inNewRunTrace : inRunTrace)({ job_id: jobId, run_id: runId, attempt }, send);
 }
 
-/** Drops a pending occurrence (job paused, rescheduled or deleted); a message already taken is left alone. */
+/**
+ * Drops a pending occurrence (job paused, rescheduled or deleted). The message is deleted, not
+ * cancelled: its id is derived from (job, instant), so a kept cancelled message would make a
+ * later enqueue of the same occurrence (resumed before that instant, or the job deleted and
+ * created again) a no-op, and it would never fire. A worker claiming it meanwhile finds the job
+ * no longer holds it (the caller holds the job's lock) and does nothing.
+ */
 export async function dropOccurrence(boss: PgBoss, db: Db, jobId: string, scheduledFor: Date): Promise<void> {
-  await boss.cancel(FIRE_QUEUE, occurrenceMessageId(jobId, scheduledFor), { db: fromKysely(db) });
+  await boss.deleteJob(FIRE_QUEUE, occurrenceMessageId(jobId, scheduledFor), { db: fromKysely(db) });
 }

@@ -35,7 +35,7 @@ test('upsert: created, unchanged on the same definition, updated on a change; on
   const [result] = await commands.upsert([moved]);
   assert.equal(result!.change, 'updated');
   assert.equal(result!.job.next_run_at?.toISOString(), '2031-01-01T00:00:00.000Z');
-  assert.equal(await pending('u-a', new Date('2030-01-01T00:00:00Z')), 'cancelled');
+  assert.equal(await pending('u-a', new Date('2030-01-01T00:00:00Z')), undefined);
   assert.equal(await pending('u-a', new Date('2031-01-01T00:00:00Z')), 'created');
   // A failure in the middle leaves nothing half-applied.
   const bad = { ...definition('u-c', { periodically: '1 day' }), retries: -1 };
@@ -48,12 +48,19 @@ test('pause drops the pending occurrence; resume plans from now; remove deletes 
   const paused = await commands.setState('p-1', 'paused');
   assert.equal(paused.state, 'paused');
   assert.equal(paused.next_run_at, null);
-  assert.equal(await pending('p-1', job.next_run_at!), 'cancelled');
+  assert.equal(await pending('p-1', job.next_run_at!), undefined);
+  // Resumed before its instant, the job holds the same occurrence again, and it is pending (its
+  // message id is derived from job and instant: a kept cancelled message would block it).
   const resumed = await commands.setState('p-1', 'running');
   assert.equal(resumed.next_run_at?.toISOString(), '2030-06-01T00:00:00.000Z');
+  assert.equal(await pending('p-1', job.next_run_at!), 'created');
   await commands.remove('p-1');
   await assert.rejects(getJob(db, 'p-1'), NotFoundError);
-  assert.equal(await pending('p-1', job.next_run_at!), 'cancelled');
+  assert.equal(await pending('p-1', job.next_run_at!), undefined);
+  // Created again with the same id and instant: pending again.
+  await commands.create(definition('p-1', { periodically: '1 hour', when: '2030-06-01T00:00:00Z' }));
+  assert.equal(await pending('p-1', job.next_run_at!), 'created');
+  await commands.remove('p-1');
   await assert.rejects(commands.remove('p-1'), NotFoundError);
   await assert.rejects(commands.setState('nope', 'paused'), NotFoundError);
 });
