@@ -9,6 +9,7 @@ import { endUnfinishedRun, findRun, getRun, insertRun } from '../runs/repository
 import { enqueueAttempt, enqueueOccurrence, enqueueOccurrences } from '../scheduler/fire-queue.ts';
 import { planFrom } from '../scheduler/plan.ts';
 import { claimNewOccurrence, type Claim } from '../worker/claim.ts';
+import type { ReservedSlot } from '../worker/worker.ts';
 import { inNewRunTrace } from '../tracing/enqueue-trace.ts';
 import { reschedule, unschedule } from '../scheduler/reschedule.ts';
 import { dispatchQueued, recordJobOutcome } from '../runs/job-bookkeeping.ts';
@@ -49,13 +50,7 @@ export interface JobCommandsDeps {
   /** This process's name on the runs it starts (default: the machine's hostname). */
   host?: string;
   /** A free slot of this process's worker, if it has one (src/worker/worker.ts reserve()). */
-  reserveSlot?: () => LocalSlot | undefined;
-}
-
-/** A worker slot of this process, held while a job due now is created: its run starts here. */
-export interface LocalSlot {
-  start(job: Job, run: Run): void;
-  release(): void;
+  reserveSlot?: () => ReservedSlot | undefined;
 }
 
 /** The JobCommands of one bosun process. */
@@ -68,7 +63,7 @@ export function createJobCommands(deps: JobCommandsDeps): JobCommands {
     for (const job of jobs) if (job.next_run_at !== null) deps.onEnqueued?.(job.job_id, job.next_run_at);
   };
   // A run started here, not through the queue, still begins its own trace (as an enqueue would).
-  const startHere = (slot: LocalSlot, job: Job, run: Run) =>
+  const startHere = (slot: ReservedSlot, job: Job, run: Run) =>
     void inNewRunTrace({ job_id: job.job_id, run_id: run.run_id, attempt: run.attempt }, async () => slot.start(job, run));
   const locked = async (trx: Transaction<DB>, jobId: string) => {
     const job = await getJobForUpdate(trx, jobId);

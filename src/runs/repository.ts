@@ -33,51 +33,7 @@ function values(run: NewRun) {
   };
 }
 
-/**
- * Inserts the run of a scheduled occurrence, or nothing when that occurrence already has one:
- * the unique (job_id, scheduled_for) index makes this the exactly-once point across instances.
- */
-export async function insertOccurrenceRun(db: Db, run: NewRun): Promise<Run | undefined> {
-  return db
-    .insertInto('runs')
-    .values(values({ ...run, trigger: 'schedule' }))
-    .onConflict((oc) => oc.columns(['job_id', 'scheduled_for']).where('trigger', '=', 'schedule').doNothing())
-    .returningAll()
-    .executeTakeFirst();
-}
-
-/**
- * Inserts the run of an occurrence that is due to start, with its status decided by the overlap
- * policy in the same statement (one round trip instead of two or three): `running`, or with a
- * run of the job in progress `skipped` (overlap: skip) or `scheduled` (overlap: queue, also
- * behind an occurrence already queued: first in, first run). Call it holding the job's row
- * lock: the statement's snapshot, taken after the lock, then sees every run that can matter.
- * Nothing is inserted when the occurrence already has a run (the exactly-once point).
- */
-export async function insertDueOccurrenceRun(db: Db, run: { job_id: string; scheduled_for: Date; host: string; overlap: Overlap; skippedError: string }): Promise<Run | undefined> {
-  const { rows } = await sql<Run>`
-    insert into runs (job_id, scheduled_for, trigger, status, attempt, host, error, started_at, heartbeat_at, finished_at)
-    select ${run.job_id}, ${run.scheduled_for}::timestamptz, 'schedule', d.status, 1, ${run.host},
-      case when d.status = 'skipped' then ${run.skippedError} end,
-      case when d.status = 'running' then now() end,
-      case when d.status = 'running' then now() end,
-      case when d.status = 'skipped' then now() end
-    from (
-      select case
-        when ${run.overlap}::text = 'allow' then 'running'
-        when exists (select 1 from runs b where b.job_id = ${run.job_id} and b.status = 'running')
-          or (${run.overlap}::text = 'queue' and exists (
-            select 1 from runs q where q.job_id = ${run.job_id} and q.status = 'scheduled' and q.trigger = 'schedule' and q.attempt = 1))
-          then case when ${run.overlap}::text = 'queue' then 'scheduled' else 'skipped' end
-        else 'running'
-      end as status
-    ) d
-    on conflict (job_id, scheduled_for) where trigger = 'schedule' do nothing
-    returning *`.execute(db);
-  return rows[0];
-}
-
-/** An occurrence run to insert with others: `due` takes its status from the overlap policy (as insertDueOccurrenceRun), `misfired` is recorded as such. */
+/** An occurrence run to insert: `due` takes its status from the overlap policy, `misfired` is recorded as such. */
 export interface OccurrenceRow {
   job_id: string;
   scheduled_for: Date;
@@ -88,10 +44,14 @@ export interface OccurrenceRow {
 }
 
 /**
- * insertOccurrenceRun and insertDueOccurrenceRun for many occurrences in one statement (a fetched
- * batch's claim). Call it holding the jobs' row locks, with at most one due row per job: the
- * overlap check sees the runs before the statement, not the rows it inserts. Occurrences that
- * already have a run are left out of the result (the exactly-once point).
+ * Inserts the runs of scheduled occurrences in one statement (a fetched batch's claim), each
+ * `misfired`, or, when due, with its status decided by the overlap policy: `running`, or with a
+ * run of the job in progress `skipped` (overlap: skip) or `scheduled` (overlap: queue, also
+ * behind an occurrence already queued: first in, first run). Call it holding the jobs' row
+ * locks (the statement's snapshot, taken after them, then sees every run that can matter), with
+ * at most one due row per job: the overlap check sees the runs before the statement, not the
+ * rows it inserts. An occurrence that already has a run gets none, and is left out of the
+ * result: the unique (job_id, scheduled_for) index is the exactly-once point across instances.
  */
 export async function insertOccurrenceRuns(db: Db, host: string, rows: readonly OccurrenceRow[]): Promise<Run[]> {
   if (rows.length === 0) return [];

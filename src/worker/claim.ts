@@ -2,11 +2,11 @@ import type { PgBoss } from 'pg-boss';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DB, JobsTable } from '../db/schema.ts';
 import type { Job } from '../jobs/job.ts';
-import { getJobForUpdate, rowToJob, updateJob } from '../jobs/repository.ts';
-import { claimAttempt, findRun, hasRunningRun, insertDueOccurrenceRun, insertOccurrenceRun, insertOccurrenceRuns, type OccurrenceRow } from '../runs/repository.ts';
-import { recordJobOutcome, updateClaimedJobs, type ClaimedJobUpdate } from '../runs/job-bookkeeping.ts';
+import { getJobForUpdate, rowToJob } from '../jobs/repository.ts';
+import { claimAttempt, findRun, hasRunningRun, insertOccurrenceRuns, type OccurrenceRow } from '../runs/repository.ts';
+import { updateClaimedJobs, type ClaimedJobUpdate } from '../runs/job-bookkeeping.ts';
 import type { Run } from '../runs/run.ts';
-import { completeMessages, enqueueOccurrence, enqueueOccurrences } from '../scheduler/fire-queue.ts';
+import { completeMessages, enqueueOccurrences } from '../scheduler/fire-queue.ts';
 import { coalesce, planAfter } from '../scheduler/plan.ts';
 import { getServiceState } from '../service-state/repository.ts';
 
@@ -41,53 +41,6 @@ const misfiredError = (job: Job, instant: Date, now: Date) =>
   `started ${now.getTime() - instant.getTime()} ms late, past misfire_grace_time (${job.schedule.misfireGraceMs} ms)`;
 
 /**
- * Handles an occurrence of a job in one transaction: coalesces a backlog, applies the misfire
- * grace and the overlap policy, writes the occurrence's run row (the exactly-once point), and
- * enqueues the next occurrence, so the row and the chain of occurrences commit together.
- * A message that no longer matches the job's pending occurrence (paused, rescheduled, deleted,
- * already handled by another instance) is stale and changes nothing.
- */
-export async function claimOccurrence(deps: ClaimDeps, jobId: string, scheduledFor: Date): Promise<Claim> {
-  return deps.db.transaction().execute(async (trx): Promise<Claim> => {
-    await fastCommit(trx);
-    const job = await getJobForUpdate(trx, jobId);
-    if (!job || job.state !== 'running' || job.next_run_at?.getTime() !== scheduledFor.getTime()) return { kind: 'done', next: null };
-    if ((await getServiceState(trx)) === 'paused') return { kind: 'paused' };
-
-    const now = new Date();
-    const plan = coalesce(job.schedule, scheduledFor, now, job.run_count);
-    let superseded: Run | undefined;
-    if (plan.superseded) {
-      superseded = await insertOccurrenceRun(trx, { job_id: jobId, scheduled_for: scheduledFor, trigger: 'schedule', status: 'misfired', host: deps.host, error: supersededError(plan.instant) });
-    }
-
-    let run: Run | undefined;
-    let runCount = job.run_count;
-    if (plan.decision === 'misfired') {
-      run = await insertOccurrenceRun(trx, { job_id: jobId, scheduled_for: plan.instant, trigger: 'schedule', status: 'misfired', host: deps.host, error: misfiredError(job, plan.instant, now) });
-    } else {
-      // The overlap policy is applied by the insert itself (under `queue`, a new occurrence also
-      // waits behind older queued ones: first in, first run).
-      run = await insertDueOccurrenceRun(trx, {
-        job_id: jobId,
-        scheduled_for: plan.instant,
-        host: deps.host,
-        overlap: job.overlap,
-        skippedError: SKIPPED_ERROR,
-      });
-      if (run && run.status !== 'skipped') runCount++;
-    }
-
-    const next = planAfter(job.schedule, plan.instant, runCount);
-    if (next !== null) await enqueueOccurrence(deps.boss, trx, jobId, next);
-    const stored = await updateJob(trx, jobId, { next_run_at: next, run_count: runCount, ...(next === null ? { state: 'finished' as const } : {}) });
-    if (run && run.status !== 'running' && run.status !== 'scheduled') await recordJobOutcome(trx, run);
-    if (run?.status === 'running') return { kind: 'execute', job: stored, run, next };
-    return { kind: 'done', next, recorded: run, superseded, job: stored };
-  });
-}
-
-/**
  * Takes one attempt of an existing run (retry, run now, a queued occurrence's turn). A queued
  * occurrence still waits while another run of its job is running; the others start at once.
  */
@@ -114,11 +67,14 @@ export interface OccurrenceMessage {
 }
 
 /**
- * claimOccurrence for a fetched batch of occurrences of distinct jobs, in one transaction of a
- * fixed number of statements whatever the batch size: the jobs locked in job_id order, the run
- * rows inserted together, the next occurrences enqueued together, the jobs updated together,
- * and the messages completed in the same transaction (so they are done exactly when their runs
- * exist). Returns each message's claim by id, or 'paused' (nothing written) when the service is
+ * Handles fetched occurrences (of distinct jobs) in one transaction of a fixed number of
+ * statements whatever their number. For each, under its job's row lock: a message that no
+ * longer matches the job's pending occurrence (paused, rescheduled, deleted, already handled
+ * elsewhere) is stale and changes nothing; otherwise a backlog is coalesced, the misfire grace
+ * and the overlap policy applied, the run row written (the exactly-once point) and the next
+ * occurrence enqueued. The jobs are locked in job_id order, the run rows inserted together, the
+ * next occurrences enqueued together, the jobs updated together, and the messages completed in
+ * the same transaction (so they are done exactly when their runs exist). Returns each message's claim by id, or 'paused' (nothing written) when the service is
  * paused. Throws when anything fails; nothing is then written and the caller may claim the
  * messages one at a time.
  */

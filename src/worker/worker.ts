@@ -9,7 +9,7 @@ import { touchRunning } from '../runs/repository.ts';
 import type { Run } from '../runs/run.ts';
 import { FIRE_QUEUE, ensureFireQueue, type FireMessage } from '../scheduler/fire-queue.ts';
 import { getServiceState } from '../service-state/repository.ts';
-import { claimOccurrence, claimOccurrences, claimRunAttempt, type Claim, type OccurrenceMessage } from './claim.ts';
+import { claimOccurrences, claimRunAttempt, type Claim, type OccurrenceMessage } from './claim.ts';
 import { AttemptCancelled, WorkerStopped, errorInfo, executeAttempt, type AttemptResult } from './execute-attempt.ts';
 import { createRunLogger } from './run-log.ts';
 import { settleRunDurably } from './settle.ts';
@@ -117,15 +117,20 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 
   await ensureFireQueue(boss);
 
-  const claim = async (data: FireMessage): Promise<Claim> => {
+  // Claims one message, waiting while the service is paused (fetched just as it was paused: it is
+  // held, and pg-boss redelivers it if we stop). An occurrence is claimed as a batch of one, its
+  // message completed with it (`completed`); an attempt's message is the caller's to complete.
+  const claim = async (message: { id: string; data: FireMessage }): Promise<{ result: Claim; completed: boolean }> => {
+    const deps = { db, boss, host };
+    const { id, data } = message;
     for (;;) {
-      const deps = { db, boss, host };
-      const result =
-        data.kind === 'occurrence'
-          ? await claimOccurrence(deps, data.job_id, new Date(data.scheduled_for))
-          : await claimRunAttempt(deps, data.job_id, data.run_id, data.attempt);
-      if (result.kind !== 'paused') return result;
-      // Fetched just as the service was paused: hold it, and let pg-boss redeliver it if we stop.
+      if (data.kind === 'occurrence') {
+        const claims = await claimOccurrences(deps, [{ id, job_id: data.job_id, scheduled_for: new Date(data.scheduled_for) }]);
+        if (claims !== 'paused') return { result: claims.get(id)!, completed: true };
+      } else {
+        const result = await claimRunAttempt(deps, data.job_id, data.run_id, data.attempt);
+        if (result.kind !== 'paused') return { result, completed: false };
+      }
       if (stopping) throw new Error('worker stopping while the service is paused');
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -207,9 +212,9 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 
   // Claims a fetched batch: the first occurrence of each job in one transaction with the
   // messages completed in it (claimOccurrences); attempts, a second occurrence of a job, and a
-  // batch whose transaction failed, one message at a time. A message claimed one at a time is
-  // completed afterwards (the run row and the next occurrence are committed; the reaper, not
-  // pg-boss, recovers a lost run); one whose claim failed is failed, so pg-boss offers it again
+  // batch whose transaction failed (or met a paused service), one message at a time. An attempt's
+  // message is completed after its claim (the run row is committed; the reaper, not pg-boss,
+  // recovers a lost run); a message whose claim failed is failed, so pg-boss offers it again
   // after its retry delay.
   const dispatch = async (messages: Array<{ id: string; data: FireMessage }>): Promise<void> => {
     const jobs = new Set<string>();
@@ -238,8 +243,9 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
             const claims = inBatch.has(message.id) ? await batch : undefined;
             let result = claims instanceof Map ? claims.get(message.id) : undefined;
             if (!result) {
-              result = await claim(message.data);
-              done.push(message.id);
+              const claimed = await claim(message);
+              result = claimed.result;
+              if (!claimed.completed) done.push(message.id);
             }
             if (result.kind !== 'paused' && result.next) timer.arm(result.next);
             if (result.kind === 'done' && result.job) for (const recorded of [result.superseded, result.recorded]) if (recorded) notify({ kind: 'recorded', job: result.job, run: recorded });

@@ -1,13 +1,14 @@
-// A fetched batch of occurrences claimed in one transaction (src/worker/claim.ts
-// claimOccurrences) must decide exactly what claiming each on its own (claimOccurrence) decides.
-// Each case is set up twice, on two jobs alike but for their id: one claimed alone, the other in
-// a batch with every other case's twin; then their runs, jobs and queued messages are compared.
+// Fetched occurrences are claimed in one transaction (src/worker/claim.ts claimOccurrences).
+// Batching must not change any decision: each case is set up twice, on two jobs alike but for
+// their id, one claimed in a batch of its own, the other in a batch with every other case's twin;
+// then their claims, runs, jobs and queued messages are compared, and each case's outcome is
+// checked against what its name says.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { engineDatabase, definition } from './engine-fixture.ts';
 import { insertJob } from '../../../src/jobs/repository.ts';
 import { insertRun } from '../../../src/runs/repository.ts';
-import { claimOccurrence, claimOccurrences, type Claim } from '../../../src/worker/claim.ts';
+import { claimOccurrences, type Claim } from '../../../src/worker/claim.ts';
 import { FIRE_QUEUE, enqueueOccurrence, type FireMessage } from '../../../src/scheduler/fire-queue.ts';
 import type { JobDefinition } from '../../../src/jobs/job.ts';
 import type { ScheduleInput } from '../../../src/schedule/index.ts';
@@ -71,7 +72,7 @@ function summary(claim: Claim | undefined) {
   return { kind: claim.kind, next: claim.next?.toISOString() ?? null, run: claim.kind === 'execute' ? claim.run.status : claim.recorded?.status, superseded: claim.kind === 'done' ? claim.superseded?.status : undefined };
 }
 
-test('a batch claims every case exactly as claiming it alone does, and completes the messages in its transaction', async () => {
+test('a batch claims every case exactly as a batch of one does, and completes the messages in its transaction', async () => {
   const batch: Array<{ c: Case; jobId: string }> = [];
   const alone: Array<{ c: Case; jobId: string; claim: Claim }> = [];
   for (const c of cases) {
@@ -86,7 +87,9 @@ test('a batch claims every case exactly as claiming it alone does, and completes
   for (const c of cases) {
     const m = messageOf(`alone-${c.name}`);
     assert.equal(m.data.kind, 'occurrence');
-    alone.push({ c, jobId: `alone-${c.name}`, claim: await claimOccurrence(deps, m.data.job_id, new Date((m.data as { scheduled_for: string }).scheduled_for)) });
+    const own = await claimOccurrences(deps, [{ id: m.id, job_id: m.data.job_id, scheduled_for: new Date((m.data as { scheduled_for: string }).scheduled_for) }]);
+    assert.ok(own instanceof Map);
+    alone.push({ c, jobId: `alone-${c.name}`, claim: own.get(m.id)! });
   }
   const claims = await claimOccurrences(
     deps,
@@ -114,10 +117,24 @@ test('a batch claims every case exactly as claiming it alone does, and completes
   assert.equal((await outcome('batch-last')).job.state, 'finished');
   assert.equal((await outcome('batch-one-shot')).job.state, 'finished');
   assert.equal((await outcome('batch-hourly')).waiting.length, 1);
+  assert.equal((await outcome('batch-hourly')).job.run_count, 1);
+  const late = await outcome('batch-late');
+  assert.match(late.runs[0]!.error ?? '', /^started N ms late, past misfire_grace_time \(1000 ms\)$/);
+  assert.equal(late.job.run_count, 0);
+  assert.equal(late.waiting.length, 1, 'a misfired occurrence still plans the next one');
+  const skipped = await outcome('batch-skip');
+  assert.deepEqual(skipped.runs.map((r) => [r.trigger, r.status]), [['manual', 'running'], ['schedule', 'skipped']]);
+  assert.equal(skipped.runs[1]!.error, 'not run: the previous run was still running (overlap: skip)');
+  assert.equal(skipped.job.run_count, 0, 'a skipped occurrence does not count as a run');
+  for (const name of ['stale', 'paused']) {
+    const o = await outcome(`batch-${name}`);
+    assert.deepEqual(o.runs, [], `${name}: no run`);
+    assert.deepEqual(decided.get(name), { kind: 'done', next: null, run: undefined, superseded: undefined }, name);
+  }
+  assert.equal((await outcome('batch-stale')).job.next_run_at?.getTime(), cases.find((c) => c.name === 'stale')!.pending.getTime(), 'a stale message leaves the job as it was');
 
-  // The batch's messages were completed with its runs; the ones claimed alone are still the worker's to complete.
-  for (const { jobId } of batch) assert.equal((await boss.getJobById(FIRE_QUEUE, messageOf(jobId).id))?.state, 'completed', jobId);
-  for (const { jobId } of alone) assert.equal((await boss.getJobById(FIRE_QUEUE, messageOf(jobId).id))?.state, 'active', jobId);
+  // Every message was completed with its claim, stale ones included.
+  for (const { jobId } of [...batch, ...alone]) assert.equal((await boss.getJobById(FIRE_QUEUE, messageOf(jobId).id))?.state, 'completed', jobId);
 });
 
 test('a batch that fails writes nothing: no run, job unchanged, messages still active', async () => {
