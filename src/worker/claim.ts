@@ -29,7 +29,7 @@ export interface ClaimDeps {
 /** What handling one message decided. */
 export type Claim =
   /** A run this process now owns and must execute. */
-  | { kind: 'execute'; job: Job; run: Run; next: Date | null }
+  | { kind: 'execute'; job: Job; run: Run; next: Date | null; superseded?: Run | undefined }
   /** Recorded (misfired, skipped, queued) or nothing to do (stale, taken elsewhere). */
   | { kind: 'done'; next: Date | null; recorded?: Run | undefined; superseded?: Run | undefined; job?: Job | undefined }
   /** The service is paused: hold the message and ask again. */
@@ -136,7 +136,7 @@ async function claimOccurrencesIn(trx: Transaction<DB>, deps: ClaimDeps, message
   const stored = await updateClaimedJobs(trx, updates);
   for (const { message, run, next, superseded } of outcomes) {
     const job = stored.get(message.job_id)!;
-    claims.set(message.id, run?.status === 'running' ? { kind: 'execute', job, run, next } : { kind: 'done', next, recorded: run, superseded, job });
+    claims.set(message.id, run?.status === 'running' ? { kind: 'execute', job, run, next, superseded } : { kind: 'done', next, recorded: run, superseded, job });
   }
   return claims;
 }

@@ -248,7 +248,9 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
               if (!claimed.completed) done.push(message.id);
             }
             if (result.kind !== 'paused' && result.next) timer.arm(result.next);
+            // Occurrences recorded without running (misfired, skipped, queued, superseded by a later one).
             if (result.kind === 'done' && result.job) for (const recorded of [result.superseded, result.recorded]) if (recorded) notify({ kind: 'recorded', job: result.job, run: recorded });
+            if (result.kind === 'execute' && result.superseded) notify({ kind: 'recorded', job: result.job, run: result.superseded });
             if (result.kind === 'execute') {
               executing = true;
               startRun(result.job, result.run);

@@ -69,7 +69,7 @@ async function outcome(jobId: string) {
 function summary(claim: Claim | undefined) {
   if (!claim) return undefined;
   if (claim.kind === 'paused') return { kind: claim.kind };
-  return { kind: claim.kind, next: claim.next?.toISOString() ?? null, run: claim.kind === 'execute' ? claim.run.status : claim.recorded?.status, superseded: claim.kind === 'done' ? claim.superseded?.status : undefined };
+  return { kind: claim.kind, next: claim.next?.toISOString() ?? null, run: claim.kind === 'execute' ? claim.run.status : claim.recorded?.status, superseded: claim.superseded?.status };
 }
 
 test('a batch claims every case exactly as a batch of one does, and completes the messages in its transaction', async () => {
@@ -110,6 +110,7 @@ test('a batch claims every case exactly as a batch of one does, and completes th
   assert.equal(decided.get('one-shot')?.run, 'running');
   assert.equal(decided.get('late')?.run, 'misfired');
   assert.deepEqual((await outcome('batch-backlog')).runs.map((r) => r.status), ['misfired', 'running']);
+  assert.equal(decided.get('backlog')?.superseded, 'misfired', 'the superseded occurrence is reported with the run that stands for it');
   assert.equal(decided.get('skip')?.run, 'skipped');
   assert.equal(decided.get('queue')?.run, 'scheduled');
   assert.equal(decided.get('allow')?.run, 'running');
