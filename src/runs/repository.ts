@@ -98,17 +98,6 @@ export async function findRun(db: Db, runId: string): Promise<Run | undefined> {
   return db.selectFrom('runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
 }
 
-/** The run of a scheduled occurrence, if it has one. */
-export async function findOccurrenceRun(db: Db, jobId: string, scheduledFor: Date): Promise<Run | undefined> {
-  return db
-    .selectFrom('runs')
-    .selectAll()
-    .where('job_id', '=', jobId)
-    .where('scheduled_for', '=', scheduledFor)
-    .where('trigger', '=', 'schedule')
-    .executeTakeFirst();
-}
-
 /** Moves a waiting attempt to `running` on this host; undefined when someone else took it or it was cancelled. */
 export async function claimAttempt(db: Db, runId: string, attempt: number, host: string): Promise<Run | undefined> {
   return db
