@@ -59,6 +59,22 @@ async function counter(url: string, sql: string): Promise<{ count: () => Promise
   return { count: async () => Number((await client.query<{ n: string }>(sql)).rows[0]!.n), close: () => client.end() };
 }
 
+/** Times `create` and then until `doneSql` counts N, with the CPU spent and the top statements meanwhile. */
+async function measure(server: BenchServer, url: string, doneSql: string, create: () => Promise<void>): Promise<Outcome> {
+  const done = await counter(url, doneSql);
+  await server.resetStatements(url);
+  const cpu0 = cpuSeconds();
+  const t0 = performance.now();
+  await create();
+  const createMs = performance.now() - t0;
+  await until(done.count, N, 600_000);
+  const totalMs = performance.now() - t0;
+  const cpu1 = cpuSeconds();
+  const top = await server.topStatements(url);
+  await done.close();
+  return { createMs, totalMs, cpu: { node: cpu1.node - cpu0.node, postgres: cpu1.postgres - cpu0.postgres }, top };
+}
+
 async function bosun(server: BenchServer): Promise<Outcome> {
   const url = await server.database('bench_tp_bosun');
   const service = await inProcessService(url, logger, { BOSUN_CONCURRENCY: String(CONCURRENCY), LOG_LEVEL: 'warn' });
@@ -66,21 +82,13 @@ async function bosun(server: BenchServer): Promise<Outcome> {
   const commands = createJobCommands({ db: service.database.db, boss: service.boss, logger });
   const now = new Date();
   const defs = Array.from({ length: N }, (_, i) => defineJob({ job_id: `tp-${i}`, handler: 'noop', misfire_grace_time: '1h' }, { registry, now, source: 'api', owner: null }));
-  const done = await counter(url, "select count(*) as n from runs where status = 'succeeded'");
-  await server.resetStatements(url);
-  const cpu0 = cpuSeconds();
-  const t0 = performance.now();
-  for (let i = 0; i < N; i += CHUNK) await commands.upsert(defs.slice(i, i + CHUNK));
-  const createMs = performance.now() - t0;
-  await until(done.count, N, 600_000);
-  const totalMs = performance.now() - t0;
-  const cpu1 = cpuSeconds();
-  const top = await server.topStatements(url);
-  await done.close();
+  const outcome = await measure(server, url, "select count(*) as n from runs where status = 'succeeded'", async () => {
+    for (let i = 0; i < N; i += CHUNK) await commands.upsert(defs.slice(i, i + CHUNK));
+  });
   const bad = await service.database.db.selectFrom('runs').select(({ fn }) => fn.countAll<string>().as('n')).where('status', '!=', 'succeeded').executeTakeFirstOrThrow();
   if (Number(bad.n) !== 0) throw new Error(`${bad.n} runs did not succeed`);
   await service.stop();
-  return { createMs, totalMs, cpu: { node: cpu1.node - cpu0.node, postgres: cpu1.postgres - cpu0.postgres }, top };
+  return outcome;
 }
 
 async function baseline(server: BenchServer): Promise<Outcome> {
@@ -90,19 +98,11 @@ async function baseline(server: BenchServer): Promise<Outcome> {
   await boss.start();
   await boss.createQueue('bench', { notify: true });
   await boss.work('bench', { batchSize: BOSS_BATCH, burstWhenBatchFull: true, localConcurrency: BOSS_WORKERS, pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 2 }, async () => {});
-  const done = await counter(url, "select count(*) as n from pgboss.job where name = 'bench' and state = 'completed'");
-  await server.resetStatements(url);
-  const cpu0 = cpuSeconds();
-  const t0 = performance.now();
-  for (let i = 0; i < N; i += CHUNK) await boss.insert('bench', Array.from({ length: Math.min(CHUNK, N - i) }, (_, k) => ({ data: { i: i + k } })));
-  const createMs = performance.now() - t0;
-  await until(done.count, N, 600_000);
-  const totalMs = performance.now() - t0;
-  const cpu1 = cpuSeconds();
-  const top = await server.topStatements(url);
-  await done.close();
+  const outcome = await measure(server, url, "select count(*) as n from pgboss.job where name = 'bench' and state = 'completed'", async () => {
+    for (let i = 0; i < N; i += CHUNK) await boss.insert('bench', Array.from({ length: Math.min(CHUNK, N - i) }, (_, k) => ({ data: { i: i + k } })));
+  });
   await boss.stop({ graceful: false, close: true });
-  return { createMs, totalMs, cpu: { node: cpu1.node - cpu0.node, postgres: cpu1.postgres - cpu0.postgres }, top };
+  return outcome;
 }
 
 function print(label: string, o: Outcome): void {
