@@ -70,7 +70,7 @@ async function measure(server: BenchServer, url: string, doneSql: string, create
   await until(done.count, N, 600_000);
   const totalMs = performance.now() - t0;
   const cpu1 = cpuSeconds();
-  const top = await server.topStatements(url);
+  const top = await server.topStatements(url, Number(process.env.BENCH_TOP ?? 8));
   await done.close();
   return { createMs, totalMs, cpu: { node: cpu1.node - cpu0.node, postgres: cpu1.postgres - cpu0.postgres }, top };
 }

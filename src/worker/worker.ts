@@ -16,6 +16,7 @@ import { settleRunDurably } from './settle.ts';
 import { createSuccessBatcher } from './success-batcher.ts';
 import { WakeTimer } from './wake-timer.ts';
 import { listenForQueue } from '../queue/queue-notify.ts';
+import { refreshQueueStatistics } from '../queue/queue-statistics.ts';
 import type { RunEvent } from '../metrics/run-event.ts';
 import { inMessageTrace, untraced } from '../tracing/message-trace.ts';
 
@@ -71,12 +72,16 @@ interface InFlight {
   done: Promise<void>;
 }
 
+/** Outcomes not yet written, as a multiple of the handler slots (see `recording` below). */
+const MAX_RECORDING_FACTOR = 2;
+
 /** Starts the fire queue's fetch loop with `concurrency` handler slots, woken at due instants by a local timer. */
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { db, boss, logger, host } = options;
   const log = logger.child({ component: 'worker' });
   const heartbeatMs = options.heartbeatMs ?? 2000;
   const pollMs = options.pollMs ?? 1000;
+  const queueSchema = options.queueSchema ?? 'pgboss';
   const idlePollMs = options.idlePollMs ?? 2000;
   const inFlight = new Map<string, InFlight>();
   let paused = false;
@@ -93,6 +98,9 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   // freed slot wakes it. `woken` remembers a wake that came while a fetch was in flight, which
   // would otherwise be lost if that fetch came back empty.
   let woken = false;
+  // Whether the last fetch filled every free slot: a backlog, the time fresh queue statistics pay.
+  let backlog = false;
+  let statisticsCheckedAt = 0;
   let sleeping: (() => void) | undefined;
   const wake = () => {
     woken = true;
@@ -110,7 +118,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       sleeping = done;
     });
   const timer = new WakeTimer(() => wake());
-  const listening = await listenForQueue(boss, options.queueSchema ?? 'pgboss', FIRE_QUEUE, wake).catch((err: unknown) => {
+  const listening = await listenForQueue(boss, queueSchema, FIRE_QUEUE, wake).catch((err: unknown) => {
     log.warn({ err }, 'no NOTIFY for the fire queue: polling only');
     return undefined;
   });
@@ -185,7 +193,10 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 
   // Slots taken: a claim in progress or a handler running. Bounded by `concurrency`. A slot is
   // freed when its handler ends, before its outcome is recorded, so the next claims overlap
-  // those writes; `recording` (outcomes not yet written) is bounded by `concurrency` as well.
+  // those writes. `recording` (outcomes not yet written) is bounded by twice `concurrency`: with
+  // short handlers a whole batch ends at once, and a bound of `concurrency` would hold the next
+  // claim until that batch's settle commits (claim, run, settle, strictly in turn: measured 1 330
+  // against 2 400 runs/s at concurrency 100).
   let used = 0;
   let recording = 0;
   const release = () => {
@@ -276,7 +287,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   // freed) or the idle poll.
   const fetchLoop = async () => {
     while (!stopping) {
-      const free = recording >= options.concurrency ? 0 : options.concurrency - used;
+      const free = recording >= MAX_RECORDING_FACTOR * options.concurrency ? 0 : options.concurrency - used;
       if (paused || free <= 0) {
         await sleep(idlePollMs);
         woken = false;
@@ -291,6 +302,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         await sleep(idlePollMs);
         continue;
       }
+      backlog = messages.length === free;
       if (messages.length === 0) {
         await sleep(idlePollMs);
         continue;
@@ -334,6 +346,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         .execute();
       for (const row of due) if (row.next_run_at) timer.arm(row.next_run_at, Number(row.n));
     }
+    // At most every 10 s from here, whatever it finds (a user who may not ANALYZE the table gets a notice, not an error).
+    if (backlog && !paused && Date.now() - statisticsCheckedAt >= 10_000) {
+      backlog = false;
+      statisticsCheckedAt = Date.now();
+      if (await refreshQueueStatistics(db, queueSchema, FIRE_QUEUE)) log.info('analyzed the fire queue: a backlog arrived since its statistics were taken');
+    }
   };
 
   const loop = (ms: number, fn: () => Promise<void>, what: string) => {
@@ -358,7 +376,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   let stopped: Promise<void> | undefined;
   return {
     reserve() {
-      if (stopping || paused || used >= options.concurrency || recording >= options.concurrency) return undefined;
+      if (stopping || paused || used >= options.concurrency || recording >= MAX_RECORDING_FACTOR * options.concurrency) return undefined;
       used++;
       let taken = false;
       return {

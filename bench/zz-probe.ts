@@ -1,0 +1,33 @@
+import pg from 'pg';
+import { createLogger } from '../src/log.ts';
+import { createJobCommands } from '../src/jobs/commands.ts';
+import { defineJob } from '../src/jobs/define-job.ts';
+import { loadHandlers } from '../src/handlers/registry.ts';
+import { benchServer } from './support/postgres.ts';
+import { inProcessService } from './support/service.ts';
+const logger = createLogger('warn', false);
+const server = await benchServer(logger);
+const url = await server.database('probe');
+const service = await inProcessService(url, logger, { BOSUN_CONCURRENCY: '10', LOG_LEVEL: 'warn' });
+const registry = await loadHandlers();
+const commands = createJobCommands({ db: service.database.db, boss: service.boss, logger });
+const now = new Date();
+const N = 10000;
+const defs = Array.from({ length: N }, (_, i) => defineJob({ job_id: `tp-${i}`, handler: 'noop', misfire_grace_time: '1h' }, { registry, now, source: 'api', owner: null }));
+const c = new pg.Client({ connectionString: url }); await c.connect();
+const t0 = Date.now();
+for (let i = 0; i < N; i += 1000) await commands.upsert(defs.slice(i, i + 1000));
+console.log((await c.query(`select indexname, indexdef from pg_indexes where tablename like 'job_common%'`)).rows.map(r=>r.indexdef).join('\n'));
+await c.query('analyze pgboss.job_common');
+for (let k = 0; k < 2; k++) {
+  await new Promise((r) => setTimeout(r, 1500));
+  const a = await c.query(`select pid, state, backend_xmin, age(backend_xmin) as xmin_age, now()-xact_start as xact_age, left(query,80) as q, application_name from pg_stat_activity where datname = current_database() and (backend_xmin is not null or state like 'idle in%') `);
+  console.log(((Date.now()-t0)/1000).toFixed(1), 's', JSON.stringify(a.rows));
+  const e = await c.query(`explain (analyze, buffers) SELECT j.id FROM pgboss.job_common j WHERE j.name = 'bosun-fire' AND j.state < 'active' AND NOT j.blocked AND j.start_after <= now() ORDER BY j.priority desc, j.created_on, j.id LIMIT 10 FOR UPDATE SKIP LOCKED`);
+  console.log(e.rows.map((r) => r['QUERY PLAN']).join('\n'));
+  const s = await c.query(`select n_live_tup, n_dead_tup, relname from pg_stat_user_tables where schemaname='pgboss' or relname in ('runs','jobs')`);
+  console.log(JSON.stringify(s.rows));
+}
+await c.end();
+await service.stop();
+await server.stop();
