@@ -1,3 +1,4 @@
+import { PREPARE } from '../db/prepared-statements.ts';
 import { randomUUID } from 'node:crypto';
 import type { PgBoss } from 'pg-boss';
 import { sql } from 'kysely';
@@ -10,7 +11,7 @@ import type { Run } from './run.ts';
 
 /** Takes the row locks of jobs, in job_id order (the order every multi-job writer takes them), reading nothing. */
 export async function lockJobs(db: Db, jobIds: readonly string[]): Promise<void> {
-  await sql`select 1 from jobs where job_id = any(${[...new Set(jobIds)]}::text[]) order by job_id for update`.execute(db);
+  await sql`${sql.raw(PREPARE)} select 1 from jobs where job_id = any(${[...new Set(jobIds)]}::text[]) order by job_id for update`.execute(db);
 }
 
 /** Copies a run's outcome onto its job (last run time and status), in the settling transaction. */
@@ -48,7 +49,7 @@ export async function updateClaimedJobs(db: Db, updates: readonly ClaimedJobUpda
   if (updates.length === 0) return new Map();
   const outcomeAt = updates.map((u) => (u.outcome ? (u.outcome.started_at ?? u.outcome.finished_at ?? u.outcome.scheduled_for) : null));
   const { rows } = await sql<Parameters<typeof rowToJob>[0]>`
-    update jobs j set next_run_at = v.next_run_at, run_count = v.run_count, state = v.state, updated_at = now(),
+    ${sql.raw(PREPARE)} update jobs j set next_run_at = v.next_run_at, run_count = v.run_count, state = v.state, updated_at = now(),
       last_run_at = case when v.outcome_status is null then j.last_run_at else v.outcome_at end,
       last_run_status = coalesce(v.outcome_status, j.last_run_status)
     from unnest(${updates.map((u) => u.job_id)}::text[], ${updates.map((u) => u.next_run_at)}::timestamptz[], ${updates.map((u) => u.run_count)}::int[],

@@ -1,3 +1,4 @@
+import { PREPARE } from '../db/prepared-statements.ts';
 import { sql } from 'kysely';
 import type { Db } from '../jobs/repository.ts';
 import type { Overlap, RunLogLine, RunStatus, RunTrigger } from '../db/schema.ts';
@@ -56,7 +57,7 @@ export interface OccurrenceRow {
 export async function insertOccurrenceRuns(db: Db, host: string, rows: readonly OccurrenceRow[]): Promise<Run[]> {
   if (rows.length === 0) return [];
   const { rows: inserted } = await sql<Run>`
-    insert into runs (job_id, scheduled_for, trigger, status, attempt, host, error, started_at, heartbeat_at, finished_at)
+    ${sql.raw(PREPARE)} insert into runs (job_id, scheduled_for, trigger, status, attempt, host, error, started_at, heartbeat_at, finished_at)
     select v.job_id, v.scheduled_for, 'schedule', d.status, 1, ${host},
       case when d.status in ('skipped', 'misfired') then v.error end,
       case when d.status = 'running' then now() end,
@@ -170,7 +171,7 @@ export async function settleSucceededAttempts(db: Db, successes: readonly Succes
   const results = successes.map((s) => (s.result === undefined ? null : JSON.stringify(s.result)));
   const logs = successes.map((s) => JSON.stringify(s.log));
   const { rows } = await sql<SettledRun>`
-    with v as (
+    ${sql.raw(PREPARE)} with v as (
       select * from unnest(${ids}::uuid[], ${attempts}::int[], ${results}::jsonb[], ${logs}::jsonb[]) as v(run_id, attempt, result, log)
     ), settled as (
       update runs r set status = 'succeeded', finished_at = now(), heartbeat_at = null, result = v.result, error = null, log = v.log

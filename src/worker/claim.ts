@@ -1,3 +1,4 @@
+import { PREPARE } from '../db/prepared-statements.ts';
 import type { PgBoss } from 'pg-boss';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DB, JobsTable } from '../db/schema.ts';
@@ -144,7 +145,7 @@ async function claimOccurrencesIn(trx: Transaction<DB>, deps: ClaimDeps, message
 /** Locks the jobs (in job_id order) and reads the service state in one statement; the claim commits without waiting for the WAL flush (see fastCommit). */
 async function lockClaimedJobs(trx: Transaction<DB>, jobIds: readonly string[]): Promise<{ jobs: Map<string, Job>; paused: boolean }> {
   const { rows } = await sql<Selectable<JobsTable> & { service_state: string | null; fast_commit: string }>`
-    select j.*, set_config('synchronous_commit', 'off', true) as fast_commit,
+    ${sql.raw(PREPARE)} select j.*, set_config('synchronous_commit', 'off', true) as fast_commit,
       (select s.value->>'state' from service_settings s where s.key = 'service_state') as service_state
     from jobs j where j.job_id = any(${[...jobIds]}::text[])
     order by j.job_id for update of j`.execute(trx);
