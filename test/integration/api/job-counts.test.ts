@@ -1,5 +1,5 @@
 // GET /jobs reads the total of an unfiltered (or owner-only) list from job_counts, kept by
-// triggers on jobs (migrations/0007_job_counts.ts). It must equal count(*) after every kind of
+// triggers on jobs (migrations/0007_job_counts.ts, 0009: inserts counted per statement). It must equal count(*) after every kind of
 // write: creates (one and bulk), deletes, owner changes, truncation, concurrent writers, and a
 // migration over existing jobs.
 import { test } from 'node:test';
@@ -11,6 +11,7 @@ import { createJobCommands } from '../../../src/jobs/commands.ts';
 import { insertJob, updateJob } from '../../../src/jobs/repository.ts';
 import { filtersBeyondOwner, listJobsPage } from '../../../src/api/queries/jobs.ts';
 import * as migration from '../../../migrations/0007_job_counts.ts';
+import * as perStatement from '../../../migrations/0009_job_counts_per_statement.ts';
 
 const { db, boss } = await engineDatabase();
 const commands = createJobCommands({ db, boss, logger: testLogger });
@@ -113,13 +114,17 @@ test('truncate empties the counter', async () => {
   await assertAgree('a create after truncate');
 });
 
-test('the migration starts the counter from the jobs already stored, and down removes it', async () => {
+test('the migrations start the counter from the jobs already stored, and down removes it', async () => {
   for (let i = 0; i < 9; i++) await commands.create(def(`m-${i}`, OWNERS[i % 3]!));
+  await db.transaction().execute(async (trx) => perStatement.down(trx as never));
+  await commands.create(def('m-row-trigger', 'bob'));
+  await assertAgree('with 0007 row trigger on insert again');
   await db.transaction().execute(async (trx) => migration.down(trx as never));
   assert.equal((await sql<{ n: number }>`select count(*)::int as n from pg_trigger where tgname like 'job_counts%'`.execute(db)).rows[0]?.n, 0);
   await commands.create(def('m-while-down', 'bob'));
   await db.transaction().execute(async (trx) => migration.up(trx as never));
-  await assertAgree('after the migration over existing jobs');
+  await db.transaction().execute(async (trx) => perStatement.up(trx as never));
+  await assertAgree('after the migrations over existing jobs');
   await commands.create(def('m-after', 'bob'));
   await assertAgree('a create after the migration');
 });
