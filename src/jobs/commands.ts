@@ -72,8 +72,9 @@ export function createJobCommands(deps: JobCommandsDeps): JobCommands {
   };
 
   // New jobs (the bulk of a first sync or a bulk create) are inserted with their first instant
-  // and enqueued in a few multi-row statements; existing ones go one by one (each may need its
-  // pending occurrence replaced).
+  // and enqueued in a few multi-row statements; unchanged ones (the bulk of every later sync) are
+  // told apart from the rows already locked here, with no statement each; changed ones go one by
+  // one (each may need its pending occurrence replaced).
   const upsertIn = async (trx: Transaction<DB>, defs: JobDefinition[]) => {
     const existing = await getJobsForUpdate(trx, [...new Set(defs.map((d) => d.job_id))]);
     const now = new Date();
@@ -86,12 +87,20 @@ export function createJobCommands(deps: JobCommandsDeps): JobCommands {
     const created = new Map((await insertJobs(trx, planned)).map((job) => [job.job_id, job]));
     await enqueueOccurrences(boss, trx, [...created.values()].flatMap((job) => (job.next_run_at ? [{ job_id: job.job_id, scheduled_for: job.next_run_at }] : [])));
     const out: Array<{ job: Job; change: JobChange }> = [];
+    const written = new Set<string>();
     for (const def of defs) {
       const job = created.get(def.job_id);
       if (job && fresh.get(def.job_id) === def) {
         out.push({ job, change: 'created' });
+        written.add(def.job_id);
         continue;
       }
+      const current = existing.get(def.job_id);
+      if (current && !written.has(def.job_id) && sameDefinition(current, def)) {
+        out.push({ job: current, change: 'unchanged' });
+        continue;
+      }
+      written.add(def.job_id);
       // An existing job, or the same job_id given twice in one call (the later one wins, as before).
       const { job: stored, change, previous } = await upsertJob(trx, def);
       if (change === 'unchanged') out.push({ job: stored, change });

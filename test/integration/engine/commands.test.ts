@@ -43,6 +43,27 @@ test('upsert: created, unchanged on the same definition, updated on a change; on
   await assert.rejects(getJob(db, 'u-d'), NotFoundError);
 });
 
+test('upsert of unchanged definitions costs no statement per job; a changed one and a repeated id among them still apply', async () => {
+  let statements = 0;
+  const counted = createJobCommands({
+    db: db.withPlugin({ transformQuery: ({ node }) => (statements++, node), transformResult: async ({ result }) => result }),
+    boss,
+    logger: testLogger,
+  });
+  const defs = Array.from({ length: 40 }, (_, i) => definition(`same-${i}`, { periodically: '1 day', when: '2030-01-01T00:00:00Z' }));
+  await counted.upsert(defs);
+  statements = 0;
+  assert.deepEqual(new Set((await counted.upsert(defs)).map((r) => r.change)), new Set(['unchanged']));
+  assert.ok(statements <= 3, `${statements} statements for 40 unchanged jobs`);
+  // One changed among them; the same id twice in one call: the later definition wins.
+  const changed = definition('same-3', { periodically: '2 days', when: '2030-01-01T00:00:00Z' });
+  const twice = [definition('same-5', { periodically: '3 days', when: '2030-01-01T00:00:00Z' }), defs[5]!];
+  const results = await counted.upsert([...defs.slice(0, 3), changed, ...twice]);
+  assert.deepEqual(results.map((r) => r.change), ['unchanged', 'unchanged', 'unchanged', 'updated', 'updated', 'updated']);
+  assert.deepEqual((await getJob(db, 'same-3')).schedule_input, { periodically: '2 days', when: '2030-01-01T00:00:00Z' });
+  assert.deepEqual((await getJob(db, 'same-5')).schedule_input, { periodically: '1 day', when: '2030-01-01T00:00:00Z' });
+});
+
 test('pause drops the pending occurrence; resume plans from now; remove deletes job and occurrence', async () => {
   const job = await commands.create(definition('p-1', { periodically: '1 hour', when: '2030-06-01T00:00:00Z' }));
   const paused = await commands.setState('p-1', 'paused');
