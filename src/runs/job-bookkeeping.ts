@@ -1,4 +1,3 @@
-import { PREPARE } from '../db/prepared-statements.ts';
 import { randomUUID } from 'node:crypto';
 import type { PgBoss } from 'pg-boss';
 import { sql } from 'kysely';
@@ -8,6 +7,7 @@ import { rowToJob, type Db } from '../jobs/repository.ts';
 import { enqueueAttempt } from '../scheduler/fire-queue.ts';
 import { oldestQueuedRun } from './repository.ts';
 import type { Run } from './run.ts';
+import { PREPARE } from '../db/prepared-statements.ts';
 
 /** Takes the row locks of jobs, in job_id order (the order every multi-job writer takes them), reading nothing. */
 export async function lockJobs(db: Db, jobIds: readonly string[]): Promise<void> {

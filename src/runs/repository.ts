@@ -1,9 +1,9 @@
-import { PREPARE } from '../db/prepared-statements.ts';
 import { sql } from 'kysely';
 import type { Db } from '../jobs/repository.ts';
 import type { Overlap, RunLogLine, RunStatus, RunTrigger } from '../db/schema.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Run } from './run.ts';
+import { PREPARE } from '../db/prepared-statements.ts';
 
 /** A new run row; status decides what else is filled in. */
 export interface NewRun {

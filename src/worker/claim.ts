@@ -1,4 +1,3 @@
-import { PREPARE } from '../db/prepared-statements.ts';
 import type { PgBoss } from 'pg-boss';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DB, JobsTable } from '../db/schema.ts';
@@ -10,6 +9,7 @@ import type { Run } from '../runs/run.ts';
 import { completeMessages, enqueueOccurrences } from '../scheduler/fire-queue.ts';
 import { coalesce, planAfter } from '../scheduler/plan.ts';
 import { getServiceState } from '../service-state/repository.ts';
+import { PREPARE } from '../db/prepared-statements.ts';
 
 /**
  * The claim sits between an occurrence's instant and its handler starting, so it commits without
