@@ -33,6 +33,24 @@ export async function listJobFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
+// Reading files one after another waits on the thread pool four times a file (open, stat, read,
+// close): 10 000 files took seconds, the CPU mostly idle. A few dozen at a time, in order.
+const READ_AT_ONCE = 32;
+
+/** The contents of `files` (UTF-8), in their order, read a few at a time. */
+async function readAll(files: readonly string[]): Promise<string[]> {
+  const texts: string[] = new Array(files.length);
+  let next = 0;
+  const reader = async () => {
+    while (next < files.length) {
+      const i = next++;
+      texts[i] = await readFile(files[i]!, 'utf8');
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_AT_ONCE, files.length) }, reader));
+  return texts;
+}
+
 function shownPath(absolute: string): string {
   const rel = relative(process.cwd(), absolute);
   return rel !== '' && !rel.startsWith('..') ? rel : absolute;
@@ -127,13 +145,14 @@ export async function loadJobFiles(dir: string, registry: HandlerRegistry, now: 
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { definitions: [], errors: [] };
     throw err;
   }
+  const texts = await readAll(paths.map((path) => join(dir, path)));
   const definitions: LoadedJob[] = [];
   const errors: JobFileProblem[] = [];
   const seen = new Map<string, { file: string; line: number; column: number }>();
-  for (const path of paths) {
+  for (const [i, path] of paths.entries()) {
     const absolute = join(dir, path);
     const file = shownPath(absolute);
-    const result = parseJobFile(await readFile(absolute, 'utf8'), path, file, registry, now);
+    const result = parseJobFile(texts[i]!, path, file, registry, now);
     errors.push(...result.problems);
     if (result.job === undefined) continue;
     const id = result.job.definition.job_id;
