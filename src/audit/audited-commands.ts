@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { JobCommands } from '../jobs/commands.ts';
-import { findJob } from '../jobs/repository.ts';
+import { findJob, findJobs } from '../jobs/repository.ts';
 import type { Logger } from '../log.ts';
 import { findRun } from '../runs/repository.ts';
 import { FINAL_RUN_STATUSES } from '../runs/run.ts';
@@ -49,8 +49,7 @@ export function auditedCommands(commands: JobCommands, deps: AuditDeps): JobComm
 
     async upsert(defs, trx) {
       const db = trx ?? deps.db;
-      const before = new Map<string, Awaited<ReturnType<typeof findJob>>>();
-      for (const def of defs) before.set(def.job_id, await findJob(db, def.job_id));
+      const before = await findJobs(db, defs.map((d) => d.job_id));
       const results = await commands.upsert(defs, trx);
       const who = actor();
       const entries: NewAuditEntry[] = [];
