@@ -350,7 +350,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     if (backlog && !paused && Date.now() - statisticsCheckedAt >= 10_000) {
       backlog = false;
       statisticsCheckedAt = Date.now();
-      if (await refreshQueueStatistics(db, queueSchema, FIRE_QUEUE)) log.info('analyzed the fire queue: a backlog arrived since its statistics were taken');
+      if (await refreshQueueStatistics(db, queueSchema, FIRE_QUEUE)) log.debug('analyzed the fire queue: a backlog arrived since its statistics were taken');
     }
   };
 
