@@ -47,11 +47,16 @@ test('a backlog since the last statistics: the queue table is analyzed, once', a
   assert.equal(await refreshQueueStatistics(db, 'pgboss', FIRE_QUEUE), false, 'nothing changed since');
 });
 
-test('another backlog within 30 s of the last analyze: not analyzed again', async () => {
+test('within 30 s of the last analyze: not again while fewer rows changed than it counted, again once more did', async () => {
   const { analyzed } = await stats();
+  const counted = Number((await sql<{ n: number }>`select reltuples::int8 as n from pg_class where oid = ${`pgboss.${table}`}::regclass`.execute(db)).rows[0]!.n);
+  assert.ok(counted >= STALE_AFTER_CHANGES, `the analyze counted ${counted} rows`);
   await change(STALE_AFTER_CHANGES, 'again');
   assert.equal(await refreshQueueStatistics(db, 'pgboss', FIRE_QUEUE), false);
   assert.deepEqual((await stats()).analyzed, analyzed);
+  // More changes than the statistics counted rows: they no longer describe the table, whatever their age.
+  await change(counted + 10 - STALE_AFTER_CHANGES, 'more');
+  assert.equal(await refreshQueueStatistics(db, 'pgboss', FIRE_QUEUE), true);
 });
 
 test('an unknown queue: nothing to analyze', async () => {
