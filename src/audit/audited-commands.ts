@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { JobCommands } from '../jobs/commands.ts';
-import { findJob, findJobs } from '../jobs/repository.ts';
+import { findJob } from '../jobs/repository.ts';
 import type { Logger } from '../log.ts';
 import { findRun } from '../runs/repository.ts';
 import { FINAL_RUN_STATUSES } from '../runs/run.ts';
@@ -48,13 +48,10 @@ export function auditedCommands(commands: JobCommands, deps: AuditDeps): JobComm
     },
 
     async upsert(defs, trx) {
-      const db = trx ?? deps.db;
-      const before = await findJobs(db, defs.map((d) => d.job_id));
       const results = await commands.upsert(defs, trx);
       const who = actor();
       const entries: NewAuditEntry[] = [];
-      for (const { job, change } of results) {
-        const previous = before.get(job.job_id);
+      for (const { job, change, before: previous } of results) {
         if (change === 'created' || !previous) {
           entries.push({ actor: who, action: 'created', job_id: job.job_id, run_id: null, owner: job.owner, detail: { definition: definitionSnapshot(job) } });
         } else if (change === 'updated') {

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import { hostname } from 'node:os';
-import type { DB } from '../db/schema.ts';
+import type { DB, JobState } from '../db/schema.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Run } from '../runs/run.ts';
@@ -25,8 +25,11 @@ export interface JobCommands {
    * is created.
    */
   create(def: JobDefinition, within?: (trx: Transaction<DB>, job: Job) => Promise<void>): Promise<Job>;
-  /** Creates, replaces or leaves each job, all in one transaction (the caller's when given). */
-  upsert(defs: JobDefinition[], trx?: Transaction<DB>): Promise<Array<{ job: Job; change: JobChange }>>;
+  /**
+   * Creates, replaces or leaves each job, all in one transaction (the caller's when given);
+   * `before` is the job as stored before this call (undefined: it did not exist).
+   */
+  upsert(defs: JobDefinition[], trx?: Transaction<DB>): Promise<Array<{ job: Job; change: JobChange; before: Job | undefined }>>;
   /** Replaces a job's definition and reschedules it when its schedule or state changed. */
   update(jobId: string, def: JobDefinition): Promise<Job>;
   /** Pauses or resumes a job; resume plans the next occurrence from now (misfire rules apply). */
@@ -51,6 +54,12 @@ export interface JobCommandsDeps {
   host?: string;
   /** A free slot of this process's worker, if it has one (src/worker/worker.ts reserve()). */
   reserveSlot?: () => ReservedSlot | undefined;
+}
+
+/** A new job's first occurrence from `now`, and its state (finished when it has none); as reschedule() plans a job with no pending one. */
+function firstInstant(def: JobDefinition, now: Date): { next_run_at: Date | null; state: JobState } {
+  const next = def.state === 'running' ? planFrom({ schedule: def.schedule, run_count: 0, last_run_at: null }, now) : null;
+  return { next_run_at: next, state: def.state === 'running' && next === null ? 'finished' : def.state };
 }
 
 /** The JobCommands of one bosun process. */
@@ -80,31 +89,28 @@ export function createJobCommands(deps: JobCommandsDeps): JobCommands {
     const now = new Date();
     const fresh = new Map<string, JobDefinition>();
     for (const def of defs) if (!existing.has(def.job_id) && !fresh.has(def.job_id)) fresh.set(def.job_id, def);
-    const planned = [...fresh.values()].map((def) => {
-      const next = def.state === 'running' ? planFrom({ schedule: def.schedule, run_count: 0, last_run_at: null }, now) : null;
-      return { def, next_run_at: next, state: def.state === 'running' && next === null ? ('finished' as const) : def.state };
-    });
+    const planned = [...fresh.values()].map((def) => ({ def, ...firstInstant(def, now) }));
     const created = new Map((await insertJobs(trx, planned)).map((job) => [job.job_id, job]));
     await enqueueOccurrences(boss, trx, [...created.values()].flatMap((job) => (job.next_run_at ? [{ job_id: job.job_id, scheduled_for: job.next_run_at }] : [])));
-    const out: Array<{ job: Job; change: JobChange }> = [];
+    const out: Array<{ job: Job; change: JobChange; before: Job | undefined }> = [];
     const written = new Set<string>();
     for (const def of defs) {
+      const before = existing.get(def.job_id);
       const job = created.get(def.job_id);
       if (job && fresh.get(def.job_id) === def) {
-        out.push({ job, change: 'created' });
+        out.push({ job, change: 'created', before });
         written.add(def.job_id);
         continue;
       }
-      const current = existing.get(def.job_id);
-      if (current && !written.has(def.job_id) && sameDefinition(current, def)) {
-        out.push({ job: current, change: 'unchanged' });
+      if (before && !written.has(def.job_id) && sameDefinition(before, def)) {
+        out.push({ job: before, change: 'unchanged', before });
         continue;
       }
       written.add(def.job_id);
       // An existing job, or the same job_id given twice in one call (the later one wins, as before).
       const { job: stored, change, previous } = await upsertJob(trx, def);
-      if (change === 'unchanged') out.push({ job: stored, change });
-      else out.push({ job: await rescheduleIfNeeded(trx, stored, previous), change });
+      if (change === 'unchanged') out.push({ job: stored, change, before });
+      else out.push({ job: await rescheduleIfNeeded(trx, stored, previous), change, before });
     }
     return out;
   };
@@ -121,8 +127,7 @@ export function createJobCommands(deps: JobCommandsDeps): JobCommands {
       // its next_run_at); the same rules as reschedule() for a job with no pending occurrence.
       // Taken before the transaction, as in runNow, so a due occurrence is NOTIFYed.
       const now = new Date();
-      const next = def.state === 'running' ? planFrom({ schedule: def.schedule, run_count: 0, last_run_at: null }, now) : null;
-      const state = def.state === 'running' && next === null ? 'finished' : def.state;
+      const { next_run_at: next, state } = firstInstant(def, now);
       // Due now with a free slot here: its first occurrence is claimed in this transaction and
       // starts as soon as it commits, without a round through the queue (claimNewOccurrence).
       const slot = next !== null && next <= now ? deps.reserveSlot?.() : undefined;

@@ -94,13 +94,6 @@ export async function insertJobs(db: Db, jobs: Array<{ def: JobDefinition; next_
   return out;
 }
 
-/** The jobs of these ids that exist, by job_id, read (not locked) in one statement. */
-export async function findJobs(db: Db, jobIds: readonly string[]): Promise<Map<string, Job>> {
-  if (jobIds.length === 0) return new Map();
-  const rows = await db.selectFrom('jobs').selectAll().where(sql<boolean>`job_id = any(${[...new Set(jobIds)]}::text[])`).execute();
-  return new Map(rows.map((row) => [row.job_id, rowToJob(row)]));
-}
-
 /** The jobs with these ids that exist, locked for the rest of the transaction (in job_id order, so bulk writers cannot deadlock). */
 export async function getJobsForUpdate(db: Db, jobIds: string[]): Promise<Map<string, Job>> {
   const found = new Map<string, Job>();

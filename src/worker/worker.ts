@@ -199,6 +199,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   // against 2 400 runs/s at concurrency 100).
   let used = 0;
   let recording = 0;
+  const recordingFull = () => recording >= MAX_RECORDING_FACTOR * options.concurrency;
   const release = () => {
     used--;
     wake();
@@ -287,7 +288,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   // freed) or the idle poll.
   const fetchLoop = async () => {
     while (!stopping) {
-      const free = recording >= MAX_RECORDING_FACTOR * options.concurrency ? 0 : options.concurrency - used;
+      const free = recordingFull() ? 0 : options.concurrency - used;
       if (paused || free <= 0) {
         await sleep(idlePollMs);
         woken = false;
@@ -376,7 +377,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   let stopped: Promise<void> | undefined;
   return {
     reserve() {
-      if (stopping || paused || used >= options.concurrency || recording >= MAX_RECORDING_FACTOR * options.concurrency) return undefined;
+      if (stopping || paused || used >= options.concurrency || recordingFull()) return undefined;
       used++;
       let taken = false;
       return {
