@@ -37,11 +37,16 @@ export interface Config {
   retentionMs: number;
   /** Largest request body the API accepts. */
   bodyLimitBytes: number;
+  /** Job views GET /jobs keeps rendered, each for one version of its row; 0 = none. */
+  jobViewCacheSize: number;
   /** `on` requires tokens; `off` allows open access on any address; `auto` is off on loopback only. */
   auth: 'auto' | 'on' | 'off';
   /** OTLP trace export, from the standard OTEL_* variables; undefined when no endpoint is set. */
   tracing: TracingConfig | undefined;
 }
+
+/** Job views GET /jobs keeps when BOSUN_JOB_VIEW_CACHE is unset: ≈ 1 kB each. */
+export const DEFAULT_JOB_VIEW_CACHE_SIZE = 10_000;
 
 type Env = Record<string, string | undefined>;
 
@@ -118,6 +123,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     shutdownTimeoutMs: int(env, 'BOSUN_SHUTDOWN_TIMEOUT', 30, 0, 3600) * SECOND,
     retentionMs: int(env, 'BOSUN_RETENTION_DAYS', 30, 1, 3650) * DAY,
     bodyLimitBytes: int(env, 'BOSUN_BODY_LIMIT', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    jobViewCacheSize: int(env, 'BOSUN_JOB_VIEW_CACHE', DEFAULT_JOB_VIEW_CACHE_SIZE, 0, 10_000_000),
     auth: oneOf(env, 'BOSUN_AUTH', ['auto', 'on', 'off'] as const, 'auto'),
     tracing: tracingConfig(env),
   });

@@ -26,7 +26,7 @@ export async function apiDeps(
     bodyLimitBytes: config.bodyLimitBytes,
     spec: () => spec,
     health: { ready: parts.ready },
-    data: { db: parts.database.db, commands, registry },
+    data: { db: parts.database.db, commands, registry, jobViewCacheSize: config.jobViewCacheSize },
     auth: createAuthPolicy(parts.database.db, config.auth, config.host),
   };
 }

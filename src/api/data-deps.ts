@@ -24,6 +24,8 @@ export interface DataDeps {
   commands: JobCommandsPort;
   registry: HandlerRegistry;
   now?: () => Date;
+  /** Job views kept as JSON by GET /jobs (src/api/job-view-cache.ts); 0 = none. */
+  jobViewCacheSize?: number;
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

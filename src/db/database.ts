@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { DB } from './schema.ts';
 import type { Logger } from '../log.ts';
 import { prepareRepeatedStatements } from './prepared-statements.ts';
+import { parseTimestamptz } from './timestamptz-parser.ts';
 
 export type Db = Kysely<DB>;
 
@@ -15,9 +16,10 @@ export interface Database {
   close(): Promise<void>;
 }
 
-// timestamptz → Date is pg's default; bigint counts (e.g. count(*)) come back as
-// strings unless told otherwise, and ours stay far below 2^53.
+// bigint counts (e.g. count(*)) come back as strings unless told otherwise, and ours stay far
+// below 2^53. timestamptz → Date as pg does it, faster (see the parser).
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, parseTimestamptz);
 
 /** Opens the pool; connection errors of idle clients are logged, never fatal (Postgres may restart). */
 export function openDatabase(url: string, logger: Logger, max = 10): Database {

@@ -3,6 +3,7 @@ import type { Db } from '../jobs/repository.ts';
 import { attemptMessageId, deterministicUuid, occurrenceMessageId } from './message-id.ts';
 import { inNewRunTrace, inRunTrace } from '../tracing/enqueue-trace.ts';
 import { withTraceContext, type TracedMessageData } from '../tracing/message-trace.ts';
+import { isoInstant } from '../time/iso-instant.ts';
 
 /** The pg-boss queue every firing of every bosun job travels through. */
 export const FIRE_QUEUE = 'bosun-fire';
@@ -42,7 +43,7 @@ export async function ensureFireQueue(boss: PgBoss): Promise<void> {
 
 /** Enqueues a job's occurrence in the caller's transaction; false when it was already enqueued. */
 export async function enqueueOccurrence(boss: PgBoss, db: Db, jobId: string, scheduledFor: Date): Promise<boolean> {
-  const data: FireMessage = { kind: 'occurrence', job_id: jobId, scheduled_for: scheduledFor.toISOString() };
+  const data: FireMessage = { kind: 'occurrence', job_id: jobId, scheduled_for: isoInstant(scheduledFor) };
   // Each occurrence is a new run, so a new trace (docs/operations.md, Traces).
   const id = await inNewRunTrace({ job_id: jobId, scheduled_for: data.scheduled_for }, () =>
     boss.send(FIRE_QUEUE, withTraceContext(data), {
@@ -66,7 +67,7 @@ export async function enqueueOccurrences(boss: PgBoss, db: Db, occurrences: Read
     const chunk = occurrences.slice(i, i + 1000);
     const messages = await Promise.all(
       chunk.map(({ job_id, scheduled_for }) => {
-        const data: FireMessage = { kind: 'occurrence', job_id, scheduled_for: scheduled_for.toISOString() };
+        const data: FireMessage = { kind: 'occurrence', job_id, scheduled_for: isoInstant(scheduled_for) };
         return inNewRunTrace({ job_id, scheduled_for: data.scheduled_for }, async () => ({
           id: occurrenceMessageId(job_id, scheduled_for),
           data: withTraceContext(data),

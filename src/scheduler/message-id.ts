@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isoInstant } from '../time/iso-instant.ts';
 
 // A fixed namespace, so every bosun instance derives the same id for the same occurrence.
 const NAMESPACE = 'bosun:fire:v1';
@@ -18,7 +19,7 @@ export function deterministicUuid(...parts: string[]): string {
 
 /** The queue id of a job's occurrence at one instant. */
 export function occurrenceMessageId(jobId: string, scheduledFor: Date): string {
-  return deterministicUuid('occurrence', jobId, scheduledFor.toISOString());
+  return deterministicUuid('occurrence', jobId, isoInstant(scheduledFor));
 }
 
 /** The queue id of one attempt of a run (retries, queued overlap, run now). */

@@ -3,6 +3,10 @@ import type { DB, JobState } from '../../db/schema.ts';
 import { rowToJob } from '../../jobs/repository.ts';
 import type { Job } from '../../jobs/job.ts';
 import { sortOf, type PageQuery } from './pagination.ts';
+import type { RowVersion } from '../job-view-cache.ts';
+
+// xmin: a new value with every update of the row (src/api/job-view-cache.ts).
+const ROW_VERSION = sql<RowVersion>`jobs.xmin::text`.as('version');
 
 export type JobSortColumn = 'job_id' | 'created_at' | 'updated_at' | 'next_run_at' | 'last_run_at';
 
@@ -27,13 +31,21 @@ export function filtersBeyondOwner(q: JobListQuery): boolean {
   return q.state !== undefined || q.handler !== undefined || q.job_type === 'failed' || q.job_type === 'user' || (q.search !== undefined && q.search !== '');
 }
 
+/** One listed job: its row version, and the job itself unless the caller said it knew that version. */
+export interface ListedJob {
+  job_id: string;
+  version: RowVersion;
+  job?: Job;
+}
+
 /**
- * A page of jobs the caller may see, and how many match in all: one statement (the total is an
- * uncorrelated subquery, evaluated once beside the page), so a page costs one round trip. The
- * total is exact either way: all jobs, or one owner's, are summed from the job_counts rows
- * (a few rows, however many jobs); other filters count their matches.
+ * A page of jobs the caller may see, each with its row version (xmin), and how many match in all.
+ * The page is first read as ids and versions (the total is an uncorrelated subquery beside it,
+ * so that is one round trip); only the rows `known` does not have at that version are then read
+ * whole, in a second. The total is exact: all jobs, or one owner's, are summed from the
+ * job_counts rows (a few rows, however many jobs); other filters count their matches.
  */
-export async function listJobsPage(db: Kysely<DB>, q: JobListQuery): Promise<{ jobs: Job[]; total: number }> {
+export async function listJobsPage(db: Kysely<DB>, q: JobListQuery, known: (jobId: string, version: RowVersion) => boolean): Promise<{ jobs: ListedJob[]; total: number }> {
   const filtered = <T extends SelectQueryBuilder<DB, 'jobs', object>>(query: T): T => {
     let qb = query as SelectQueryBuilder<DB, 'jobs', object>;
     if (q.owner !== undefined) qb = qb.where('owner', '=', q.owner);
@@ -52,18 +64,31 @@ export async function listJobsPage(db: Kysely<DB>, q: JobListQuery): Promise<{ j
     ? filtered(db.selectFrom('jobs')).select((eb) => eb.fn.countAll<number>().as('n'))
     : (q.owner === undefined ? counted.selectFrom('job_counts') : counted.selectFrom('job_counts').where('owner', '=', q.owner)).select(sql<number>`coalesce(sum(n), 0)::int8`.as('n'));
   const { column, descending } = sortOf<JobSortColumn>(q.sort, 'job_id');
-  const rows = await filtered(db.selectFrom('jobs'))
-    .selectAll('jobs')
+  const page = await filtered(db.selectFrom('jobs'))
+    .select(['job_id', ROW_VERSION])
     .select(() => total.as('total_matching'))
     .orderBy(column, (ob) => (descending ? ob.desc().nullsLast() : ob.asc().nullsLast()))
     .orderBy('job_id')
     .limit(q.limit)
     .offset(q.offset)
     .execute();
-  const first = rows[0];
+  const first = page[0];
   // An empty page carries no count: nothing matches at offset 0; past the end a second query counts.
   const n = first ? Number(first.total_matching) : q.offset === 0 ? 0 : Number((await total.executeTakeFirstOrThrow()).n);
-  return { jobs: rows.map(({ total_matching: _total, ...row }) => rowToJob(row)), total: n };
+  const unknown = new Set(page.filter((r) => !known(r.job_id, r.version)).map((r) => r.job_id));
+  const read = new Map<string, ListedJob>();
+  if (unknown.size > 0) {
+    let rows = db.selectFrom('jobs').selectAll('jobs').select(ROW_VERSION).where('job_id', '=', (eb) => eb.fn.any(eb.val([...unknown])));
+    if (q.owner !== undefined) rows = rows.where('owner', '=', q.owner);
+    for (const { version, ...row } of await rows.execute()) read.set(row.job_id, { job_id: row.job_id, version, job: rowToJob(row) });
+  }
+  // A row changed between the two reads is listed as read the second time; one deleted meanwhile is left out.
+  const jobs = page.flatMap((r): ListedJob[] => {
+    if (!unknown.has(r.job_id)) return [{ job_id: r.job_id, version: r.version }];
+    const listed = read.get(r.job_id);
+    return listed ? [listed] : [];
+  });
+  return { jobs, total: n };
 }
 
 /** The job when it exists and the caller may see it (owner undefined = all), else undefined. */

@@ -4,6 +4,7 @@ import { operation, type DataDeps } from '../data-deps.ts';
 import type { RequestValidator } from '../request-validation.ts';
 import type { AuditAction, AuditEntry } from '../../audit/audit-entry.ts';
 import { listAuditEntries } from '../../audit/repository.ts';
+import { isoInstant } from '../../time/iso-instant.ts';
 
 interface AuditParams {
   job_id?: string;
@@ -15,7 +16,7 @@ interface AuditParams {
   offset: number;
 }
 
-const entryView = (e: AuditEntry) => ({ ...e, at: e.at.toISOString() });
+const entryView = (e: AuditEntry) => ({ ...e, at: isoInstant(e.at) });
 
 /** `GET /audit`: who did what to which job, newest first; a non-admin sees entries about their own jobs. */
 export function auditRoutes(deps: DataDeps, validator: RequestValidator): Hono<ApiEnv> {

@@ -6,10 +6,11 @@ import { operation, type DataDeps } from '../data-deps.ts';
 import type { RequestValidator } from '../request-validation.ts';
 import { deleteFailures, findVisibleFailure, listFailuresPage, type FailureFilter } from '../queries/failures.ts';
 import type { PageQuery } from '../queries/pagination.ts';
+import { isoInstant } from '../../time/iso-instant.ts';
 
 /** A failure as the API answers it. */
 export function failureView(f: Failure): Record<string, unknown> {
-  return { ...f, failed_at: f.failed_at instanceof Date ? f.failed_at.toISOString() : f.failed_at };
+  return { ...f, failed_at: f.failed_at instanceof Date ? isoInstant(f.failed_at) : f.failed_at };
 }
 
 /** Failures: every failed attempt, listed, read one by one, and cleared. */

@@ -6,18 +6,22 @@ import { body, ownerScope, params, type ApiContext, type ApiEnv } from '../api-e
 import { operation, type DataDeps } from '../data-deps.ts';
 import type { RequestValidator } from '../request-validation.ts';
 import { jobInput, jobView } from '../job-view.ts';
+import { JobViewCache } from '../job-view-cache.ts';
+import { DEFAULT_JOB_VIEW_CACHE_SIZE } from '../../config.ts';
 import { findVisibleJob, listJobsPage, type JobListQuery } from '../queries/jobs.ts';
 import { deleteFailures } from '../queries/failures.ts';
 import { listRunsPage, type RunListQuery } from '../queries/runs.ts';
 import { runView } from './runs.ts';
 
 type StateParam = 'running' | 'paused' | 'active';
+const JSON_TYPE = { 'content-type': 'application/json' };
 const asState = (s: StateParam | undefined): 'running' | 'paused' | undefined => (s === 'active' ? 'running' : s);
 
 /** Jobs as resources, and the seed service's job routes (the handler endpoints are in handler-jobs.ts). */
 export function jobsRoutes(deps: DataDeps, validator: RequestValidator): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const now = deps.now ?? (() => new Date());
+  const views = new JobViewCache(deps.jobViewCacheSize ?? DEFAULT_JOB_VIEW_CACHE_SIZE);
 
   /** The job when the caller may see it; others' jobs are 404, exactly as missing ones. */
   const visibleJob = async (c: ApiContext, jobId: string) => {
@@ -30,8 +34,17 @@ export function jobsRoutes(deps: DataDeps, validator: RequestValidator): Hono<Ap
     const q = params<Omit<JobListQuery, 'state'> & { state?: StateParam; owner?: string }>(c);
     const scope = ownerScope(c.get('identity'));
     const state = q.state === 'active' ? 'running' : (q.state as JobState | undefined);
-    const { jobs, total } = await listJobsPage(deps.db, { ...q, state, owner: scope ?? q.owner });
-    return c.json({ jobs: jobs.map(jobView), jobs_count: total, total, limit: q.limit, offset: q.offset });
+    // Views found are held here: rendering the rows not found may push them out of the cache.
+    const found = new Map<string, string>();
+    const known = (jobId: string, version: string) => {
+      const json = views.get(jobId, version);
+      if (json !== undefined) found.set(jobId, json);
+      return json !== undefined;
+    };
+    const { jobs, total } = await listJobsPage(deps.db, { ...q, state, owner: scope ?? q.owner }, known);
+    // The views are JSON already: the page is written around them, as c.json would.
+    const texts = jobs.map((j) => (j.job ? views.render(j.job, j.version) : found.get(j.job_id)!));
+    return c.body(`{"jobs":[${texts.join(',')}],"jobs_count":${total},"total":${total},"limit":${q.limit},"offset":${q.offset}}`, 200, JSON_TYPE);
   });
 
   operation(app, validator, 'POST', '/jobs', async (c) => {

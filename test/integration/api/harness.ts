@@ -11,7 +11,7 @@ import { startBoss } from '../../../src/queue/boss.ts';
 import { ensureFireQueue } from '../../../src/scheduler/fire-queue.ts';
 import { migratedDatabase, testLogger } from '../../helpers/database.ts';
 
-export async function apiHarness(options: { mode?: AuthMode; host?: string; bodyLimitBytes?: number } = {}) {
+export async function apiHarness(options: { mode?: AuthMode; host?: string; bodyLimitBytes?: number; jobViewCacheSize?: number } = {}) {
   const database = await migratedDatabase();
   const boss = await startBoss(database.url, 'pgboss', testLogger);
   after(() => boss.stop({ graceful: false, close: true }));
@@ -24,7 +24,7 @@ export async function apiHarness(options: { mode?: AuthMode; host?: string; body
     bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
     spec: () => spec,
     health: { ready: async () => true },
-    data: { db: database.db, commands, registry },
+    data: { db: database.db, commands, registry, jobViewCacheSize: options.jobViewCacheSize },
     auth: createAuthPolicy(database.db, options.mode ?? 'auto', options.host ?? '127.0.0.1'),
   });
   const tokens = {
