@@ -3,6 +3,7 @@ import type { DB, JobsTable, JobState, RunStatus } from '../db/schema.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { Schedule, ScheduleInput } from '../schedule/index.ts';
 import type { Job, JobDefinition } from './job.ts';
+import { PREPARE } from '../db/prepared-statements.ts';
 
 /** A connection or an open transaction: every function here works in either. */
 export type Db = Kysely<DB> | Transaction<DB>;
@@ -65,6 +66,7 @@ export async function insertJob(db: Db, def: JobDefinition, planned?: { next_run
     .values({ job_id: def.job_id, ...definitionValues(def), ...(planned && { state: planned.state, next_run_at: planned.next_run_at }) })
     .onConflict((oc) => oc.column('job_id').doNothing())
     .returningAll()
+    .modifyEnd(sql.raw(PREPARE))
     .executeTakeFirst();
   if (!row) throw new ConflictError(`job '${def.job_id}' already exists`, { field: 'job_id', details: { job_id: def.job_id } });
   return rowToJob(row);
