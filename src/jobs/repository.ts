@@ -75,17 +75,25 @@ export async function insertJob(db: Db, def: JobDefinition, planned?: { next_run
 /**
  * Inserts new jobs with their first planned instant in one statement per 1000 (a bulk create
  * costs a few round trips, not a few per job); ConflictError when any id is taken meanwhile.
+ * The columns travel as one array each: a VALUES list of 1000 rows is 15 000 parameters to
+ * bind and a new plan every time (48 ms a chunk against 15 ms to execute it); arrays keep the
+ * text fixed, so it is prepared once per connection.
  */
 export async function insertJobs(db: Db, jobs: Array<{ def: JobDefinition; next_run_at: Date | null; state: JobState }>): Promise<Job[]> {
   const out: Job[] = [];
   for (let i = 0; i < jobs.length; i += 1000) {
     const chunk = jobs.slice(i, i + 1000);
-    const rows = await db
-      .insertInto('jobs')
-      .values(chunk.map(({ def, next_run_at, state }) => ({ job_id: def.job_id, ...definitionValues(def), state, next_run_at })))
-      .onConflict((oc) => oc.column('job_id').doNothing())
-      .returningAll()
-      .execute();
+    const column = <T>(value: (job: (typeof chunk)[number]) => T): T[] => chunk.map(value);
+    const { rows } = await sql<Selectable<JobsTable>>`
+      ${sql.raw(PREPARE)} insert into jobs (job_id, handler, kwargs, description, schedule_input, schedule, state, overlap, timeout_ms, retries, retry_delay_ms, retry_backoff, owner, source, next_run_at)
+      select * from unnest(
+        ${column((j) => j.def.job_id)}::text[], ${column((j) => j.def.handler)}::text[], ${column((j) => JSON.stringify(j.def.kwargs))}::jsonb[],
+        ${column((j) => j.def.description)}::text[], ${column((j) => JSON.stringify(j.def.schedule_input))}::jsonb[], ${column((j) => JSON.stringify(j.def.schedule))}::jsonb[],
+        ${column((j) => j.state)}::text[], ${column((j) => j.def.overlap)}::text[], ${column((j) => j.def.timeout_ms)}::int[], ${column((j) => j.def.retries)}::int[],
+        ${column((j) => j.def.retry_delay_ms)}::int[], ${column((j) => j.def.retry_backoff)}::bool[], ${column((j) => j.def.owner)}::text[], ${column((j) => j.def.source)}::text[],
+        ${column((j) => j.next_run_at)}::timestamptz[])
+      on conflict (job_id) do nothing
+      returning *`.execute(db);
     if (rows.length !== chunk.length) {
       const stored = new Set(rows.map((r) => r.job_id));
       const taken = chunk.find((j) => !stored.has(j.def.job_id))!.def.job_id;
