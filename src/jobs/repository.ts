@@ -83,23 +83,23 @@ export async function insertJobs(db: Db, jobs: Array<{ def: JobDefinition; next_
   const out: Job[] = [];
   for (let i = 0; i < jobs.length; i += 1000) {
     const chunk = jobs.slice(i, i + 1000);
-    const column = <T>(value: (job: (typeof chunk)[number]) => T): T[] => chunk.map(value);
-    const { rows } = await sql<Selectable<JobsTable>>`
+    const rows = chunk.map(({ def, next_run_at, state }) => ({ job_id: def.job_id, ...definitionValues(def), state, next_run_at }));
+    const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
+    const { rows: stored } = await sql<Selectable<JobsTable>>`
       ${sql.raw(PREPARE)} insert into jobs (job_id, handler, kwargs, description, schedule_input, schedule, state, overlap, timeout_ms, retries, retry_delay_ms, retry_backoff, owner, source, next_run_at)
       select * from unnest(
-        ${column((j) => j.def.job_id)}::text[], ${column((j) => j.def.handler)}::text[], ${column((j) => JSON.stringify(j.def.kwargs))}::jsonb[],
-        ${column((j) => j.def.description)}::text[], ${column((j) => JSON.stringify(j.def.schedule_input))}::jsonb[], ${column((j) => JSON.stringify(j.def.schedule))}::jsonb[],
-        ${column((j) => j.state)}::text[], ${column((j) => j.def.overlap)}::text[], ${column((j) => j.def.timeout_ms)}::int[], ${column((j) => j.def.retries)}::int[],
-        ${column((j) => j.def.retry_delay_ms)}::int[], ${column((j) => j.def.retry_backoff)}::bool[], ${column((j) => j.def.owner)}::text[], ${column((j) => j.def.source)}::text[],
-        ${column((j) => j.next_run_at)}::timestamptz[])
+        ${column('job_id')}::text[], ${column('handler')}::text[], ${column('kwargs')}::jsonb[], ${column('description')}::text[],
+        ${column('schedule_input')}::jsonb[], ${column('schedule')}::jsonb[], ${column('state')}::text[], ${column('overlap')}::text[],
+        ${column('timeout_ms')}::int[], ${column('retries')}::int[], ${column('retry_delay_ms')}::int[], ${column('retry_backoff')}::bool[],
+        ${column('owner')}::text[], ${column('source')}::text[], ${column('next_run_at')}::timestamptz[])
       on conflict (job_id) do nothing
       returning *`.execute(db);
-    if (rows.length !== chunk.length) {
-      const stored = new Set(rows.map((r) => r.job_id));
-      const taken = chunk.find((j) => !stored.has(j.def.job_id))!.def.job_id;
+    if (stored.length !== chunk.length) {
+      const inserted = new Set(stored.map((r) => r.job_id));
+      const taken = chunk.find((j) => !inserted.has(j.def.job_id))!.def.job_id;
       throw new ConflictError(`job '${taken}' already exists`, { field: 'job_id', details: { job_id: taken } });
     }
-    out.push(...rows.map(rowToJob));
+    out.push(...stored.map(rowToJob));
   }
   return out;
 }

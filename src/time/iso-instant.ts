@@ -17,7 +17,7 @@ export function isoInstant(date: Date): string {
   if (!(ms >= MIN_MS && ms <= MAX_MS)) return date.toISOString(); // throws for an invalid date, as it would
   const days = Math.floor(ms / MS_PER_DAY);
   let rest = ms - days * MS_PER_DAY;
-  // Civil date from days since 1970-01-01 (Howard Hinnant's days_from_civil, inverted).
+  // Civil date from days since 1970-01-01 (Howard Hinnant's civil_from_days).
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const dayOfEra = z - era * 146_097;

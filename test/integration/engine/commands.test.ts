@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testLogger } from '../../helpers/database.ts';
 import { createJobCommands } from '../../../src/jobs/commands.ts';
-import { getJob, listJobs } from '../../../src/jobs/repository.ts';
+import { findJob, getJob, insertJobs, listJobs } from '../../../src/jobs/repository.ts';
 import { FIRE_QUEUE } from '../../../src/scheduler/fire-queue.ts';
 import { occurrenceMessageId } from '../../../src/scheduler/message-id.ts';
 import { ConflictError, NotFoundError } from '../../../src/errors.ts';
@@ -114,4 +114,27 @@ test('listJobs filters, searches, sorts and counts', async () => {
   const page = await listJobs(db, { limit: 1, offset: 1, sort: 'job_id' });
   assert.equal(page.jobs.length, 1);
   assert.ok(page.total >= 2);
+});
+
+test('a bulk create stores every field as given, text that needs escaping in an array included; a taken id is a conflict', async () => {
+  const awkward = 'quote " backslash \\ comma , braces {} NULL\nnewline é 🚀';
+  const defs = [
+    definition('bulk-a', { periodically: '1 day', when: '2031-01-01T00:00:00Z' }, { description: awkward, kwargs: { s: awkward, n: [1, null, { x: '"' }] }, owner: 'alice', timeout_ms: 1500, retries: 3, retry_delay_ms: 250, retry_backoff: true, overlap: 'queue' }),
+    definition('bulk-b', { when: '2031-01-01T00:00:00Z' }, { description: 'NULL', state: 'paused' }),
+    definition('bulk-c', { periodically: '1 hour' }),
+  ];
+  await commands.upsert(defs);
+  for (const def of defs) {
+    const job = await getJob(db, def.job_id);
+    for (const field of ['handler', 'kwargs', 'description', 'schedule_input', 'schedule', 'state', 'overlap', 'timeout_ms', 'retries', 'retry_delay_ms', 'retry_backoff', 'owner', 'source'] as const) {
+      assert.deepEqual(job[field], def[field], `${def.job_id}.${field}`);
+    }
+  }
+  assert.equal((await getJob(db, 'bulk-a')).next_run_at?.toISOString(), '2031-01-01T00:00:00.000Z');
+  assert.equal((await getJob(db, 'bulk-b')).next_run_at, null);
+  await assert.rejects(
+    db.transaction().execute((trx) => insertJobs(trx, [{ def: definition('bulk-new', { periodically: '1 day' }), next_run_at: null, state: 'running' }, { def: defs[2]!, next_run_at: null, state: 'running' }])),
+    (err: unknown) => err instanceof ConflictError && /bulk-c/.test(err.message),
+  );
+  assert.equal(await findJob(db, 'bulk-new'), undefined);
 });
