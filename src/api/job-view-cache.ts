@@ -7,9 +7,10 @@ import { jobView } from './job-view.ts';
 // version (PostgreSQL's xmin: every update of a row writes a new one), so a page whose rows are
 // unchanged reads only ids and versions, and one whose rows changed reads just those rows.
 // Exact, never stale: a version seen is the committed row it names. (An xid repeats only after
-// 2^32 transactions; a view kept that long would also need its row rewritten by exactly that xid.)
+// 2^32 transactions; a view kept that long would also need its row rewritten by exactly that xid.
+// Another server may hand out the same xids: the version also names the server's start.)
 
-/** The stored row version of a job: PostgreSQL's xmin, as text. */
+/** The stored row version of a job: PostgreSQL's xmin and the server's start time, as text. */
 export type RowVersion = string;
 
 /** Job views as JSON text, at most `size` of them, each valid for one row version. */

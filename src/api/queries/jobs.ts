@@ -5,8 +5,10 @@ import type { Job } from '../../jobs/job.ts';
 import { sortOf, type PageQuery } from './pagination.ts';
 import type { RowVersion } from '../job-view-cache.ts';
 
-// xmin: a new value with every update of the row (src/api/job-view-cache.ts).
-const ROW_VERSION = sql<RowVersion>`jobs.xmin::text`.as('version');
+// xmin: a new value with every update of the row (src/api/job-view-cache.ts), qualified by when
+// the server started: xids count on from the same cluster's past ones, but another server (a
+// restore into a new cluster, a failover to a logical replica) may reuse them for other rows.
+const ROW_VERSION = sql<RowVersion>`jobs.xmin::text || '@' || extract(epoch from pg_postmaster_start_time())::text`.as('version');
 
 export type JobSortColumn = 'job_id' | 'created_at' | 'updated_at' | 'next_run_at' | 'last_run_at';
 
