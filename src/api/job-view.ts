@@ -1,8 +1,6 @@
 import type { Job } from '../jobs/job.ts';
 import { describeSchedule } from '../schedule/index.ts';
-import { isoInstant } from '../time/iso-instant.ts';
-
-const iso = (d: Date | null | undefined): string | null => (d ? isoInstant(d) : null);
+import { isoOrNull as iso } from '../time/iso-instant.ts';
 
 // A schedule's words, remembered by its JSON: a page of jobs repeats a few schedules, and
 // describing one costs about five times stringifying it (describeSchedule depends on nothing

@@ -34,3 +34,8 @@ export function isoInstant(date: Date): string {
   const seconds = Math.floor(rest / 1000);
   return `${four(year)}-${two(month)}-${two(day)}T${two(hours)}:${two(minutes)}:${two(seconds)}.${three(rest - seconds * 1000)}Z`;
 }
+
+/** An instant in an API view: a Date as isoInstant writes it, text (already ISO) as it is, none as null. */
+export function isoOrNull(value: Date | string | null | undefined): string | null {
+  return value instanceof Date ? isoInstant(value) : (value ?? null);
+}

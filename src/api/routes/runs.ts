@@ -7,9 +7,7 @@ import { operation, type DataDeps } from '../data-deps.ts';
 import type { RequestValidator } from '../request-validation.ts';
 import { findVisibleRun, listRunsPage, type RunListQuery, type RunSummary } from '../queries/runs.ts';
 import { reportRunStatus, type StatusReport } from '../queries/run-callback.ts';
-import { isoInstant } from '../../time/iso-instant.ts';
-
-const iso = (d: Date | string | null | undefined): string | null => (d instanceof Date ? isoInstant(d) : (d ?? null));
+import { isoOrNull as iso } from '../../time/iso-instant.ts';
 
 /** A run as the API answers it: instants as ISO-8601 strings; the log only when the run was read alone. */
 export function runView(run: Run | RunSummary): Record<string, unknown> {
