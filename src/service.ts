@@ -88,7 +88,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     const { registry } = await startDefaultJobs({
       config,
       db: database.db,
-      commands: auditedCommands(createJobCommands({ db: database.db, boss, logger }), { db: database.db, logger, actor: YAML_SYNC_ACTOR }),
+      commands: auditedCommands(createJobCommands({ db: database.db, boss, logger, queueSchema: config.bossSchema }), { db: database.db, logger, actor: YAML_SYNC_ACTOR }),
       logger,
       registry: handlers,
     });

@@ -19,7 +19,7 @@ export async function apiDeps(
 ): Promise<ApiDeps> {
   await checkAuthStartup(parts.database.db, config.auth, config.host);
   const registry = parts.registry ?? (await loadHandlers([BUILTIN_HANDLERS_DIR, ...(config.handlersDir ? [config.handlersDir] : [])]));
-  const commands = parts.commands ?? createJobCommands({ db: parts.database.db, boss: parts.boss, logger: parts.logger });
+  const commands = parts.commands ?? createJobCommands({ db: parts.database.db, boss: parts.boss, logger: parts.logger, queueSchema: config.bossSchema });
   const spec = servedSpec(loadOpenApi(), registry.list());
   return {
     logger: parts.logger,

@@ -39,12 +39,9 @@ export function auditedCommands(commands: JobCommands, deps: AuditDeps): JobComm
   return {
     ...commands,
 
-    create(def, within) {
+    create(def) {
       const who = actor();
-      return commands.create(def, async (trx, job) => {
-        await insertAuditEntries(trx, [{ actor: who, action: 'created', job_id: job.job_id, run_id: null, owner: job.owner, detail: { definition: definitionSnapshot(job) } }]);
-        await within?.(trx, job);
-      });
+      return commands.create(def, (stored) => ({ actor: who, action: 'created', job_id: stored.job_id, run_id: null, owner: stored.owner, detail: { definition: definitionSnapshot(stored) } }));
     },
 
     async upsert(defs, trx) {

@@ -1,4 +1,4 @@
-import type { Job, JobDefinition } from '../jobs/job.ts';
+import type { Job, JobDefinition, StoredDefinition } from '../jobs/job.ts';
 
 /** The fields of a definition a person sets; `schedule` is derived from `schedule_input` and left out. */
 export const DEFINITION_FIELDS = ['handler', 'kwargs', 'description', 'schedule_input', 'state', 'overlap', 'timeout_ms', 'retries', 'retry_delay_ms', 'retry_backoff', 'owner', 'source'] as const;
@@ -17,7 +17,7 @@ export function definitionDiff(before: Job | JobDefinition, after: Job | JobDefi
 }
 
 /** A definition's person-set fields, as stored in a created or deleted entry. */
-export function definitionSnapshot(job: Job | JobDefinition): Record<string, unknown> {
+export function definitionSnapshot(job: Job | JobDefinition | StoredDefinition): Record<string, unknown> {
   const out: Record<string, unknown> = { job_id: job.job_id };
   for (const field of DEFINITION_FIELDS) out[field] = job[field] ?? null;
   return out;

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { PREPARE } from '../db/prepared-statements.ts';
 import type { DB } from '../db/schema.ts';
 import type { AuditAction, AuditDb, AuditEntry, AuditLogTable, NewAuditEntry } from './audit-entry.ts';
@@ -14,6 +14,12 @@ export async function insertAuditEntries(db: Db, entries: readonly NewAuditEntry
     .values(entries.map((e) => ({ ...e, detail: JSON.stringify(e.detail) })));
   // One entry (a create, a change through the API) is the common text: prepared; a bulk one's text differs by its count.
   await (entries.length === 1 ? insert.modifyEnd(sql.raw(PREPARE)) : insert).execute();
+}
+
+/** The insert of one entry, as a statement to embed in another (a create's; src/jobs/create-statement.ts). */
+export function auditEntryInsert(e: NewAuditEntry): RawBuilder<unknown> {
+  return sql`insert into audit_log (actor, action, job_id, run_id, owner, detail)
+    values (${e.actor}, ${e.action}, ${e.job_id}, ${e.run_id}::uuid, ${e.owner}, ${JSON.stringify(e.detail)}::jsonb)`;
 }
 
 /** Filters of the audit list; every one optional. */

@@ -9,22 +9,25 @@ import { endUnfinishedRun, findRun, getRun, insertRun } from '../runs/repository
 import { enqueueAttempt, enqueueOccurrence, enqueueOccurrences } from '../scheduler/fire-queue.ts';
 import { planFrom } from '../scheduler/plan.ts';
 import { claimNewOccurrence, type Claim } from '../worker/claim.ts';
+import { insertAuditEntries } from '../audit/repository.ts';
+import type { NewAuditEntry } from '../audit/audit-entry.ts';
+import { insertJobWithOccurrence } from './create-statement.ts';
 import type { ReservedSlot } from '../worker/worker.ts';
 import { inNewRunTrace } from '../tracing/enqueue-trace.ts';
 import { reschedule, unschedule } from '../scheduler/reschedule.ts';
 import { dispatchQueued, recordJobOutcome } from '../runs/job-bookkeeping.ts';
 import { getServiceState, setServiceState, type ServiceState } from '../service-state/repository.ts';
-import type { Job, JobDefinition } from './job.ts';
+import type { Job, JobDefinition, StoredDefinition } from './job.ts';
 import { deleteJob, getJobForUpdate, getJobsForUpdate, insertJob, insertJobs, replaceDefinition, sameDefinition, updateJob, upsertJob, type JobChange } from './repository.ts';
 
 /** Everything that changes jobs or runs: the API, YAML sync, the CLI and handlers all go through it. */
 export interface JobCommands {
   /**
-   * Stores a new job and schedules it; ConflictError when job_id exists. `within` runs in the
-   * same transaction once the job is stored and enqueued (the audit row): if it throws, nothing
-   * is created.
+   * Stores a new job and schedules it; ConflictError when job_id exists. `audit` gives the
+   * `created` entry to write with it (from the definition as stored, state included): the job,
+   * its occurrence and the entry are written together or not at all.
    */
-  create(def: JobDefinition, within?: (trx: Transaction<DB>, job: Job) => Promise<void>): Promise<Job>;
+  create(def: JobDefinition, audit?: (stored: StoredDefinition) => NewAuditEntry): Promise<Job>;
   /**
    * Creates, replaces or leaves each job, all in one transaction (the caller's when given);
    * `before` is the job as stored before this call (undefined: it did not exist).
@@ -54,6 +57,8 @@ export interface JobCommandsDeps {
   host?: string;
   /** A free slot of this process's worker, if it has one (src/worker/worker.ts reserve()). */
   reserveSlot?: () => ReservedSlot | undefined;
+  /** pg-boss's schema (a create writes its message with pg-boss's own insert); default `pgboss`. */
+  queueSchema?: string;
 }
 
 /** A new job's first occurrence from `now`, and its state (finished when it has none); as reschedule() plans a job with no pending one. */
@@ -67,6 +72,7 @@ export function createJobCommands(deps: JobCommandsDeps): JobCommands {
   const { db, boss } = deps;
   const log = deps.logger.child({ component: 'jobs' });
   const host = deps.host ?? hostname();
+  const queueSchema = deps.queueSchema ?? 'pgboss';
 
   const announce = (jobs: Job[]) => {
     for (const job of jobs) if (job.next_run_at !== null) deps.onEnqueued?.(job.job_id, job.next_run_at);
@@ -122,25 +128,31 @@ export function createJobCommands(deps: JobCommandsDeps): JobCommands {
   };
 
   return {
-    async create(def, within) {
+    async create(def, audit) {
       // Planned before the insert, so the row is written once (not inserted, then updated with
       // its next_run_at); the same rules as reschedule() for a job with no pending occurrence.
-      // Taken before the transaction, as in runNow, so a due occurrence is NOTIFYed.
+      // Taken before the write, as in runNow, so a due occurrence is NOTIFYed.
       const now = new Date();
-      const { next_run_at: next, state } = firstInstant(def, now);
-      // Due now with a free slot here: its first occurrence is claimed in this transaction and
-      // starts as soon as it commits, without a round through the queue (claimNewOccurrence).
-      const slot = next !== null && next <= now ? deps.reserveSlot?.() : undefined;
+      const planned = firstInstant(def, now);
+      const next = planned.next_run_at;
+      const due = next !== null && next <= now;
+      const entry = audit?.({ ...def, state: planned.state });
+      // Due now with a free slot here: its first occurrence is claimed in the create's
+      // transaction and starts as soon as it commits, without a round through the queue
+      // (claimNewOccurrence). Otherwise the job, its message and its entry are one statement.
+      const slot = due ? deps.reserveSlot?.() : undefined;
       let claimed: Claim | undefined;
       let job: Job;
       try {
-        job = await db.transaction().execute(async (trx) => {
-          const job = await insertJob(trx, def, { next_run_at: next, state });
-          claimed = slot && next !== null ? await claimNewOccurrence(trx, { db, boss, host }, job.job_id, next) : undefined;
-          if (next !== null && (claimed === undefined || claimed.kind === 'paused')) await enqueueOccurrence(boss, trx, job.job_id, next);
-          await within?.(trx, job);
-          return job;
-        });
+        job = slot
+          ? await db.transaction().execute(async (trx) => {
+              const job = await insertJob(trx, def, planned);
+              claimed = await claimNewOccurrence(trx, { db, boss, host }, job.job_id, next!);
+              if (claimed.kind === 'paused') await enqueueOccurrence(boss, trx, job.job_id, next!);
+              await insertAuditEntries(trx, entry ? [entry] : []);
+              return job;
+            })
+          : await insertJobWithOccurrence(db, boss, queueSchema, def, { planned, due, audit: entry });
       } catch (err) {
         slot?.release();
         throw err;

@@ -34,3 +34,6 @@ export interface JobDefinition {
   /** `api`, `cli`, or `yaml:<path relative to the default-jobs folder>`. */
   source: string;
 }
+
+/** A definition as a create stores it: the state may already be `finished` (a schedule with no occurrence left). */
+export type StoredDefinition = Omit<JobDefinition, 'state'> & { state: JobState };

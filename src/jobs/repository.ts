@@ -38,7 +38,8 @@ export function rowToJob(row: Selectable<JobsTable>): Job {
   };
 }
 
-function definitionValues(def: JobDefinition) {
+/** A definition as the columns of its row (JSON fields serialised). */
+export function definitionValues(def: JobDefinition) {
   return {
     handler: def.handler,
     kwargs: JSON.stringify(def.kwargs),

@@ -27,7 +27,7 @@ export interface EngineOptions {
   shutdownTimeoutMs: number;
   /** Passed to the worker: told as attempts start and end (metrics, tracing). */
   onRunEvent?: (event: RunEvent) => void;
-  /** pg-boss's schema (the worker listens for its NOTIFY); default `pgboss`. */
+  /** pg-boss's schema (the worker listens for its NOTIFY, a create writes its message there); default `pgboss`. */
   queueSchema?: string;
   /** Tuning, mostly for tests. */
   heartbeatMs?: number;
@@ -49,7 +49,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const { db, boss, logger, host } = options;
   await ensureFireQueue(boss);
   let worker: Worker | undefined;
-  const commands = createJobCommands({ db, boss, logger, onEnqueued: (_jobId, instant) => worker?.wakeAt(instant), reserveSlot: () => worker?.reserve(), host: options.host });
+  const commands = createJobCommands({ db, boss, logger, onEnqueued: (_jobId, instant) => worker?.wakeAt(instant), reserveSlot: () => worker?.reserve(), host: options.host, queueSchema: options.queueSchema });
   const stops: Array<() => Promise<void> | void> = [];
   try {
     if (options.worker) {

@@ -1,4 +1,5 @@
 import { fromKysely, type PgBoss } from 'pg-boss';
+import { insertJobs, notifyChannelSql } from 'pg-boss/dist/plans.js';
 import type { Db } from '../jobs/repository.ts';
 import { attemptMessageId, deterministicUuid, occurrenceMessageId } from './message-id.ts';
 import { inNewRunTrace, inRunTrace } from '../tracing/enqueue-trace.ts';
@@ -43,41 +44,75 @@ export async function ensureFireQueue(boss: PgBoss): Promise<void> {
 
 /** Enqueues a job's occurrence in the caller's transaction; false when it was already enqueued. */
 export async function enqueueOccurrence(boss: PgBoss, db: Db, jobId: string, scheduledFor: Date): Promise<boolean> {
+  const { id, data, startAfter, retentionSeconds } = await occurrencePayload(jobId, scheduledFor);
+  return (await boss.send(FIRE_QUEUE, data, { id, startAfter, retentionSeconds, db: fromKysely(db) })) !== null;
+}
+
+/** What pg-boss's insert takes for one occurrence's message (its run's trace starts here). */
+export interface OccurrencePayload {
+  id: string;
+  data: FireMessage;
+  startAfter: Date;
+  retentionSeconds: number;
+}
+
+/** The message of a job's occurrence, as pg-boss's insert takes it; it starts the trace of the run it will be. */
+export function occurrencePayload(jobId: string, scheduledFor: Date): Promise<OccurrencePayload> {
   const data: FireMessage = { kind: 'occurrence', job_id: jobId, scheduled_for: isoInstant(scheduledFor) };
-  // Each occurrence is a new run, so a new trace (docs/operations.md, Traces).
-  const id = await inNewRunTrace({ job_id: jobId, scheduled_for: data.scheduled_for }, () =>
-    boss.send(FIRE_QUEUE, withTraceContext(data), {
-      id: occurrenceMessageId(jobId, scheduledFor),
-      startAfter: scheduledFor,
-      retentionSeconds: RETENTION_SECONDS,
-      db: fromKysely(db),
-    }),
-  );
-  return id !== null;
+  // Its `enqueue run` span covers building the message, not the insert that may carry others too.
+  return inNewRunTrace({ job_id: jobId, scheduled_for: data.scheduled_for }, async () => ({
+    id: occurrenceMessageId(jobId, scheduledFor),
+    data: withTraceContext(data),
+    startAfter: scheduledFor,
+    retentionSeconds: RETENTION_SECONDS,
+  }));
 }
 
 /**
  * Enqueues many jobs' occurrences in the caller's transaction with one insert per 1000 (bulk
  * creation, a fetched batch's claim); an occurrence already enqueued is left as it is, as with
- * enqueueOccurrence. Each still starts a trace of its own (its `enqueue run` span then covers
- * building the message, not the shared insert).
+ * enqueueOccurrence.
  */
 export async function enqueueOccurrences(boss: PgBoss, db: Db, occurrences: ReadonlyArray<{ job_id: string; scheduled_for: Date }>): Promise<void> {
   for (let i = 0; i < occurrences.length; i += 1000) {
     const chunk = occurrences.slice(i, i + 1000);
-    const messages = await Promise.all(
-      chunk.map(({ job_id, scheduled_for }) => {
-        const data: FireMessage = { kind: 'occurrence', job_id, scheduled_for: isoInstant(scheduled_for) };
-        return inNewRunTrace({ job_id, scheduled_for: data.scheduled_for }, async () => ({
-          id: occurrenceMessageId(job_id, scheduled_for),
-          data: withTraceContext(data),
-          startAfter: scheduled_for,
-          retentionSeconds: RETENTION_SECONDS,
-        }));
-      }),
-    );
+    const messages = await Promise.all(chunk.map(({ job_id, scheduled_for }) => occurrencePayload(job_id, scheduled_for)));
     await boss.insert(FIRE_QUEUE, messages, { db: fromKysely(db) });
   }
+}
+
+/**
+ * pg-boss's own insert of FIRE_QUEUE messages (the text its insert() and send() run), cut where
+ * its one parameter goes (`payload`: the JSON array of OccurrencePayload), to be a CTE of a
+ * statement of bosun's; and the expression of the channel pg-boss NOTIFYs when a message is due.
+ * A create writes its job, its first occurrence's message and its audit entry in one statement:
+ * one round trip instead of five (src/jobs/create-statement.ts).
+ */
+export interface EmbeddedFireInsert {
+  before: string;
+  after: string;
+  notifyChannel: string;
+}
+
+const PAYLOAD_PARAMETER = '$1::text::json';
+const embedded = new WeakMap<PgBoss, Promise<EmbeddedFireInsert>>();
+
+/** FIRE_QUEUE's insert as pg-boss builds it for `schema` (asked once per pg-boss instance). */
+export function embeddedFireInsert(boss: PgBoss, schema: string): Promise<EmbeddedFireInsert> {
+  let found = embedded.get(boss);
+  if (found === undefined) {
+    found = boss.getQueue(FIRE_QUEUE).then((queue) => {
+      if (!queue) throw new Error(`pg-boss queue ${FIRE_QUEUE} does not exist (ensureFireQueue was not called)`);
+      const text = insertJobs(schema, { table: queue.table, name: FIRE_QUEUE, returnId: true, notify: false });
+      const at = text.indexOf(PAYLOAD_PARAMETER);
+      // A pg-boss upgrade that changed this would be caught here at the first create, and by test/integration/scheduler/embedded-fire-insert.test.ts.
+      if (at < 0 || text.indexOf(PAYLOAD_PARAMETER, at + 1) >= 0) throw new Error(`pg-boss's insert no longer takes its jobs as ${PAYLOAD_PARAMETER}`);
+      return { before: text.slice(0, at), after: text.slice(at + PAYLOAD_PARAMETER.length), notifyChannel: notifyChannelSql(schema) };
+    });
+    found.catch(() => embedded.delete(boss));
+    embedded.set(boss, found);
+  }
+  return found;
 }
 
 /** Marks fetched messages done in the caller's transaction (a claim that commits them with its run rows). */

@@ -9,6 +9,9 @@ import { startEngine } from '../../../src/scheduler/engine.ts';
 import { FIRE_QUEUE, type FireMessage } from '../../../src/scheduler/fire-queue.ts';
 import { definition, engineDatabase, eventually, registryOf } from './engine-fixture.ts';
 import { ALL_TEST_HANDLERS, calls } from './test-handlers.ts';
+import { findJob } from '../../../src/jobs/repository.ts';
+import { auditedCommands } from '../../../src/audit/audited-commands.ts';
+import { listAuditEntries } from '../../../src/audit/repository.ts';
 
 const { db, boss } = await engineDatabase();
 const engine = await startEngine({
@@ -37,6 +40,15 @@ test('a one-shot created due now runs here at once: its run is claimed in the cr
   assert.deepEqual(await messagesOf('here-once'), []);
   const stored = await db.selectFrom('jobs').select(['state', 'run_count', 'next_run_at', 'last_run_status']).where('job_id', '=', 'here-once').executeTakeFirstOrThrow();
   assert.deepEqual(stored, { state: 'finished', run_count: 1, next_run_at: null, last_run_status: 'succeeded' });
+});
+
+test('an audited create started here writes its `created` entry in the claim\'s transaction', async () => {
+  const audited = auditedCommands(commands, { db, logger: testLogger, actor: 'carol' });
+  await audited.create(definition('here-audited', {}));
+  await succeeded('here-audited');
+  assert.deepEqual(await messagesOf('here-audited'), []);
+  const { entries } = await listAuditEntries(db, { job_id: 'here-audited', limit: 10, offset: 0 });
+  assert.deepEqual(entries.map((e) => [e.actor, e.action, (e.detail.definition as { state: string }).state]), [['carol', 'created', 'running']]);
 });
 
 test('a periodic job created due now runs here and its next occurrence is queued', async () => {
@@ -86,10 +98,10 @@ test('with the service paused nothing starts here; the occurrence waits in the q
 });
 
 test('a create whose transaction fails starts nothing and gives its slot back', async () => {
-  const failing = commands.create(definition('here-fails', {}), async () => {
-    throw new Error('audit refused');
-  });
-  await assert.rejects(failing, /audit refused/);
+  // An entry the audit log refuses (run_id is not a uuid) fails the claim's transaction at its end.
+  const failing = commands.create(definition('here-fails', {}), (stored) => ({ actor: 'x', action: 'created', job_id: stored.job_id, run_id: 'not-a-uuid', owner: null, detail: {} }));
+  await assert.rejects(failing, /uuid/);
+  assert.equal(await findJob(db, 'here-fails'), undefined);
   assert.deepEqual(await runsOf('here-fails'), []);
   // Both slots are still there: two sleepers start together.
   const before = calls.length;
