@@ -147,7 +147,7 @@ export function createJobCommands(deps: JobCommandsDeps): JobCommands {
         job = slot
           ? await db.transaction().execute(async (trx) => {
               const job = await insertJob(trx, def, planned);
-              claimed = await claimNewOccurrence(trx, { db, boss, host }, job.job_id, next!);
+              claimed = await claimNewOccurrence(trx, { db, boss, host, queueSchema }, job.job_id, next!);
               if (claimed.kind === 'paused') await enqueueOccurrence(boss, trx, job.job_id, next!);
               await insertAuditEntries(trx, entry ? [entry] : []);
               return job;

@@ -5,7 +5,7 @@ import type { NewAuditEntry } from '../audit/audit-entry.ts';
 import { PREPARE } from '../db/prepared-statements.ts';
 import type { JobsTable, JobState } from '../db/schema.ts';
 import { ConflictError } from '../errors.ts';
-import { embeddedFireInsert, FIRE_QUEUE, occurrencePayload } from '../scheduler/fire-queue.ts';
+import { fireQueueSql, FIRE_QUEUE, occurrencePayload } from '../scheduler/fire-queue.ts';
 import type { Job, JobDefinition } from './job.ts';
 import { definitionValues, rowToJob, type Db } from './repository.ts';
 
@@ -26,7 +26,7 @@ export interface NewJobWrite {
  * ConflictError (field job_id) when the id is taken; nothing is written then.
  */
 export async function insertJobWithOccurrence(db: Db, boss: PgBoss, bossSchema: string, def: JobDefinition, write: NewJobWrite): Promise<Job> {
-  const fire = await embeddedFireInsert(boss, bossSchema);
+  const fire = await fireQueueSql(boss, bossSchema);
   const { next_run_at, state } = write.planned;
   const payload = next_run_at === null ? null : JSON.stringify([await occurrencePayload(def.job_id, next_run_at)]);
   const v = definitionValues(def);
@@ -39,7 +39,7 @@ export async function insertJobWithOccurrence(db: Db, boss: PgBoss, bossSchema: 
         values (${def.job_id}, ${v.handler}, ${v.kwargs}::jsonb, ${v.description}, ${v.schedule_input}::jsonb, ${v.schedule}::jsonb, ${state}, ${v.overlap},
           ${v.timeout_ms}::int, ${v.retries}::int, ${v.retry_delay_ms}::int, ${v.retry_backoff}::bool, ${v.owner}, ${v.source}, ${next_run_at}::timestamptz)
         returning *),
-      message as (${sql.raw(fire.before)}${payload}::text::json${sql.raw(fire.after)}),
+      message as (${fire.insert(payload)}),
       -- Referenced below, or PostgreSQL would not evaluate it.
       notified as (select pg_notify(${sql.raw(fire.notifyChannel)}, ${FIRE_QUEUE}) from message where ${write.due}::bool limit 1)${audit}
       select job.*, (select count(*) from notified) as notified from job`.execute(db);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PgBoss } from 'pg-boss';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { JobState } from '../db/schema.ts';
 import type { Job } from '../jobs/job.ts';
 import { rowToJob, type Db } from '../jobs/repository.ts';
@@ -44,18 +44,28 @@ export interface ClaimedJobUpdate {
   outcome?: Run | undefined;
 }
 
-/** Applies the claims of a fetched batch to their jobs in one statement; returns the jobs as stored. */
-export async function updateClaimedJobs(db: Db, updates: readonly ClaimedJobUpdate[]): Promise<Map<string, Job>> {
-  if (updates.length === 0) return new Map();
+/**
+ * Applies the claims of a fetched batch to their jobs in one statement; returns the jobs as
+ * stored. `alsoWrite` are more data-modifying statements (pg-boss's insert of the next
+ * occurrences, its completion of the fetched messages) made by the same statement: one round
+ * trip for all of them.
+ */
+export async function updateClaimedJobs(db: Db, updates: readonly ClaimedJobUpdate[], alsoWrite: ReadonlyArray<RawBuilder<unknown>> = []): Promise<Map<string, Job>> {
+  if (updates.length === 0 && alsoWrite.length === 0) return new Map();
   const outcomeAt = updates.map((u) => (u.outcome ? (u.outcome.started_at ?? u.outcome.finished_at ?? u.outcome.scheduled_for) : null));
+  // Each unreferenced CTE still runs: PostgreSQL executes every data-modifying one exactly once.
+  const writes = alsoWrite.map((w, i) => sql`, ${sql.raw(`also_${i}`)} as (${w})`);
   const { rows } = await sql<Parameters<typeof rowToJob>[0]>`
-    ${sql.raw(PREPARE)} update jobs j set next_run_at = v.next_run_at, run_count = v.run_count, state = v.state, updated_at = now(),
-      last_run_at = case when v.outcome_status is null then j.last_run_at else v.outcome_at end,
-      last_run_status = coalesce(v.outcome_status, j.last_run_status)
-    from unnest(${updates.map((u) => u.job_id)}::text[], ${updates.map((u) => u.next_run_at)}::timestamptz[], ${updates.map((u) => u.run_count)}::int[],
-      ${updates.map((u) => u.state)}::text[], ${outcomeAt}::timestamptz[], ${updates.map((u) => u.outcome?.status ?? null)}::text[])
-      as v(job_id, next_run_at, run_count, state, outcome_at, outcome_status)
-    where j.job_id = v.job_id
-    returning j.*`.execute(db);
+    ${sql.raw(PREPARE)} with claimed as (
+      update jobs j set next_run_at = v.next_run_at, run_count = v.run_count, state = v.state, updated_at = now(),
+        last_run_at = case when v.outcome_status is null then j.last_run_at else v.outcome_at end,
+        last_run_status = coalesce(v.outcome_status, j.last_run_status)
+      from unnest(${updates.map((u) => u.job_id)}::text[], ${updates.map((u) => u.next_run_at)}::timestamptz[], ${updates.map((u) => u.run_count)}::int[],
+        ${updates.map((u) => u.state)}::text[], ${outcomeAt}::timestamptz[], ${updates.map((u) => u.outcome?.status ?? null)}::text[])
+        as v(job_id, next_run_at, run_count, state, outcome_at, outcome_status)
+      where j.job_id = v.job_id
+      returning j.*
+    )${sql.join(writes, sql``)}
+    select * from claimed`.execute(db);
   return new Map(rows.map((row) => [row.job_id, rowToJob(row)]));
 }

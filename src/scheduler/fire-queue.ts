@@ -1,5 +1,7 @@
 import { fromKysely, type PgBoss } from 'pg-boss';
-import { insertJobs, notifyChannelSql } from 'pg-boss/dist/plans.js';
+import { completeJobsDistributed, insertJobs, notifyChannelSql } from 'pg-boss/dist/plans.js';
+import type { RawBuilder } from 'kysely';
+import { embedBossPlan } from '../queue/boss-plan.ts';
 import type { Db } from '../jobs/repository.ts';
 import { attemptMessageId, deterministicUuid, occurrenceMessageId } from './message-id.ts';
 import { inNewRunTrace, inRunTrace } from '../tracing/enqueue-trace.ts';
@@ -82,42 +84,41 @@ export async function enqueueOccurrences(boss: PgBoss, db: Db, occurrences: Read
 }
 
 /**
- * pg-boss's own insert of FIRE_QUEUE messages (the text its insert() and send() run), cut where
- * its one parameter goes (`payload`: the JSON array of OccurrencePayload), to be a CTE of a
- * statement of bosun's; and the expression of the channel pg-boss NOTIFYs when a message is due.
- * A create writes its job, its first occurrence's message and its audit entry in one statement:
- * one round trip instead of five (src/jobs/create-statement.ts).
+ * pg-boss's own statements on FIRE_QUEUE (the texts its insert() and complete() run), bound to
+ * values, to be CTEs of a statement of bosun's: a create writes its job, its first occurrence's
+ * message and its audit entry in one statement (src/jobs/create-statement.ts), a claim its
+ * jobs' update, their next messages and the fetched messages' completion (src/worker/claim.ts).
  */
-export interface EmbeddedFireInsert {
-  before: string;
-  after: string;
+export interface FireQueueSql {
+  /** Inserts messages (`payload`: a JSON array of OccurrencePayload, or null for none); returns their ids, without pg-boss's NOTIFY. */
+  insert(payload: string | null): RawBuilder<unknown>;
+  /** Completes fetched (active) messages, as complete() without output; returns their ids. */
+  complete(ids: readonly string[]): RawBuilder<unknown>;
+  /** The expression of the channel pg-boss's workers LISTEN on, for a NOTIFY of bosun's own. */
   notifyChannel: string;
 }
 
-const PAYLOAD_PARAMETER = '$1::text::json';
-const embedded = new WeakMap<PgBoss, Promise<EmbeddedFireInsert>>();
+const statements = new WeakMap<PgBoss, Promise<FireQueueSql>>();
 
-/** FIRE_QUEUE's insert as pg-boss builds it for `schema` (asked once per pg-boss instance). */
-export function embeddedFireInsert(boss: PgBoss, schema: string): Promise<EmbeddedFireInsert> {
-  let found = embedded.get(boss);
+/** FIRE_QUEUE's statements as pg-boss builds them for `schema` (asked once per pg-boss instance). */
+export function fireQueueSql(boss: PgBoss, schema: string): Promise<FireQueueSql> {
+  let found = statements.get(boss);
   if (found === undefined) {
     found = boss.getQueue(FIRE_QUEUE).then((queue) => {
       if (!queue) throw new Error(`pg-boss queue ${FIRE_QUEUE} does not exist (ensureFireQueue was not called)`);
-      const text = insertJobs(schema, { table: queue.table, name: FIRE_QUEUE, returnId: true, notify: false });
-      const at = text.indexOf(PAYLOAD_PARAMETER);
-      // A pg-boss upgrade that changed this would be caught here at the first create, and by test/integration/scheduler/embedded-fire-insert.test.ts.
-      if (at < 0 || text.indexOf(PAYLOAD_PARAMETER, at + 1) >= 0) throw new Error(`pg-boss's insert no longer takes its jobs as ${PAYLOAD_PARAMETER}`);
-      return { before: text.slice(0, at), after: text.slice(at + PAYLOAD_PARAMETER.length), notifyChannel: notifyChannelSql(schema) };
+      const insert = insertJobs(schema, { table: queue.table, name: FIRE_QUEUE, returnId: true, notify: false });
+      const complete = completeJobsDistributed(schema, queue.table, false, false);
+      return {
+        // A pg-boss upgrade that changed these shows in test/integration/engine/fire-queue-sql.test.ts.
+        insert: (payload) => embedBossPlan(insert, [payload]),
+        complete: (ids) => embedBossPlan(complete, [FIRE_QUEUE, [...ids], null]),
+        notifyChannel: notifyChannelSql(schema),
+      };
     });
-    found.catch(() => embedded.delete(boss));
-    embedded.set(boss, found);
+    found.catch(() => statements.delete(boss));
+    statements.set(boss, found);
   }
   return found;
-}
-
-/** Marks fetched messages done in the caller's transaction (a claim that commits them with its run rows). */
-export async function completeMessages(boss: PgBoss, db: Db, ids: readonly string[]): Promise<void> {
-  if (ids.length > 0) await boss.complete(FIRE_QUEUE, [...ids], undefined, { db: fromKysely(db) });
 }
 
 /**

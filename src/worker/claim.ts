@@ -6,7 +6,7 @@ import { getJobForUpdate, rowToJob } from '../jobs/repository.ts';
 import { claimAttempt, findRun, hasRunningRun, insertOccurrenceRuns, type OccurrenceRow } from '../runs/repository.ts';
 import { updateClaimedJobs, type ClaimedJobUpdate } from '../runs/job-bookkeeping.ts';
 import type { Run } from '../runs/run.ts';
-import { completeMessages, enqueueOccurrences } from '../scheduler/fire-queue.ts';
+import { fireQueueSql, occurrencePayload } from '../scheduler/fire-queue.ts';
 import { coalesce, planAfter } from '../scheduler/plan.ts';
 import { getServiceState } from '../service-state/repository.ts';
 import { PREPARE } from '../db/prepared-statements.ts';
@@ -25,6 +25,8 @@ export interface ClaimDeps {
   db: Kysely<DB>;
   boss: PgBoss;
   host: string;
+  /** pg-boss's schema: the claim writes its messages with pg-boss's own statements. */
+  queueSchema: string;
 }
 
 /** What handling one message decided. */
@@ -80,11 +82,7 @@ export interface OccurrenceMessage {
  * messages one at a time.
  */
 export async function claimOccurrences(deps: ClaimDeps, messages: readonly OccurrenceMessage[]): Promise<Map<string, Claim> | 'paused'> {
-  return deps.db.transaction().execute(async (trx) => {
-    const claims = await claimOccurrencesIn(trx, deps, messages);
-    if (claims !== 'paused') await completeMessages(deps.boss, trx, messages.map((m) => m.id));
-    return claims;
-  });
+  return deps.db.transaction().execute((trx) => claimOccurrencesIn(trx, deps, messages, messages.map((m) => m.id)));
 }
 
 /**
@@ -93,11 +91,12 @@ export async function claimOccurrences(deps: ClaimDeps, messages: readonly Occur
  * message is enqueued for it); 'paused' when the service is paused (the caller enqueues it).
  */
 export async function claimNewOccurrence(trx: Transaction<DB>, deps: ClaimDeps, jobId: string, instant: Date): Promise<Claim> {
-  const claims = await claimOccurrencesIn(trx, deps, [{ id: jobId, job_id: jobId, scheduled_for: instant }]);
+  const claims = await claimOccurrencesIn(trx, deps, [{ id: jobId, job_id: jobId, scheduled_for: instant }], []);
   return claims === 'paused' ? { kind: 'paused' } : claims.get(jobId)!;
 }
 
-async function claimOccurrencesIn(trx: Transaction<DB>, deps: ClaimDeps, messages: readonly OccurrenceMessage[]): Promise<Map<string, Claim> | 'paused'> {
+// `complete`: the fetched messages to complete with the claim (none for a job created here).
+async function claimOccurrencesIn(trx: Transaction<DB>, deps: ClaimDeps, messages: readonly OccurrenceMessage[], complete: readonly string[]): Promise<Map<string, Claim> | 'paused'> {
   if (new Set(messages.map((m) => m.job_id)).size !== messages.length) throw new Error('claimOccurrences: at most one occurrence per job');
   const { jobs, paused } = await lockClaimedJobs(trx, messages.map((m) => m.job_id));
   if (paused) return 'paused';
@@ -133,8 +132,10 @@ async function claimOccurrencesIn(trx: Transaction<DB>, deps: ClaimDeps, message
     updates.push({ job_id: job.job_id, next_run_at: next, run_count: runCount, state: next === null ? 'finished' : job.state, outcome: recorded });
     return { message, run, next, superseded: superseded ? runOf(job.job_id, message.scheduled_for) : undefined };
   });
-  await enqueueOccurrences(deps.boss, trx, nexts);
-  const stored = await updateClaimedJobs(trx, updates);
+  // The jobs' update, their next messages and the fetched ones' completion: one statement.
+  const fire = await fireQueueSql(deps.boss, deps.queueSchema);
+  const payload = nexts.length === 0 ? null : JSON.stringify(await Promise.all(nexts.map((n) => occurrencePayload(n.job_id, n.scheduled_for))));
+  const stored = await updateClaimedJobs(trx, updates, [...(payload === null ? [] : [fire.insert(payload)]), ...(complete.length === 0 ? [] : [fire.complete(complete)])]);
   for (const { message, run, next, superseded } of outcomes) {
     const job = stored.get(message.job_id)!;
     claims.set(message.id, run?.status === 'running' ? { kind: 'execute', job, run, next, superseded } : { kind: 'done', next, recorded: run, superseded, job });

@@ -129,7 +129,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   // held, and pg-boss redelivers it if we stop). An occurrence is claimed as a batch of one, its
   // message completed with it (`completed`); an attempt's message is the caller's to complete.
   const claim = async (message: { id: string; data: FireMessage }): Promise<{ result: Claim; completed: boolean }> => {
-    const deps = { db, boss, host };
+    const deps = { db, boss, host, queueSchema };
     const { id, data } = message;
     for (;;) {
       if (data.kind === 'occurrence') {
@@ -239,7 +239,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     const batch =
       batched.length === 0
         ? undefined
-        : claimOccurrences({ db, boss, host }, batched).catch((err: unknown) => {
+        : claimOccurrences({ db, boss, host, queueSchema }, batched).catch((err: unknown) => {
             log.warn({ err, messages: batched.length }, 'could not claim a fetched batch at once; claiming its messages one by one');
             return undefined;
           });

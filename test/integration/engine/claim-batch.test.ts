@@ -15,7 +15,7 @@ import type { ScheduleInput } from '../../../src/schedule/index.ts';
 import { setServiceState } from '../../../src/service-state/repository.ts';
 
 const { db, boss } = await engineDatabase();
-const deps = { db, boss, host: 'test-host' };
+const deps = { db, boss, host: 'test-host', queueSchema: 'pgboss' };
 const now = Date.now();
 const ago = (ms: number) => new Date(now - ms);
 

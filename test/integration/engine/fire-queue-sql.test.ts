@@ -1,0 +1,59 @@
+// pg-boss's statements embedded in bosun's (src/scheduler/fire-queue.ts fireQueueSql): a message
+// completed by a claim's statement must be the row pg-boss's complete() leaves, and one inserted
+// the row its insert() writes (for a create, test/integration/engine/create-statement.test.ts).
+// A pg-boss upgrade that changed either shows here.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { engineDatabase } from './engine-fixture.ts';
+import { enqueueOccurrences, FIRE_QUEUE, fireQueueSql, occurrencePayload } from '../../../src/scheduler/fire-queue.ts';
+import { occurrenceMessageId } from '../../../src/scheduler/message-id.ts';
+
+const { db, boss } = await engineDatabase();
+const fire = await fireQueueSql(boss, 'pgboss');
+const AT = new Date(Date.now() - 60_000);
+
+const row = async (id: string) => {
+  const { rows } = await sql<Record<string, unknown>>`select * from pgboss.job where name = ${FIRE_QUEUE} and id = ${id}::uuid`.execute(db);
+  assert.ok(rows[0], `message ${id}`);
+  return rows[0];
+};
+// Columns that differ between any two messages: which message, and when each step happened.
+const comparable = ({ id: _, data: __, created_on: ___, started_on: ____, completed_on: _____, ...rest }: Record<string, unknown>) => rest;
+
+test("a message completed by bosun's statement is the row pg-boss's complete() leaves", async () => {
+  await db.transaction().execute((trx) =>
+    enqueueOccurrences(boss, trx, [
+      { job_id: 'fq-theirs', scheduled_for: AT },
+      { job_id: 'fq-ours', scheduled_for: AT },
+    ]),
+  );
+  const fetched = await boss.fetch(FIRE_QUEUE, { batchSize: 10 });
+  assert.equal(fetched.length, 2);
+  const theirs = occurrenceMessageId('fq-theirs', AT);
+  const ours = occurrenceMessageId('fq-ours', AT);
+  await boss.complete(FIRE_QUEUE, theirs);
+  const { rows } = await sql<{ id: string }>`with done as (${fire.complete([ours])}) select id from done`.execute(db);
+  assert.deepEqual(rows.map((r) => r.id), [ours]);
+  const [a, b] = [await row(theirs), await row(ours)];
+  assert.equal(b.state, 'completed');
+  assert.ok(b.completed_on instanceof Date);
+  assert.deepEqual(comparable(b), comparable(a));
+  // Only an active message is completed: a second completion changes nothing.
+  const again = await sql<{ id: string }>`with done as (${fire.complete([ours])}) select id from done`.execute(db);
+  assert.deepEqual(again.rows, []);
+});
+
+test("a message inserted by bosun's statement is the row pg-boss's insert() writes", async () => {
+  const later = new Date(Date.now() + 86_400_000);
+  await db.transaction().execute((trx) => enqueueOccurrences(boss, trx, [{ job_id: 'fq-insert-theirs', scheduled_for: later }]));
+  const payload = JSON.stringify([await occurrencePayload('fq-insert-ours', later)]);
+  const { rows } = await sql<{ id: string }>`with ins as (${fire.insert(payload)}) select id from ins`.execute(db);
+  assert.deepEqual(rows.map((r) => r.id), [occurrenceMessageId('fq-insert-ours', later)]);
+  assert.deepEqual(comparable(await row(rows[0]!.id)), comparable(await row(occurrenceMessageId('fq-insert-theirs', later))));
+  // An occurrence already enqueued is left as it is (pg-boss's ON CONFLICT DO NOTHING).
+  const again = await sql<{ id: string }>`with ins as (${fire.insert(payload)}) select id from ins`.execute(db);
+  assert.deepEqual(again.rows, []);
+  // No payload, no message.
+  assert.deepEqual((await sql<{ id: string }>`with ins as (${fire.insert(null)}) select id from ins`.execute(db)).rows, []);
+});
