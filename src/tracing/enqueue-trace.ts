@@ -3,7 +3,7 @@ import { bosunTracer } from './tracer.ts';
 
 /**
  * Runs `send` (a pg-boss send of a message that starts a run) as the first span of a new trace,
- * so each run is one trace from enqueue to finish. pg-boss's send span nests under it, and the
+ * so each run is one trace from enqueue to finish. pg-boss's send span (when it sends) nests under it, and the
  * message carries its context (withTraceContext) to the worker's process span and run spans.
  * Whatever was active (the run whose end queued this one, a handler starting a job) is linked,
  * not made the parent: that would chain every run of a job into one endless trace.
