@@ -46,8 +46,17 @@ export async function ensureFireQueue(boss: PgBoss): Promise<void> {
 
 /** Enqueues a job's occurrence in the caller's transaction; false when it was already enqueued. */
 export async function enqueueOccurrence(boss: PgBoss, db: Db, jobId: string, scheduledFor: Date): Promise<boolean> {
-  const { id, data, startAfter, retentionSeconds } = await occurrencePayload(jobId, scheduledFor);
-  return (await boss.send(FIRE_QUEUE, data, { id, startAfter, retentionSeconds, db: fromKysely(db) })) !== null;
+  const data: FireMessage = { kind: 'occurrence', job_id: jobId, scheduled_for: isoInstant(scheduledFor) };
+  // Each occurrence is a new run, so a new trace (docs/operations.md, Traces), pg-boss's send span in it.
+  const id = await inNewRunTrace({ job_id: jobId, scheduled_for: data.scheduled_for }, () =>
+    boss.send(FIRE_QUEUE, withTraceContext(data), {
+      id: occurrenceMessageId(jobId, scheduledFor),
+      startAfter: scheduledFor,
+      retentionSeconds: RETENTION_SECONDS,
+      db: fromKysely(db),
+    }),
+  );
+  return id !== null;
 }
 
 /** What pg-boss's insert takes for one occurrence's message (its run's trace starts here). */

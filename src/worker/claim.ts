@@ -132,7 +132,9 @@ async function claimOccurrencesIn(trx: Transaction<DB>, deps: ClaimDeps, message
     updates.push({ job_id: job.job_id, next_run_at: next, run_count: runCount, state: next === null ? 'finished' : job.state, outcome: recorded });
     return { message, run, next, superseded: superseded ? runOf(job.job_id, message.scheduled_for) : undefined };
   });
-  // The jobs' update, their next messages and the fetched ones' completion: one statement.
+  // The jobs' update, their next messages and the fetched ones' completion: one statement. No
+  // NOTIFY for a next occurrence already due (a backlog): this worker arms its timer for each
+  // next occurrence (dispatch), so it fetches it at once.
   const fire = await fireQueueSql(deps.boss, deps.queueSchema);
   const payload = nexts.length === 0 ? null : JSON.stringify(await Promise.all(nexts.map((n) => occurrencePayload(n.job_id, n.scheduled_for))));
   const stored = await updateClaimedJobs(trx, updates, [...(payload === null ? [] : [fire.insert(payload)]), ...(complete.length === 0 ? [] : [fire.complete(complete)])]);
