@@ -52,7 +52,8 @@ test('a due create NOTIFYs the channel pg-boss workers listen on; a future one d
     const deadline = Date.now() + 5000;
     while (heard.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 200));
-    assert.deepEqual(heard, [FIRE_QUEUE]);
+    // The channel is pg-boss's for every notify-enabled queue: only FIRE_QUEUE's count here.
+    assert.deepEqual(heard.filter((queue) => queue === FIRE_QUEUE), [FIRE_QUEUE]);
   } finally {
     await listener.end();
   }
