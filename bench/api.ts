@@ -36,6 +36,7 @@ import { header } from './support/stats.ts';
 import { childService } from './support/service.ts';
 import type { ConstantRateResult } from './support/constant-rate.ts';
 import { seedDailyJobs } from './support/seed-jobs.ts';
+import { machineTime, stealShare } from './support/cpu.ts';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean' }, jobs: { type: 'string' }, seconds: { type: 'string' }, only: { type: 'string' }, warmup: { type: 'string' }, 'cpu-prof': { type: 'string' }, statements: { type: 'boolean' } },
@@ -148,11 +149,13 @@ async function postmasterPid(url: string): Promise<number | null> {
 interface Cpu {
   serviceMs: number;
   postgresMs: number | null;
+  /** The machine's CPU time stolen by other guests during the pass (stealShare). */
+  steal?: string;
 }
 
 function line(label: string, r: Pass, cpu?: Cpu): string {
   const per = (ms: number | null) => (ms === null ? '   -' : (ms / Math.max(1, r.requests)).toFixed(2).padStart(4));
-  const cost = cpu ? `   cpu/req service ${per(cpu.serviceMs)} ms, postgres ${per(cpu.postgresMs)} ms` : '';
+  const cost = cpu ? `   cpu/req service ${per(cpu.serviceMs)} ms, postgres ${per(cpu.postgresMs)} ms${cpu.steal ? `, ${cpu.steal}` : ''}` : '';
   return `${label.padEnd(52)} ${Math.round(r.rate).toString().padStart(6)} req/s   p50 ${String(r.p50).padStart(5)} ms   p99 ${String(r.p99).padStart(5)} ms   max ${String(r.max).padStart(6)} ms   ${r.requests} requests${r.bad ? `, ${r.bad} not 2xx/errors` : ''}${cost}`;
 }
 
@@ -203,10 +206,12 @@ try {
     }
     if (values.statements) await server.resetStatements(url);
     const cpuBefore = cpuNow(routes[route]!.pid);
+    const machineBefore = machineTime();
     const result = await run();
     const cpuAfter = cpuNow(routes[route]!.pid);
+    const steal = stealShare(machineBefore, machineTime());
     const postgresMs = cpuAfter.postgresMs === null || cpuBefore.postgresMs === null ? null : cpuAfter.postgresMs - cpuBefore.postgresMs;
-    results.push([label, result, { serviceMs: cpuAfter.serviceMs - cpuBefore.serviceMs, postgresMs }]);
+    results.push([label, result, { serviceMs: cpuAfter.serviceMs - cpuBefore.serviceMs, postgresMs, steal }]);
     const top = values.statements ? await server.topStatements(url, 6) : null;
     if (top) {
       statements.push(`\n${label}: statements by total time (pg_stat_statements)`);

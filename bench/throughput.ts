@@ -23,7 +23,7 @@ import { loadHandlers } from '../src/handlers/registry.ts';
 import { benchServer, type BenchServer, type StatementTime } from './support/postgres.ts';
 import { header } from './support/stats.ts';
 import { inProcessService } from './support/service.ts';
-import { cpuSeconds } from './support/cpu.ts';
+import { cpuSeconds, machineTime, stealShare } from './support/cpu.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, jobs: { type: 'string' }, concurrency: { type: 'string' }, chunk: { type: 'string' }, 'boss-batch': { type: 'string' } } });
 const N = Number(values.jobs ?? (values.quick ? 2000 : 10_000));
@@ -40,6 +40,8 @@ interface Outcome {
   createMs: number;
   totalMs: number;
   cpu: { node: number; postgres: number };
+  /** The machine's CPU time stolen by other guests meanwhile (stealShare). */
+  steal: string;
   top: StatementTime[] | null;
 }
 
@@ -64,15 +66,17 @@ async function measure(server: BenchServer, url: string, doneSql: string, create
   const done = await counter(url, doneSql);
   await server.resetStatements(url);
   const cpu0 = cpuSeconds();
+  const machine0 = machineTime();
   const t0 = performance.now();
   await create();
   const createMs = performance.now() - t0;
   await until(done.count, N, 600_000);
   const totalMs = performance.now() - t0;
   const cpu1 = cpuSeconds();
+  const machine1 = machineTime();
   const top = await server.topStatements(url, Number(process.env.BENCH_TOP ?? 8));
   await done.close();
-  return { createMs, totalMs, cpu: { node: cpu1.node - cpu0.node, postgres: cpu1.postgres - cpu0.postgres }, top };
+  return { createMs, totalMs, cpu: { node: cpu1.node - cpu0.node, postgres: cpu1.postgres - cpu0.postgres }, steal: stealShare(machine0, machine1), top };
 }
 
 async function bosun(server: BenchServer): Promise<Outcome> {
@@ -106,7 +110,7 @@ async function baseline(server: BenchServer): Promise<Outcome> {
 }
 
 function print(label: string, o: Outcome): void {
-  console.log(`${label.padEnd(26)} ${N} runs in ${(o.totalMs / 1000).toFixed(2)} s = ${Math.round((N / o.totalMs) * 1000).toLocaleString('en-US').padStart(6)} runs/s   (creating took ${(o.createMs / 1000).toFixed(2)} s; CPU: node ${o.cpu.node.toFixed(1)} s, postgres ${o.cpu.postgres.toFixed(1)} s)`);
+  console.log(`${label.padEnd(26)} ${N} runs in ${(o.totalMs / 1000).toFixed(2)} s = ${Math.round((N / o.totalMs) * 1000).toLocaleString('en-US').padStart(6)} runs/s   (creating took ${(o.createMs / 1000).toFixed(2)} s; CPU: node ${o.cpu.node.toFixed(1)} s, postgres ${o.cpu.postgres.toFixed(1)} s${o.steal ? `; ${o.steal}` : ''})`);
 }
 
 function printTop(label: string, top: StatementTime[] | null): void {

@@ -20,3 +20,25 @@ export function cpuSeconds(): { node: number; postgres: number } {
   }
   return { node: (usage.user + usage.system) / 1e6, postgres };
 }
+
+/**
+ * The machine's CPU time so far (all CPUs), and the part of it the hypervisor gave to other
+ * guests (`steal`, from /proc/stat). On a shared VM steal moves latency and throughput far more
+ * than any change under test; a benchmark prints its share so a noisy run can be told apart.
+ */
+export function machineTime(): { total: number; steal: number } {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already in user and nice)
+    const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { total: total / TICKS, steal: (fields[7] ?? 0) / TICKS };
+  } catch {
+    return { total: 0, steal: 0 };
+  }
+}
+
+/** The share of the machine's CPU time stolen between two readings of machineTime(), as "steal 4 %", or '' where /proc/stat is absent. */
+export function stealShare(before: { total: number; steal: number }, after: { total: number; steal: number }): string {
+  const total = after.total - before.total;
+  return total > 0 ? `steal ${Math.round(((after.steal - before.steal) / total) * 100)} %` : '';
+}
