@@ -9,8 +9,8 @@ import type pg from 'pg';
 // - bosun's worker statements marked PREPARE (the claim's lock, run insert and job update, the
 //   settle): arrays in, one text each. Named: 845 → 1 155–1 200 runs/s at concurrency 10, and
 //   PostgreSQL CPU 10 → 6.5 s for 10 000 runs (bench/throughput.ts).
-// - bosun's job insert and a lone audit entry (what a create writes beside pg-boss's insert),
-//   also marked PREPARE: PostgreSQL CPU per `POST /jobs/noop` 1.26 → 1.09 ms (bench/api.ts).
+// - a create's one statement (job, pg-boss message, audit entry: src/jobs/create-statement.ts),
+//   bosun's job insert, the bulk job insert and a lone audit entry, also marked PREPARE.
 // Only texts matching these are named, so the prepared statements per connection stay few.
 const REPEATED = 'json_to_recordset($1::text::json)';
 /** Put in a statement's text (`${sql.raw(PREPARE)}`) to have it prepared once per connection. */

@@ -4,10 +4,9 @@ import { auditEntryInsert } from '../audit/repository.ts';
 import type { NewAuditEntry } from '../audit/audit-entry.ts';
 import { PREPARE } from '../db/prepared-statements.ts';
 import type { JobsTable, JobState } from '../db/schema.ts';
-import { ConflictError } from '../errors.ts';
 import { fireQueueSql, FIRE_QUEUE, occurrencePayload } from '../scheduler/fire-queue.ts';
 import type { Job, JobDefinition } from './job.ts';
-import { definitionValues, rowToJob, type Db } from './repository.ts';
+import { definitionValues, jobIdTaken, NEW_JOB_COLUMNS, rowToJob, type Db } from './repository.ts';
 
 export interface NewJobWrite {
   /** The job's first occurrence (null: it holds none) and the state that follows from it. */
@@ -35,7 +34,7 @@ export async function insertJobWithOccurrence(db: Db, boss: PgBoss, bossSchema: 
   try {
     const { rows } = await sql<Selectable<JobsTable> & { notified: string }>`${sql.raw(PREPARE)}
       with job as (
-        insert into jobs (job_id, handler, kwargs, description, schedule_input, schedule, state, overlap, timeout_ms, retries, retry_delay_ms, retry_backoff, owner, source, next_run_at)
+        insert into jobs (${NEW_JOB_COLUMNS})
         values (${def.job_id}, ${v.handler}, ${v.kwargs}::jsonb, ${v.description}, ${v.schedule_input}::jsonb, ${v.schedule}::jsonb, ${state}, ${v.overlap},
           ${v.timeout_ms}::int, ${v.retries}::int, ${v.retry_delay_ms}::int, ${v.retry_backoff}::bool, ${v.owner}, ${v.source}, ${next_run_at}::timestamptz)
         returning *),
@@ -47,9 +46,7 @@ export async function insertJobWithOccurrence(db: Db, boss: PgBoss, bossSchema: 
     return rowToJob(row);
   } catch (err) {
     // The primary key refuses a taken id, and the whole statement with it.
-    if ((err as { code?: string; constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === 'jobs_pkey') {
-      throw new ConflictError(`job '${def.job_id}' already exists`, { field: 'job_id', details: { job_id: def.job_id } });
-    }
-    throw err;
+    const { code, constraint } = err as { code?: string; constraint?: string };
+    throw code === '23505' && constraint === 'jobs_pkey' ? jobIdTaken(def.job_id) : err;
   }
 }

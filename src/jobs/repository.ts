@@ -38,6 +38,14 @@ export function rowToJob(row: Selectable<JobsTable>): Job {
   };
 }
 
+/** The error for a job_id already stored (every way of inserting a job refuses it alike). */
+export function jobIdTaken(jobId: string): ConflictError {
+  return new ConflictError(`job '${jobId}' already exists`, { field: 'job_id', details: { job_id: jobId } });
+}
+
+/** The columns a new job is inserted with, in this order, by the statements that spell them out (bulk, create). */
+export const NEW_JOB_COLUMNS = sql.raw('job_id, handler, kwargs, description, schedule_input, schedule, state, overlap, timeout_ms, retries, retry_delay_ms, retry_backoff, owner, source, next_run_at');
+
 /** A definition as the columns of its row (JSON fields serialised). */
 export function definitionValues(def: JobDefinition) {
   return {
@@ -69,7 +77,7 @@ export async function insertJob(db: Db, def: JobDefinition, planned?: { next_run
     .returningAll()
     .modifyEnd(sql.raw(PREPARE))
     .executeTakeFirst();
-  if (!row) throw new ConflictError(`job '${def.job_id}' already exists`, { field: 'job_id', details: { job_id: def.job_id } });
+  if (!row) throw jobIdTaken(def.job_id);
   return rowToJob(row);
 }
 
@@ -87,7 +95,7 @@ export async function insertJobs(db: Db, jobs: Array<{ def: JobDefinition; next_
     const rows = chunk.map(({ def, next_run_at, state }) => ({ job_id: def.job_id, ...definitionValues(def), state, next_run_at }));
     const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
     const { rows: stored } = await sql<Selectable<JobsTable>>`
-      ${sql.raw(PREPARE)} insert into jobs (job_id, handler, kwargs, description, schedule_input, schedule, state, overlap, timeout_ms, retries, retry_delay_ms, retry_backoff, owner, source, next_run_at)
+      ${sql.raw(PREPARE)} insert into jobs (${NEW_JOB_COLUMNS})
       select * from unnest(
         ${column('job_id')}::text[], ${column('handler')}::text[], ${column('kwargs')}::jsonb[], ${column('description')}::text[],
         ${column('schedule_input')}::jsonb[], ${column('schedule')}::jsonb[], ${column('state')}::text[], ${column('overlap')}::text[],
@@ -98,7 +106,7 @@ export async function insertJobs(db: Db, jobs: Array<{ def: JobDefinition; next_
     if (stored.length !== chunk.length) {
       const inserted = new Set(stored.map((r) => r.job_id));
       const taken = chunk.find((j) => !inserted.has(j.def.job_id))!.def.job_id;
-      throw new ConflictError(`job '${taken}' already exists`, { field: 'job_id', details: { job_id: taken } });
+      throw jobIdTaken(taken);
     }
     out.push(...stored.map(rowToJob));
   }
