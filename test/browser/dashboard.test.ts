@@ -54,12 +54,34 @@ test('a token is asked for, a wrong one refused, the right one kept', async () =
   await page.goto(`${base}/dashboard/`);
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   await shot('sign-in');
-  await signIn(page, 'bosun_not-a-real-token');
+  // The wrong token's first refusal brings the form back; its other requests are held until the
+  // right token is in, as a busy server would answer them: a late 401 for a token already replaced
+  // must not sign the user out again.
+  const wrong = 'bosun_not-a-real-token';
+  const held: (() => void)[] = [];
+  const heldDone: Promise<unknown>[] = [];
+  let refusedOnce = false;
+  await page.route('**/api/v1/**', async (route) => {
+    if (route.request().headers().authorization === `Bearer ${wrong}`) {
+      if (refusedOnce) {
+        heldDone.push(page.waitForEvent('requestfinished', (r) => r === route.request()));
+        await new Promise<void>((release) => held.push(release));
+      }
+      refusedOnce = true;
+    }
+    await route.continue();
+  });
+  await signIn(page, wrong);
   await page.getByText('That token was not accepted').waitFor();
   await signIn(page, token);
   await page.getByRole('heading', { name: 'Jobs' }).waitFor();
-  assert.equal(await page.evaluate(() => localStorage.getItem('bosun.token')), token);
+  assert.ok(held.length > 0, 'some requests with the wrong token were held');
+  for (const release of held) release();
+  await Promise.all(heldDone);
+  await page.unroute('**/api/v1/**');
   await page.getByText('No jobs match').waitFor();
+  assert.equal(await page.getByRole('heading', { name: 'Sign in' }).count(), 0, 'the late refusals did not bring the form back');
+  assert.equal(await page.evaluate(() => localStorage.getItem('bosun.token')), token);
 });
 
 test('a job created by API appears without a reload, runs now, and its run succeeds with its log', async () => {

@@ -40,7 +40,8 @@ export function query(params) {
 
 /**
  * Calls the API and returns the decoded JSON (null for an empty body). A 401 also fires
- * `bosun:unauthorized` on window, which brings up the token form.
+ * `bosun:unauthorized` on window, which brings up the token form; its detail names the token
+ * the request carried, so a late answer to a token already replaced can be told apart.
  */
 export async function api(method, path, body) {
   const headers = { accept: 'application/json, application/problem+json' };
@@ -63,7 +64,7 @@ export async function api(method, path, body) {
     }
   }
   if (!res.ok) {
-    if (res.status === 401) window.dispatchEvent(new CustomEvent('bosun:unauthorized'));
+    if (res.status === 401) window.dispatchEvent(new CustomEvent('bosun:unauthorized', { detail: { token } }));
     throw new ApiError(res.status, data, `${method} ${path} answered ${res.status} ${res.statusText}`);
   }
   return data;

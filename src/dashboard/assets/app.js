@@ -65,13 +65,32 @@ function notify(message, kind = 'info') {
 
 let current = null;
 let timer = null;
-let inFlight = false;
+let inFlight = null;
+let queued = null;
 let showingLogin = false;
 
-/** Runs one refresh of the page and the header; reports liveness in the header. */
-async function poll() {
-  if (!current || inFlight || showingLogin) return;
-  inFlight = true;
+/**
+ * Refreshes the page and the header. Asked while a refresh is in flight, it runs one more right
+ * after it rather than none: the caller (an action just taken, a new token) wants an answer that
+ * reflects it, which a request sent before it cannot give.
+ */
+function poll() {
+  if (!current || showingLogin) return Promise.resolve();
+  if (inFlight) {
+    queued ??= inFlight.then(() => {
+      queued = null;
+      return poll();
+    });
+    return queued;
+  }
+  inFlight = refresh().finally(() => {
+    inFlight = null;
+  });
+  return inFlight;
+}
+
+/** One refresh of the page and the header; reports liveness in the header. */
+async function refresh() {
   try {
     await Promise.all([current.refresh(), refreshServiceState()]);
     live.className = 'live ok';
@@ -82,8 +101,6 @@ async function poll() {
       live.className = 'live down';
       live.textContent = `Not updating: ${err.message}`;
     }
-  } finally {
-    inFlight = false;
   }
 }
 
@@ -156,7 +173,10 @@ function showLogin(rejected) {
   input.focus();
 }
 
-window.addEventListener('bosun:unauthorized', () => {
+window.addEventListener('bosun:unauthorized', (e) => {
+  // A refusal of a token the user has since replaced (a request still in flight when they signed
+  // in again) says nothing about the current one: acting on it would throw away a good token.
+  if (e.detail.token !== getToken()) return;
   const hadToken = Boolean(getToken());
   if (hadToken) clearToken();
   showLogin(hadToken);
