@@ -4,6 +4,7 @@ import type { DB } from './schema.ts';
 import type { Logger } from '../log.ts';
 import { prepareRepeatedStatements } from './prepared-statements.ts';
 import { parseTimestamptz } from './timestamptz-parser.ts';
+import { pipelineThrough } from './pipelined-transaction.ts';
 
 export type Db = Kysely<DB>;
 
@@ -29,6 +30,7 @@ export function openDatabase(url: string, logger: Logger, max = 10): Database {
   pool.on('connect', (client) => client.on('error', () => {}));
   pool.on('connect', prepareRepeatedStatements);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  pipelineThrough(db, pool);
   let closing: Promise<void> | undefined;
   return {
     db,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PgBoss } from 'pg-boss';
-import { sql, type RawBuilder } from 'kysely';
-import type { JobState } from '../db/schema.ts';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
+import type { JobState, JobsTable } from '../db/schema.ts';
 import type { Job } from '../jobs/job.ts';
 import { rowToJob, type Db } from '../jobs/repository.ts';
 import { enqueueAttempt } from '../scheduler/fire-queue.ts';
@@ -10,8 +10,8 @@ import type { Run } from './run.ts';
 import { PREPARE } from '../db/prepared-statements.ts';
 
 /** Takes the row locks of jobs, in job_id order (the order every multi-job writer takes them), reading nothing. */
-export async function lockJobs(db: Db, jobIds: readonly string[]): Promise<void> {
-  await sql`${sql.raw(PREPARE)} select 1 from jobs where job_id = any(${[...new Set(jobIds)]}::text[]) order by job_id for update`.execute(db);
+export function lockJobs(jobIds: readonly string[]): RawBuilder<unknown> {
+  return sql`${sql.raw(PREPARE)} select 1 from jobs where job_id = any(${[...new Set(jobIds)]}::text[]) order by job_id for update`;
 }
 
 /** Copies a run's outcome onto its job (last run time and status), in the settling transaction. */
@@ -45,17 +45,16 @@ export interface ClaimedJobUpdate {
 }
 
 /**
- * Applies the claims of a fetched batch to their jobs in one statement; returns the jobs as
- * stored. `alsoWrite` are more data-modifying statements (pg-boss's insert of the next
+ * The statement that applies the claims of a fetched batch to their jobs, returning the jobs'
+ * rows as stored. `alsoWrite` are more data-modifying statements (pg-boss's insert of the next
  * occurrences, its completion of the fetched messages) made by the same statement: one round
  * trip for all of them.
  */
-export async function updateClaimedJobs(db: Db, updates: readonly ClaimedJobUpdate[], alsoWrite: ReadonlyArray<RawBuilder<unknown>> = []): Promise<Map<string, Job>> {
-  if (updates.length === 0 && alsoWrite.length === 0) return new Map();
+export function updateClaimedJobs(updates: readonly ClaimedJobUpdate[], alsoWrite: ReadonlyArray<RawBuilder<unknown>> = []): RawBuilder<Selectable<JobsTable>> {
   const outcomeAt = updates.map((u) => (u.outcome ? (u.outcome.started_at ?? u.outcome.finished_at ?? u.outcome.scheduled_for) : null));
   // Each unreferenced CTE still runs: PostgreSQL executes every data-modifying one exactly once.
   const writes = alsoWrite.map((w, i) => sql`, ${sql.raw(`also_${i}`)} as (${w})`);
-  const { rows } = await sql<Parameters<typeof rowToJob>[0]>`
+  return sql<Selectable<JobsTable>>`
     ${sql.raw(PREPARE)} with claimed as (
       update jobs j set next_run_at = v.next_run_at, run_count = v.run_count, state = v.state, updated_at = now(),
         last_run_at = case when v.outcome_status is null then j.last_run_at else v.outcome_at end,
@@ -66,6 +65,5 @@ export async function updateClaimedJobs(db: Db, updates: readonly ClaimedJobUpda
       where j.job_id = v.job_id
       returning j.*
     )${sql.join(writes, sql``)}
-    select * from claimed`.execute(db);
-  return new Map(rows.map((row) => [row.job_id, rowToJob(row)]));
+    select * from claimed`;
 }

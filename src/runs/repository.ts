@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../jobs/repository.ts';
 import type { Overlap, RunLogLine, RunStatus, RunTrigger } from '../db/schema.ts';
 import { NotFoundError } from '../errors.ts';
@@ -45,18 +45,17 @@ export interface OccurrenceRow {
 }
 
 /**
- * Inserts the runs of scheduled occurrences in one statement (a fetched batch's claim), each
+ * The statement that inserts the runs of scheduled occurrences (a fetched batch's claim), each
  * `misfired`, or, when due, with its status decided by the overlap policy: `running`, or with a
  * run of the job in progress `skipped` (overlap: skip) or `scheduled` (overlap: queue, also
  * behind an occurrence already queued: first in, first run). Call it holding the jobs' row
  * locks (the statement's snapshot, taken after them, then sees every run that can matter), with
  * at most one due row per job: the overlap check sees the runs before the statement, not the
- * rows it inserts. An occurrence that already has a run gets none, and is left out of the
- * result: the unique (job_id, scheduled_for) index is the exactly-once point across instances.
+ * rows it inserts. An occurrence that already has a run gets none, and is left out of what it
+ * returns: the unique (job_id, scheduled_for) index is the exactly-once point across instances.
  */
-export async function insertOccurrenceRuns(db: Db, host: string, rows: readonly OccurrenceRow[]): Promise<Run[]> {
-  if (rows.length === 0) return [];
-  const { rows: inserted } = await sql<Run>`
+export function insertOccurrenceRuns(host: string, rows: readonly OccurrenceRow[]): RawBuilder<Run> {
+  return sql<Run>`
     ${sql.raw(PREPARE)} insert into runs (job_id, scheduled_for, trigger, status, attempt, host, error, started_at, heartbeat_at, finished_at)
     select v.job_id, v.scheduled_for, 'schedule', d.status, 1, ${host},
       case when d.status in ('skipped', 'misfired') then v.error end,
@@ -81,8 +80,7 @@ export async function insertOccurrenceRuns(db: Db, host: string, rows: readonly 
       offset 0
     ) d
     on conflict (job_id, scheduled_for) where trigger = 'schedule' do nothing
-    returning *`.execute(db);
-  return inserted;
+    returning *`;
 }
 
 /** Inserts a run outside the schedule (run now, flows). */
@@ -162,19 +160,18 @@ export interface Success {
 }
 
 /**
- * Settles succeeded attempts in one statement: the runs (each only while it is still that
+ * The statement that settles succeeded attempts: the runs (each only while it is still that
  * running attempt), their jobs' last outcome (the latest start per job), and for each the oldest
- * occurrence queued behind its job. Call it holding the jobs' row locks: the queue look-up's
- * snapshot then holds every occurrence queued before, and no claim can queue one meanwhile. The
+ * occurrence queued behind its job. Run it after taking the jobs' row locks (lockJobs, in the same
+ * transaction: it may be sent with it): the queue look-up's snapshot then holds every occurrence queued before, and no claim can queue one meanwhile. The
  * run rows are locked in run_id order, as touchRunning does, so the two cannot deadlock.
  */
-export async function settleSucceededAttempts(db: Db, successes: readonly Success[]): Promise<SettledRun[]> {
-  if (successes.length === 0) return [];
+export function settleSucceededAttempts(successes: readonly Success[]): RawBuilder<SettledRun> {
   const ids = successes.map((s) => s.run_id);
   const attempts = successes.map((s) => s.attempt);
   const results = successes.map((s) => (s.result === undefined ? null : JSON.stringify(s.result)));
   const logs = successes.map((s) => JSON.stringify(s.log));
-  const { rows } = await sql<SettledRun>`
+  return sql<SettledRun>`
     ${sql.raw(PREPARE)} with v as (
       select * from unnest(${ids}::uuid[], ${attempts}::int[], ${results}::jsonb[], ${logs}::jsonb[]) as v(run_id, attempt, result, log)
     ), settled as (
@@ -194,8 +191,7 @@ export async function settleSucceededAttempts(db: Db, successes: readonly Succes
       where q.job_id = s.job_id and q.status = 'scheduled' and q.trigger = 'schedule' and q.attempt = 1
       order by q.scheduled_for limit 1
     ) as queued_run_id
-    from settled s`.execute(db);
-  return rows;
+    from settled s`;
 }
 
 /** Ends a run that has not finished (cancel); undefined when it already had. */

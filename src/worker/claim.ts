@@ -1,5 +1,5 @@
 import type { PgBoss } from 'pg-boss';
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import type { DB, JobsTable } from '../db/schema.ts';
 import type { Job } from '../jobs/job.ts';
 import { getJobForUpdate, rowToJob } from '../jobs/repository.ts';
@@ -10,6 +10,7 @@ import { fireQueueSql, occurrencePayload } from '../scheduler/fire-queue.ts';
 import { coalesce, planAfter } from '../scheduler/plan.ts';
 import { getServiceState } from '../service-state/repository.ts';
 import { PREPARE } from '../db/prepared-statements.ts';
+import { pipelinedTransaction, pipelineOf, type Pipeline } from '../db/pipelined-transaction.ts';
 
 /**
  * The claim sits between an occurrence's instant and its handler starting, so it commits without
@@ -82,7 +83,7 @@ export interface OccurrenceMessage {
  * messages one at a time.
  */
 export async function claimOccurrences(deps: ClaimDeps, messages: readonly OccurrenceMessage[]): Promise<Map<string, Claim> | 'paused'> {
-  return deps.db.transaction().execute((trx) => claimOccurrencesIn(trx, deps, messages, messages.map((m) => m.id)));
+  return pipelinedTransaction(deps.db, (tx) => claimOccurrencesIn(tx, deps, messages, messages.map((m) => m.id)));
 }
 
 /**
@@ -91,15 +92,17 @@ export async function claimOccurrences(deps: ClaimDeps, messages: readonly Occur
  * message is enqueued for it); 'paused' when the service is paused (the caller enqueues it).
  */
 export async function claimNewOccurrence(trx: Transaction<DB>, deps: ClaimDeps, jobId: string, instant: Date): Promise<Claim> {
-  const claims = await claimOccurrencesIn(trx, deps, [{ id: jobId, job_id: jobId, scheduled_for: instant }], []);
+  const claims = await claimOccurrencesIn(pipelineOf(trx), deps, [{ id: jobId, job_id: jobId, scheduled_for: instant }], []);
   return claims === 'paused' ? { kind: 'paused' } : claims.get(jobId)!;
 }
 
 // `complete`: the fetched messages to complete with the claim (none for a job created here).
-async function claimOccurrencesIn(trx: Transaction<DB>, deps: ClaimDeps, messages: readonly OccurrenceMessage[], complete: readonly string[]): Promise<Map<string, Claim> | 'paused'> {
+// Three round trips: BEGIN with the lock, the run insert, the jobs' update with COMMIT.
+async function claimOccurrencesIn(tx: Pipeline, deps: ClaimDeps, messages: readonly OccurrenceMessage[], complete: readonly string[]): Promise<Map<string, Claim> | 'paused'> {
   if (new Set(messages.map((m) => m.job_id)).size !== messages.length) throw new Error('claimOccurrences: at most one occurrence per job');
-  const { jobs, paused } = await lockClaimedJobs(trx, messages.map((m) => m.job_id));
-  if (paused) return 'paused';
+  const [locked] = await tx.send([lockClaimedJobs(messages.map((m) => m.job_id))]);
+  if (locked.some((row) => row.service_state === 'paused')) return 'paused';
+  const jobs = new Map(locked.map(({ service_state: _, fast_commit: __, ...row }) => [row.job_id, rowToJob(row)]));
   const now = new Date();
   const claims = new Map<string, Claim>();
   const live: Array<{ message: OccurrenceMessage; job: Job; instant: Date; decision: 'run' | 'misfired'; superseded: boolean }> = [];
@@ -117,7 +120,8 @@ async function claimOccurrencesIn(trx: Transaction<DB>, deps: ClaimDeps, message
     else rows.push({ ...base, scheduled_for: plan.instant, kind: 'due', error: SKIPPED_ERROR });
     live.push({ message, job, instant: plan.instant, decision: plan.decision, superseded: plan.superseded });
   }
-  const inserted = new Map((await insertOccurrenceRuns(trx, deps.host, rows)).map((run) => [`${run.job_id}\n${run.scheduled_for.getTime()}`, run]));
+  const [runs] = rows.length === 0 ? [[]] : await tx.send([insertOccurrenceRuns(deps.host, rows)]);
+  const inserted = new Map(runs.map((run) => [`${run.job_id}\n${run.scheduled_for.getTime()}`, run]));
   const runOf = (jobId: string, instant: Date) => inserted.get(`${jobId}\n${instant.getTime()}`);
 
   const updates: ClaimedJobUpdate[] = [];
@@ -137,7 +141,9 @@ async function claimOccurrencesIn(trx: Transaction<DB>, deps: ClaimDeps, message
   // next occurrence (dispatch), so it fetches it at once.
   const fire = await fireQueueSql(deps.boss, deps.queueSchema);
   const payload = nexts.length === 0 ? null : JSON.stringify(await Promise.all(nexts.map((n) => occurrencePayload(n.job_id, n.scheduled_for))));
-  const stored = await updateClaimedJobs(trx, updates, [...(payload === null ? [] : [fire.insert(payload)]), ...(complete.length === 0 ? [] : [fire.complete(complete)])]);
+  const alsoWrite = [...(payload === null ? [] : [fire.insert(payload)]), ...(complete.length === 0 ? [] : [fire.complete(complete)])];
+  const [updated] = updates.length === 0 && alsoWrite.length === 0 ? [[]] : await tx.send([updateClaimedJobs(updates, alsoWrite)], { commit: true });
+  const stored = new Map(updated.map((row) => [row.job_id, rowToJob(row)]));
   for (const { message, run, next, superseded } of outcomes) {
     const job = stored.get(message.job_id)!;
     claims.set(message.id, run?.status === 'running' ? { kind: 'execute', job, run, next, superseded } : { kind: 'done', next, recorded: run, superseded, job });
@@ -145,14 +151,11 @@ async function claimOccurrencesIn(trx: Transaction<DB>, deps: ClaimDeps, message
   return claims;
 }
 
-/** Locks the jobs (in job_id order) and reads the service state in one statement; the claim commits without waiting for the WAL flush (see fastCommit). */
-async function lockClaimedJobs(trx: Transaction<DB>, jobIds: readonly string[]): Promise<{ jobs: Map<string, Job>; paused: boolean }> {
-  const { rows } = await sql<Selectable<JobsTable> & { service_state: string | null; fast_commit: string }>`
+/** The statement that locks the jobs (in job_id order) and reads the service state; the claim commits without waiting for the WAL flush (see fastCommit). */
+function lockClaimedJobs(jobIds: readonly string[]): RawBuilder<Selectable<JobsTable> & { service_state: string | null; fast_commit: string }> {
+  return sql`
     ${sql.raw(PREPARE)} select j.*, set_config('synchronous_commit', 'off', true) as fast_commit,
       (select s.value->>'state' from service_settings s where s.key = 'service_state') as service_state
     from jobs j where j.job_id = any(${[...jobIds]}::text[])
-    order by j.job_id for update of j`.execute(trx);
-  const jobs = new Map<string, Job>();
-  for (const { service_state: _, fast_commit: __, ...row } of rows) jobs.set(row.job_id, rowToJob(row));
-  return { jobs, paused: rows.some((row) => row.service_state === 'paused') };
+    order by j.job_id for update of j`;
 }

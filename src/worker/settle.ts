@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import type { DB, RunLogLine } from '../db/schema.ts';
 import { insertFailure } from '../failures/repository.ts';
@@ -7,6 +7,7 @@ import { getJobForUpdate } from '../jobs/repository.ts';
 import type { Logger } from '../log.ts';
 import { dispatchQueued, dispatchQueuedRun, lockJobs, recordJobOutcome } from '../runs/job-bookkeeping.ts';
 import { settleAttempt, settleSucceededAttempts } from '../runs/repository.ts';
+import { pipelinedTransaction } from '../db/pipelined-transaction.ts';
 import type { Run } from '../runs/run.ts';
 import { enqueueAttempt } from '../scheduler/fire-queue.ts';
 import type { ErrorInfo } from './execute-attempt.ts';
@@ -80,30 +81,34 @@ export interface Succeeded {
 }
 
 /**
- * Stores succeeded attempts, of any jobs, in one transaction: the jobs' row locks (in job_id
- * order), one statement for the runs and the jobs' last outcome, and the turn handed to an
- * occurrence queued behind each job. Returns the runs as stored, in the order given; undefined
- * for one no longer that running attempt (cancelled or reaped meanwhile), which is left as it is.
+ * Stores succeeded attempts, of any jobs, in one transaction of one round trip: the jobs' row
+ * locks (in job_id order) and one statement for the runs and the jobs' last outcome, sent
+ * together with BEGIN and COMMIT. Then hands the turn to an occurrence queued behind each job.
+ * Returns the runs as stored, in the order given; undefined for one no longer that running
+ * attempt (cancelled or reaped meanwhile), which is left as it is.
  */
 export async function settleSucceeded(deps: SettleDeps, succeeded: readonly Succeeded[]): Promise<Array<Run | undefined>> {
-  return deps.db.transaction().execute((trx) => settleSucceededIn(trx, deps, succeeded));
-}
-
-async function settleSucceededIn(trx: Transaction<DB>, deps: SettleDeps, succeeded: readonly Succeeded[]): Promise<Array<Run | undefined>> {
-  // The job row is the lock every writer of its runs takes first.
-  await lockJobs(trx, succeeded.map((s) => s.run.job_id));
-  const rows = await settleSucceededAttempts(
-    trx,
-    succeeded.map((s) => ({ run_id: s.run.run_id, attempt: s.run.attempt, result: capResult(s.result), log: s.log })),
-  );
+  // The job row is the lock every writer of its runs takes first. The settle runs once the locks
+  // are held and reads the runs with its own snapshot, so it sees every occurrence queued behind
+  // its jobs, and no claim can queue another before it commits.
+  const lock = lockJobs(succeeded.map((s) => s.run.job_id));
+  const settle = settleSucceededAttempts(succeeded.map((s) => ({ run_id: s.run.run_id, attempt: s.run.attempt, result: capResult(s.result), log: s.log })));
+  const [, rows] = await pipelinedTransaction(deps.db, (tx) => tx.send([lock, settle], { commit: true }));
   const stored = new Map<string, Run>();
   const queued = new Map<string, string>();
   for (const { queued_run_id, ...run } of rows) {
     stored.set(run.run_id, run);
     if (queued_run_id !== null) queued.set(run.job_id, queued_run_id);
   }
-  // One hand-over per job, even when several of its runs (overlap: allow, run now) ended together.
-  for (const [jobId, runId] of queued) await dispatchQueuedRun(trx, deps.boss, jobId, runId);
+  // After the commit: a queued occurrence keeps its place (a new one queues behind it, see
+  // insertOccurrenceRuns) and its claim waits while a run of its job is running, so handing it
+  // over outside the settle's transaction changes nothing; when it fails, the reaper hands it
+  // over. One hand-over per job, even when several of its runs (overlap: allow, run now) ended together.
+  for (const [jobId, runId] of queued) {
+    await dispatchQueuedRun(deps.db, deps.boss, jobId, runId).catch((err: unknown) =>
+      deps.logger.warn({ err, job_id: jobId, run_id: runId }, 'could not hand the turn to the queued occurrence; the reaper will'),
+    );
+  }
   return succeeded.map((s) => stored.get(s.run.run_id));
 }
 
