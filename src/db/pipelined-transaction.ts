@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { Kysely, PostgresDialect, type RawBuilder } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import type { DB } from './schema.ts';
 
 // On a busy host a round trip costs both processes more than the hot statements themselves:
@@ -21,8 +21,6 @@ export interface Pipeline {
    * `commit` is ignored by the Pipeline of a transaction someone else commits (pipelineOf).
    */
   send<const Q extends ReadonlyArray<RawBuilder<unknown>>>(statements: Q, options?: { commit?: boolean }): Promise<RowsOf<Q>>;
-  /** The same transaction through kysely, one statement at a time (for functions that take a Kysely). */
-  readonly db: Kysely<DB>;
 }
 
 type PipelineClient = pg.PoolClient & { pipeline: boolean; connection?: { stream?: { cork?: () => void; uncork?: () => void } } };
@@ -60,7 +58,6 @@ export async function pipelinedTransaction<T>(db: Kysely<DB>, fn: (tx: Pipeline)
     outstanding.push(answer.catch(() => undefined));
     return answer;
   };
-  let over: Kysely<DB> | undefined;
   const tx: Pipeline = {
     async send(statements, options = {}) {
       if (ended) throw new Error('pipelinedTransaction: send after commit');
@@ -88,10 +85,6 @@ export async function pipelinedTransaction<T>(db: Kysely<DB>, fn: (tx: Pipeline)
       if (commit && (results.at(-1) as PromiseFulfilledResult<pg.QueryResult>).value.command !== 'COMMIT') throw new Error('the transaction was rolled back');
       return results.slice(0, answers.length).map((r) => (r as PromiseFulfilledResult<pg.QueryResult>).value.rows) as RowsOf<typeof statements>;
     },
-    get db() {
-      over ??= kyselyOver({ query: (text: string, values?: readonly unknown[]) => submit(text, values), release: () => {} });
-      return over;
-    },
   };
   let broken: Error | undefined;
   try {
@@ -117,12 +110,6 @@ export async function pipelinedTransaction<T>(db: Kysely<DB>, fn: (tx: Pipeline)
   }
 }
 
-/** A Kysely that sends every statement through `client` (a connection already held). */
-function kyselyOver(client: { query: (text: string, values?: readonly unknown[]) => Promise<pg.QueryResult>; release: () => void }): Kysely<DB> {
-  const pool = { connect: async () => client, end: async () => {} };
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) });
-}
-
 /** The Pipeline of a transaction already open (and committed by its owner): each statement its own round trip. */
 export function pipelineOf(trx: Kysely<DB>): Pipeline {
   return {
@@ -131,6 +118,5 @@ export function pipelineOf(trx: Kysely<DB>): Pipeline {
       for (const statement of statements) rows.push((await statement.execute(trx)).rows);
       return rows as RowsOf<typeof statements>;
     },
-    db: trx,
   };
 }

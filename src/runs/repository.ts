@@ -162,9 +162,10 @@ export interface Success {
 /**
  * The statement that settles succeeded attempts: the runs (each only while it is still that
  * running attempt), their jobs' last outcome (the latest start per job), and for each the oldest
- * occurrence queued behind its job. Run it after taking the jobs' row locks (lockJobs, in the same
- * transaction: it may be sent with it): the queue look-up's snapshot then holds every occurrence queued before, and no claim can queue one meanwhile. The
- * run rows are locked in run_id order, as touchRunning does, so the two cannot deadlock.
+ * occurrence queued behind its job. Run it after taking the jobs' row locks (lockJobs, in the
+ * same transaction; it may be sent with it): the queue look-up's snapshot then holds every
+ * occurrence queued before, and no claim can queue one meanwhile. The run rows are locked in
+ * run_id order, as touchRunning does, so the two cannot deadlock.
  */
 export function settleSucceededAttempts(successes: readonly Success[]): RawBuilder<SettledRun> {
   const ids = successes.map((s) => s.run_id);
