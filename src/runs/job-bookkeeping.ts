@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PgBoss } from 'pg-boss';
-import { sql, type RawBuilder, type Selectable } from 'kysely';
-import type { JobState, JobsTable } from '../db/schema.ts';
+import { sql, type RawBuilder } from 'kysely';
 import type { Job } from '../jobs/job.ts';
 import { rowToJob, type Db } from '../jobs/repository.ts';
 import { enqueueAttempt } from '../scheduler/fire-queue.ts';
@@ -34,36 +33,46 @@ export async function dispatchQueuedRun(db: Db, boss: PgBoss, jobId: string, run
   await enqueueAttempt(boss, db, jobId, runId, 1, new Date(), randomUUID());
 }
 
-/** What claiming an occurrence changes on its job: the next occurrence, the run count, and the outcome of a run recorded without running. */
+/**
+ * What claiming an occurrence changes on its job. Whether it ran (its run inserted `running` or
+ * `scheduled`) is known only once its run is inserted, in the same statement, so both outcomes
+ * are planned: they differ only when the run would exhaust `max_runs` (`next_if_ran` null).
+ */
 export interface ClaimedJobUpdate {
   job_id: string;
-  next_run_at: Date | null;
+  /** The instant whose run decides the outcome (the one the claim recorded or ran). */
+  instant: Date;
+  /** Whether the occurrence was due to run (else misfired: it cannot count as a run). */
+  due: boolean;
+  /** The run count before this occurrence. */
   run_count: number;
-  state: JobState;
-  /** A run recorded as misfired or skipped: copied onto the job like recordJobOutcome. */
-  outcome?: Run | undefined;
+  next_if_ran: Date | null;
+  next_if_not: Date | null;
 }
 
 /**
- * The statement that applies the claims of a fetched batch to their jobs, returning the jobs'
- * rows as stored. `alsoWrite` are more data-modifying statements (pg-boss's insert of the next
- * occurrences, its completion of the fetched messages) made by the same statement: one round
- * trip for all of them.
+ * The update that applies the claims of a fetched batch to their jobs, as a fragment for a
+ * statement whose CTE `runs` (the name given) inserted their occurrences' runs: an occurrence
+ * ran when its run was inserted `running` or `scheduled`, which counts it and picks its next
+ * instant; one recorded without running (`misfired`, `skipped`) becomes the job's last outcome,
+ * as recordJobOutcome does. Returns each job's id and next instant (null: finished).
  */
-export function updateClaimedJobs(updates: readonly ClaimedJobUpdate[], alsoWrite: ReadonlyArray<RawBuilder<unknown>> = []): RawBuilder<Selectable<JobsTable>> {
-  const outcomeAt = updates.map((u) => (u.outcome ? (u.outcome.started_at ?? u.outcome.finished_at ?? u.outcome.scheduled_for) : null));
-  // Each unreferenced CTE still runs: PostgreSQL executes every data-modifying one exactly once.
-  const writes = alsoWrite.map((w, i) => sql`, ${sql.raw(`also_${i}`)} as (${w})`);
-  return sql<Selectable<JobsTable>>`
-    ${sql.raw(PREPARE)} with claimed as (
-      update jobs j set next_run_at = v.next_run_at, run_count = v.run_count, state = v.state, updated_at = now(),
-        last_run_at = case when v.outcome_status is null then j.last_run_at else v.outcome_at end,
-        last_run_status = coalesce(v.outcome_status, j.last_run_status)
-      from unnest(${updates.map((u) => u.job_id)}::text[], ${updates.map((u) => u.next_run_at)}::timestamptz[], ${updates.map((u) => u.run_count)}::int[],
-        ${updates.map((u) => u.state)}::text[], ${outcomeAt}::timestamptz[], ${updates.map((u) => u.outcome?.status ?? null)}::text[])
-        as v(job_id, next_run_at, run_count, state, outcome_at, outcome_status)
-      where j.job_id = v.job_id
-      returning j.*
-    )${sql.join(writes, sql``)}
-    select * from claimed`;
+export function updateClaimedJobs(updates: readonly ClaimedJobUpdate[], runs: string): RawBuilder<{ job_id: string; next_run_at: Date | null }> {
+  return sql`
+    update jobs j set next_run_at = c.next_run_at, run_count = c.run_count, updated_at = now(),
+      state = case when c.next_run_at is null then 'finished' else j.state end,
+      last_run_at = case when c.recorded then coalesce(c.started_at, c.finished_at, c.scheduled_for) else j.last_run_at end,
+      last_run_status = case when c.recorded then c.status else j.last_run_status end
+    from (
+      select v.job_id, r.status, r.started_at, r.finished_at, r.scheduled_for, r.status not in ('running', 'scheduled') as recorded,
+        v.run_count + case when x.ran then 1 else 0 end as run_count,
+        case when x.ran then v.next_if_ran else v.next_if_not end as next_run_at
+      from unnest(${updates.map((u) => u.job_id)}::text[], ${updates.map((u) => u.instant)}::timestamptz[], ${updates.map((u) => u.due)}::bool[],
+        ${updates.map((u) => u.run_count)}::int[], ${updates.map((u) => u.next_if_ran)}::timestamptz[], ${updates.map((u) => u.next_if_not)}::timestamptz[])
+        as v(job_id, instant, due, run_count, next_if_ran, next_if_not)
+      left join ${sql.table(runs)} r on r.job_id = v.job_id and r.scheduled_for = v.instant
+      cross join lateral (select v.due and r.status in ('running', 'scheduled') as ran) x
+    ) c
+    where j.job_id = c.job_id
+    returning j.job_id, j.next_run_at`;
 }

@@ -45,18 +45,18 @@ export interface OccurrenceRow {
 }
 
 /**
- * The statement that inserts the runs of scheduled occurrences (a fetched batch's claim), each
- * `misfired`, or, when due, with its status decided by the overlap policy: `running`, or with a
- * run of the job in progress `skipped` (overlap: skip) or `scheduled` (overlap: queue, also
- * behind an occurrence already queued: first in, first run). Call it holding the jobs' row
- * locks (the statement's snapshot, taken after them, then sees every run that can matter), with
- * at most one due row per job: the overlap check sees the runs before the statement, not the
- * rows it inserts. An occurrence that already has a run gets none, and is left out of what it
- * returns: the unique (job_id, scheduled_for) index is the exactly-once point across instances.
+ * The insert of the runs of scheduled occurrences (a fetched batch's claim), each `misfired`, or,
+ * when due, with its status decided by the overlap policy: `running`, or with a run of the job in
+ * progress `skipped` (overlap: skip) or `scheduled` (overlap: queue, also behind an occurrence
+ * already queued: first in, first run). A fragment for a statement sent after the jobs' row locks
+ * are held (its snapshot, taken after them, then sees every run that can matter), with at most one
+ * due row per job: the overlap check sees the runs before the statement, not the rows it inserts.
+ * An occurrence that already has a run gets none, and is left out of what it returns: the unique
+ * (job_id, scheduled_for) index is the exactly-once point across instances.
  */
 export function insertOccurrenceRuns(host: string, rows: readonly OccurrenceRow[]): RawBuilder<Run> {
   return sql<Run>`
-    ${sql.raw(PREPARE)} insert into runs (job_id, scheduled_for, trigger, status, attempt, host, error, started_at, heartbeat_at, finished_at)
+    insert into runs (job_id, scheduled_for, trigger, status, attempt, host, error, started_at, heartbeat_at, finished_at)
     select v.job_id, v.scheduled_for, 'schedule', d.status, 1, ${host},
       case when d.status in ('skipped', 'misfired') then v.error end,
       case when d.status = 'running' then now() end,

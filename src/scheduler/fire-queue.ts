@@ -99,8 +99,11 @@ export async function enqueueOccurrences(boss: PgBoss, db: Db, occurrences: Read
  * jobs' update, their next messages and the fetched messages' completion (src/worker/claim.ts).
  */
 export interface FireQueueSql {
-  /** Inserts messages (`payload`: a JSON array of OccurrencePayload, or null for none); returns their ids, without pg-boss's NOTIFY. */
-  insert(payload: string | null): RawBuilder<unknown>;
+  /**
+   * Inserts messages (`payload`: a JSON array of OccurrencePayload, an SQL expression yielding
+   * one, or null for none); returns their ids, without pg-boss's NOTIFY.
+   */
+  insert(payload: string | RawBuilder<unknown> | null): RawBuilder<unknown>;
   /** Completes fetched (active) messages, as complete() without output; returns their ids. */
   complete(ids: readonly string[]): RawBuilder<unknown>;
   /** The expression of the channel pg-boss's workers LISTEN on, for a NOTIFY of bosun's own. */

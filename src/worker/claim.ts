@@ -6,7 +6,7 @@ import { getJobForUpdate, rowToJob } from '../jobs/repository.ts';
 import { claimAttempt, findRun, hasRunningRun, insertOccurrenceRuns, type OccurrenceRow } from '../runs/repository.ts';
 import { updateClaimedJobs, type ClaimedJobUpdate } from '../runs/job-bookkeeping.ts';
 import type { Run } from '../runs/run.ts';
-import { fireQueueSql, occurrencePayload } from '../scheduler/fire-queue.ts';
+import { fireQueueSql, occurrencePayload, type FireQueueSql } from '../scheduler/fire-queue.ts';
 import { coalesce, planAfter } from '../scheduler/plan.ts';
 import { getServiceState } from '../service-state/repository.ts';
 import { PREPARE } from '../db/prepared-statements.ts';
@@ -97,7 +97,7 @@ export async function claimNewOccurrence(trx: Transaction<DB>, deps: ClaimDeps, 
 }
 
 // `complete`: the fetched messages to complete with the claim (none for a job created here).
-// Three round trips: BEGIN with the lock, the run insert, the jobs' update with COMMIT.
+// Two round trips: BEGIN with the lock; then the runs, the jobs, the messages and COMMIT.
 async function claimOccurrencesIn(tx: Pipeline, deps: ClaimDeps, messages: readonly OccurrenceMessage[], complete: readonly string[]): Promise<Map<string, Claim> | 'paused'> {
   if (new Set(messages.map((m) => m.job_id)).size !== messages.length) throw new Error('claimOccurrences: at most one occurrence per job');
   const [locked] = await tx.send([lockClaimedJobs(messages.map((m) => m.job_id))]);
@@ -105,8 +105,10 @@ async function claimOccurrencesIn(tx: Pipeline, deps: ClaimDeps, messages: reado
   const jobs = new Map(locked.map(({ service_state: _, fast_commit: __, ...row }) => [row.job_id, rowToJob(row)]));
   const now = new Date();
   const claims = new Map<string, Claim>();
-  const live: Array<{ message: OccurrenceMessage; job: Job; instant: Date; decision: 'run' | 'misfired'; superseded: boolean }> = [];
+  const live: Array<{ message: OccurrenceMessage; instant: Date; superseded: boolean }> = [];
   const rows: OccurrenceRow[] = [];
+  const updates: ClaimedJobUpdate[] = [];
+  const nexts: Array<{ job_id: string; scheduled_for: Date }> = [];
   for (const message of messages) {
     const job = jobs.get(message.job_id);
     if (!job || job.state !== 'running' || job.next_run_at?.getTime() !== message.scheduled_for.getTime()) {
@@ -118,37 +120,57 @@ async function claimOccurrencesIn(tx: Pipeline, deps: ClaimDeps, messages: reado
     if (plan.superseded) rows.push({ ...base, scheduled_for: message.scheduled_for, kind: 'misfired', error: supersededError(plan.instant) });
     if (plan.decision === 'misfired') rows.push({ ...base, scheduled_for: plan.instant, kind: 'misfired', error: misfiredError(job, plan.instant, now) });
     else rows.push({ ...base, scheduled_for: plan.instant, kind: 'due', error: SKIPPED_ERROR });
-    live.push({ message, job, instant: plan.instant, decision: plan.decision, superseded: plan.superseded });
+    live.push({ message, instant: plan.instant, superseded: plan.superseded });
+    // Whether it runs is decided by the run insert, in the statement below; a run can only end
+    // the job (max_runs), so the next instant if it does not is the only message to plan.
+    const ifNot = planAfter(job.schedule, plan.instant, job.run_count);
+    const ifRan = plan.decision === 'run' ? planAfter(job.schedule, plan.instant, job.run_count + 1) : ifNot;
+    if (ifRan !== null && ifRan.getTime() !== ifNot?.getTime()) throw new Error(`claim: job ${job.job_id} plans two different next instants`);
+    updates.push({ job_id: job.job_id, instant: plan.instant, due: plan.decision === 'run', run_count: job.run_count, next_if_ran: ifRan, next_if_not: ifNot });
+    if (ifNot !== null) nexts.push({ job_id: job.job_id, scheduled_for: ifNot });
   }
-  const [runs] = rows.length === 0 ? [[]] : await tx.send([insertOccurrenceRuns(deps.host, rows)]);
+  if (live.length === 0 && complete.length === 0) return claims;
+  const fire = await fireQueueSql(deps.boss, deps.queueSchema);
+  const payload = JSON.stringify(await Promise.all(nexts.map((n) => occurrencePayload(n.job_id, n.scheduled_for))));
+  const [runs, stored] = await tx.send([recordClaims(deps.host, rows, updates, fire, payload, complete), selectJobs(live.map((l) => l.message.job_id))], { commit: true });
+
   const inserted = new Map(runs.map((run) => [`${run.job_id}\n${run.scheduled_for.getTime()}`, run]));
   const runOf = (jobId: string, instant: Date) => inserted.get(`${jobId}\n${instant.getTime()}`);
-
-  const updates: ClaimedJobUpdate[] = [];
-  const nexts: Array<{ job_id: string; scheduled_for: Date }> = [];
-  const outcomes = live.map(({ message, job, instant, decision, superseded }) => {
+  const storedJobs = new Map(stored.map((row) => [row.job_id, rowToJob(row)]));
+  for (const { message, instant, superseded } of live) {
+    const job = storedJobs.get(message.job_id)!;
     const run = runOf(job.job_id, instant);
-    const ran = decision === 'run' && run !== undefined && run.status !== 'skipped';
-    const runCount = job.run_count + (ran ? 1 : 0);
-    const next = planAfter(job.schedule, instant, runCount);
-    if (next !== null) nexts.push({ job_id: job.job_id, scheduled_for: next });
-    const recorded = run && run.status !== 'running' && run.status !== 'scheduled' ? run : undefined;
-    updates.push({ job_id: job.job_id, next_run_at: next, run_count: runCount, state: next === null ? 'finished' : job.state, outcome: recorded });
-    return { message, run, next, superseded: superseded ? runOf(job.job_id, message.scheduled_for) : undefined };
-  });
-  // The jobs' update, their next messages and the fetched ones' completion: one statement. No
-  // NOTIFY for a next occurrence already due (a backlog): this worker arms its timer for each
-  // next occurrence (dispatch), so it fetches it at once.
-  const fire = await fireQueueSql(deps.boss, deps.queueSchema);
-  const payload = nexts.length === 0 ? null : JSON.stringify(await Promise.all(nexts.map((n) => occurrencePayload(n.job_id, n.scheduled_for))));
-  const alsoWrite = [...(payload === null ? [] : [fire.insert(payload)]), ...(complete.length === 0 ? [] : [fire.complete(complete)])];
-  const [updated] = updates.length === 0 && alsoWrite.length === 0 ? [[]] : await tx.send([updateClaimedJobs(updates, alsoWrite)], { commit: true });
-  const stored = new Map(updated.map((row) => [row.job_id, rowToJob(row)]));
-  for (const { message, run, next, superseded } of outcomes) {
-    const job = stored.get(message.job_id)!;
-    claims.set(message.id, run?.status === 'running' ? { kind: 'execute', job, run, next, superseded } : { kind: 'done', next, recorded: run, superseded, job });
+    const next = job.next_run_at;
+    const before = superseded ? runOf(job.job_id, message.scheduled_for) : undefined;
+    claims.set(message.id, run?.status === 'running' ? { kind: 'execute', job, run, next, superseded: before } : { kind: 'done', next, recorded: run, superseded: before, job });
   }
   return claims;
+}
+
+/**
+ * The claim's writes as ONE statement, sent once the jobs are locked: the run rows (whose status
+ * the overlap policy decides from the runs this statement's snapshot sees), the jobs' update that
+ * follows from them, pg-boss's insert of the next occurrences' messages of the jobs that hold one
+ * (`payload` has a message for every job that may; the update says which do), and its completion
+ * of the fetched messages. Returns the inserted runs. No NOTIFY for a next occurrence already due
+ * (a backlog): this worker arms its timer for each next occurrence (dispatch), so it fetches it
+ * at once. Each CTE runs once whether referenced or not (PostgreSQL runs every data-modifying one).
+ */
+function recordClaims(host: string, rows: readonly OccurrenceRow[], updates: readonly ClaimedJobUpdate[], fire: FireQueueSql, payload: string, complete: readonly string[]): RawBuilder<Run> {
+  const held = sql`(
+    select coalesce(json_agg(m), '[]') from json_array_elements(${payload}::json) m join claimed c on c.job_id = m->'data'->>'job_id'
+    where c.next_run_at is not null)`;
+  return sql<Run>`
+    ${sql.raw(PREPARE)} with inserted as (${insertOccurrenceRuns(host, rows)}),
+    claimed as (${updateClaimedJobs(updates, 'inserted')}),
+    messages as (${fire.insert(held)}),
+    completed as (${fire.complete(complete)})
+    select * from inserted`;
+}
+
+/** The claimed jobs as the claim left them (sent after its writes, in its transaction). */
+function selectJobs(jobIds: readonly string[]): RawBuilder<Selectable<JobsTable>> {
+  return sql`${sql.raw(PREPARE)} select * from jobs where job_id = any(${[...jobIds]}::text[])`;
 }
 
 /** The statement that locks the jobs (in job_id order) and reads the service state; the claim commits without waiting for the WAL flush (see fastCommit). */

@@ -44,6 +44,10 @@ const cases: Case[] = [
   { name: 'stale', schedule: { periodically: '1 hour', when: ago(20).toISOString(), ...grace }, pending: ago(20), message: ago(3_600_020) },
   { name: 'paused', schedule: { periodically: '1 hour', when: ago(20).toISOString(), ...grace }, overrides: { state: 'paused' }, pending: ago(20) },
   { name: 'last', schedule: { periodically: '1 hour', when: ago(20).toISOString(), max_runs: 1, ...grace }, pending: ago(20) },
+  // Whether an occurrence counts as a run is decided by its run's insert, in the claim's last statement.
+  { name: 'last-skipped', schedule: { periodically: '1 hour', when: ago(20).toISOString(), max_runs: 1, ...grace }, pending: ago(20), busy: true },
+  { name: 'last-late', schedule: { periodically: '1 hour', when: ago(5000).toISOString(), max_runs: 1, misfire_grace_time: '1 second' }, pending: ago(5000) },
+  { name: 'last-queued', schedule: { periodically: '1 hour', when: ago(20).toISOString(), max_runs: 1, ...grace }, overrides: { overlap: 'queue' }, pending: ago(20), busy: true },
 ];
 
 async function setUp(jobId: string, c: Case): Promise<void> {
@@ -115,7 +119,16 @@ test('a batch claims every case exactly as a batch of one does, and completes th
   assert.equal(decided.get('queue')?.run, 'scheduled');
   assert.equal(decided.get('allow')?.run, 'running');
   assert.equal(decided.get('stale')?.run, undefined);
-  assert.equal((await outcome('batch-last')).job.state, 'finished');
+  const last = await outcome('batch-last');
+  assert.deepEqual([last.job.state, last.job.run_count, last.job.next_run_at, last.waiting], ['finished', 1, null, []], 'the last run ends the job');
+  assert.equal(decided.get('last')?.next, null);
+  for (const name of ['last-skipped', 'last-late']) {
+    const o = await outcome(`batch-${name}`);
+    assert.deepEqual([o.job.state, o.job.run_count, o.waiting.length], ['running', 0, 1], `${name}: not a run, so the job goes on to its next occurrence`);
+    assert.equal(o.job.last_run_status, name === 'last-late' ? 'misfired' : 'skipped', `${name}: its outcome is the job's last`);
+  }
+  const lastQueued = await outcome('batch-last-queued');
+  assert.deepEqual([lastQueued.job.state, lastQueued.job.run_count, lastQueued.waiting], ['finished', 1, []], 'a queued occurrence counts as the run it will be');
   assert.equal((await outcome('batch-one-shot')).job.state, 'finished');
   assert.equal((await outcome('batch-hourly')).waiting.length, 1);
   assert.equal((await outcome('batch-hourly')).job.run_count, 1);
