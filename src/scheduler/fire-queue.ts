@@ -1,6 +1,6 @@
 import { fromKysely, type PgBoss } from 'pg-boss';
-import { completeJobsDistributed, insertJobs, notifyChannelSql } from 'pg-boss/dist/plans.js';
-import type { RawBuilder } from 'kysely';
+import { completeJobsDistributed, fetchNextJob, insertJobs, notifyChannelSql } from 'pg-boss/dist/plans.js';
+import { sql, type RawBuilder } from 'kysely';
 import { embedBossPlan } from '../queue/boss-plan.ts';
 import type { Db } from '../jobs/repository.ts';
 import { attemptMessageId, deterministicUuid, occurrenceMessageId } from './message-id.ts';
@@ -106,6 +106,14 @@ export interface FireQueueSql {
   insert(payload: string | RawBuilder<unknown> | null): RawBuilder<unknown>;
   /** Completes fetched (active) messages, as complete() without output; returns their ids. */
   complete(ids: readonly string[]): RawBuilder<unknown>;
+  /**
+   * Takes up to `limit` occurrence messages due now, as pg-boss's fetch selects them (its
+   * conditions and order, from fetchNextJob; FOR UPDATE SKIP LOCKED), and completes them at once,
+   * leaving the row pg-boss's fetch() and complete() would: two CTEs, `${name}_next` and `name`,
+   * for a claim that fetches and claims in one transaction (claimDueOccurrences). If that
+   * transaction rolls back, the messages wait as before. Rows of `name`: `id`, `data`.
+   */
+  takeDueOccurrences(name: string, limit: number): RawBuilder<unknown>;
   /** The expression of the channel pg-boss's workers LISTEN on, for a NOTIFY of bosun's own. */
   notifyChannel: string;
 }
@@ -120,10 +128,13 @@ export function fireQueueSql(boss: PgBoss, schema: string): Promise<FireQueueSql
       if (!queue) throw new Error(`pg-boss queue ${FIRE_QUEUE} does not exist (ensureFireQueue was not called)`);
       const insert = insertJobs(schema, { table: queue.table, name: FIRE_QUEUE, returnId: true, notify: false });
       const complete = completeJobsDistributed(schema, queue.table, false, false);
+      const due = dueSelection(schema, queue.table, queue.policy);
       return {
         // A pg-boss upgrade that changed these shows in test/integration/engine/fire-queue-sql.test.ts.
         insert: (payload) => embedBossPlan(insert, [payload]),
         complete: (ids) => embedBossPlan(complete, [FIRE_QUEUE, [...ids], null]),
+        takeDueOccurrences: (name, limit) => sql`${sql.id(`${name}_next`)} as (${embedBossPlan(due, [limit])}),
+          ${sql.id(name)} as (${sql.raw(takeAndComplete(schema, queue.table, `${name}_next`))})`,
         notifyChannel: notifyChannelSql(schema),
       };
     });
@@ -131,6 +142,37 @@ export function fireQueueSql(boss: PgBoss, schema: string): Promise<FireQueueSql
     statements.set(boss, found);
   }
   return found;
+}
+
+/**
+ * What pg-boss's fetch (state active, started_on, heartbeat_on, retry_count) and then its
+ * complete() without output (state completed, completed_on, output) write, as one update of the
+ * messages selected by the CTE `next` (test/integration/engine/fire-queue-sql.test.ts compares
+ * the rows). A message is never seen active: it is done in the transaction that claims it.
+ */
+function takeAndComplete(schema: string, table: string, next: string): string {
+  return `UPDATE ${schema}.${table} j SET
+      state = 'completed',
+      started_on = ${schema}.job_now(),
+      heartbeat_on = ${schema}.job_now(),
+      completed_on = ${schema}.job_now(),
+      output = NULL,
+      retry_count = CASE WHEN started_on IS NOT NULL THEN retry_count + 1 ELSE retry_count END
+    FROM "${next}" WHERE j.name = '${FIRE_QUEUE}' AND j.id = "${next}".id
+    RETURNING j.id, j.data`;
+}
+
+/**
+ * The `next` CTE of pg-boss's fetch for FIRE_QUEUE (`SELECT j.id … FOR UPDATE OF j SKIP LOCKED`),
+ * occurrences only (attempts keep pg-boss's own fetch), its limit as $1 (one text for any
+ * limit, so one prepared statement).
+ */
+function dueSelection(schema: string, table: string, policy: string | undefined): string {
+  const { text } = fetchNextJob({ schema, table, name: FIRE_QUEUE, policy, limit: 1, includeMetadata: false });
+  const next = /next AS \(\s*(SELECT j\.id\s+FROM [\s\S]*?)\n\s*ORDER BY ([^\n]+)\n\s*LIMIT 1\n\s*(FOR UPDATE OF j SKIP LOCKED)\s*\)/.exec(text);
+  if (!next) throw new Error("pg-boss's fetch statement is not the one bosun knows (pg-boss upgraded?): cannot select due occurrences");
+  const [, selection, order, lock] = next;
+  return `${selection!}\n AND j.data->>'kind' = 'occurrence'\n ORDER BY ${order} LIMIT $1 ${lock}`;
 }
 
 /**

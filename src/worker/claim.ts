@@ -6,7 +6,7 @@ import { getJobForUpdate, rowToJob } from '../jobs/repository.ts';
 import { claimAttempt, findRun, hasRunningRun, insertOccurrenceRuns, type OccurrenceRow } from '../runs/repository.ts';
 import { updateClaimedJobs, type ClaimedJobUpdate } from '../runs/job-bookkeeping.ts';
 import type { Run } from '../runs/run.ts';
-import { fireQueueSql, occurrencePayload, type FireQueueSql } from '../scheduler/fire-queue.ts';
+import { fireQueueSql, occurrencePayload, type FireMessage, type FireQueueSql } from '../scheduler/fire-queue.ts';
 import { coalesce, planAfter } from '../scheduler/plan.ts';
 import { getServiceState } from '../service-state/repository.ts';
 import { PREPARE } from '../db/prepared-statements.ts';
@@ -96,12 +96,59 @@ export async function claimNewOccurrence(trx: Transaction<DB>, deps: ClaimDeps, 
   return claims === 'paused' ? { kind: 'paused' } : claims.get(jobId)!;
 }
 
+/**
+ * Fetches up to `limit` due occurrence messages and claims them, in ONE transaction of two round
+ * trips: the messages taken (selected as pg-boss's fetch selects them, and completed) and their
+ * jobs locked in the statement BEGIN is sent with; then written as claimOccurrences does. If it
+ * fails, nothing is written and the messages wait as before, for this or another worker
+ * (pg-boss's own fetch takes them then). Attempt messages are left to pg-boss's fetch. Returns
+ * the claims (stale messages, a job's second one among them, are claimed as `done`), or
+ * 'paused' (nothing taken).
+ */
+export async function claimDueOccurrences(deps: ClaimDeps, limit: number): Promise<DueClaim[] | 'paused'> {
+  const fire = await fireQueueSql(deps.boss, deps.queueSchema);
+  const paused = new Error('paused');
+  return pipelinedTransaction(deps.db, async (tx) => {
+    const [rows] = await tx.send([lockDueOccurrences(fire, limit)]);
+    // Rolled back: the messages were taken by the statement that read the state.
+    if (rows.some((row) => row.service_state === 'paused')) throw paused;
+    const messages = rows.map((row) => ({ id: row.message_id, data: row.message_data as FireMessage & { kind: 'occurrence' } }));
+    const taken = messages.map(({ id, data }) => ({ id, job_id: data.job_id, scheduled_for: new Date(data.scheduled_for) }));
+    // A job's messages but one are stale (its id names the instant): no two of them can be live.
+    const claims = await recordOccurrences(tx, deps, taken, rows.filter((row) => row.job_id !== null) as LockedJob[], []);
+    return messages.map((message) => ({ message, claim: claims.get(message.id)! }));
+  }).catch((err: unknown) => {
+    if (err === paused) return 'paused' as const;
+    throw err;
+  });
+}
+
+/** A message claimDueOccurrences took, and what its claim decided. */
+export interface DueClaim {
+  message: { id: string; data: FireMessage };
+  claim: Claim;
+}
+
 // `complete`: the fetched messages to complete with the claim (none for a job created here).
 // Two round trips: BEGIN with the lock; then the runs, the jobs, the messages and COMMIT.
 async function claimOccurrencesIn(tx: Pipeline, deps: ClaimDeps, messages: readonly OccurrenceMessage[], complete: readonly string[]): Promise<Map<string, Claim> | 'paused'> {
   if (new Set(messages.map((m) => m.job_id)).size !== messages.length) throw new Error('claimOccurrences: at most one occurrence per job');
   const [locked] = await tx.send([lockClaimedJobs(messages.map((m) => m.job_id))]);
   if (locked.some((row) => row.service_state === 'paused')) return 'paused';
+  return recordOccurrences(tx, deps, messages, locked, complete);
+}
+
+/** A job's row as the claim's first statement locked it (with what that statement also read). */
+type LockedJob = Selectable<JobsTable> & { service_state: string | null; fast_commit: string };
+
+// The claim's second round trip: decides each occurrence under its job's lock, then writes it all.
+async function recordOccurrences(
+  tx: Pipeline,
+  deps: ClaimDeps,
+  messages: readonly OccurrenceMessage[],
+  locked: readonly LockedJob[],
+  complete: readonly string[],
+): Promise<Map<string, Claim>> {
   const jobs = new Map(locked.map(({ service_state: _, fast_commit: __, ...row }) => [row.job_id, rowToJob(row)]));
   const now = new Date();
   const claims = new Map<string, Claim>();
@@ -171,6 +218,20 @@ function recordClaims(host: string, rows: readonly OccurrenceRow[], updates: rea
 /** The claimed jobs as the claim left them (sent after its writes, in its transaction). */
 function selectJobs(jobIds: readonly string[]): RawBuilder<Selectable<JobsTable>> {
   return sql`${sql.raw(PREPARE)} select * from jobs where job_id = any(${[...jobIds]}::text[])`;
+}
+
+/**
+ * The statement that takes up to `limit` due occurrence messages (fireQueueSql's
+ * takeDueOccurrences) and locks their jobs in job_id order, reading the service state: a row per
+ * message, with its job's columns (null when the job is gone).
+ */
+function lockDueOccurrences(fire: FireQueueSql, limit: number): RawBuilder<Omit<LockedJob, 'job_id'> & { job_id: string | null; message_id: string; message_data: unknown }> {
+  return sql`
+    ${sql.raw(PREPARE)} with ${fire.takeDueOccurrences('taken', limit)},
+    locked as (select j.* from jobs j where j.job_id in (select t.data->>'job_id' from taken t) order by j.job_id for update of j)
+    select l.*, t.id as message_id, t.data as message_data, set_config('synchronous_commit', 'off', true) as fast_commit,
+      (select s.value->>'state' from service_settings s where s.key = 'service_state') as service_state
+    from taken t left join locked l on l.job_id = t.data->>'job_id'`;
 }
 
 /** The statement that locks the jobs (in job_id order) and reads the service state; the claim commits without waiting for the WAL flush (see fastCommit). */

@@ -9,7 +9,7 @@ import { touchRunning } from '../runs/repository.ts';
 import type { Run } from '../runs/run.ts';
 import { FIRE_QUEUE, ensureFireQueue, type FireMessage } from '../scheduler/fire-queue.ts';
 import { getServiceState } from '../service-state/repository.ts';
-import { claimOccurrences, claimRunAttempt, type Claim, type OccurrenceMessage } from './claim.ts';
+import { claimDueOccurrences, claimOccurrences, claimRunAttempt, type Claim, type OccurrenceMessage } from './claim.ts';
 import { AttemptCancelled, WorkerStopped, errorInfo, executeAttempt, type AttemptResult } from './execute-attempt.ts';
 import { createRunLogger } from './run-log.ts';
 import { settleRunDurably } from './settle.ts';
@@ -222,6 +222,42 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       });
   };
 
+  // Acts on what a claim decided: arms the next instant, tells of occurrences recorded without
+  // running (misfired, skipped, queued, superseded by a later one), starts the run. True when it
+  // started one (the slot is then the run's).
+  const act = (result: Claim): boolean => {
+    if (result.kind !== 'paused' && result.next) timer.arm(result.next);
+    if (result.kind === 'done' && result.job) for (const recorded of [result.superseded, result.recorded]) if (recorded) notify({ kind: 'recorded', job: result.job, run: recorded });
+    if (result.kind !== 'execute') return false;
+    if (result.superseded) notify({ kind: 'recorded', job: result.job, run: result.superseded });
+    startRun(result.job, result.run);
+    return true;
+  };
+
+  // Fetches and claims up to `free` due occurrences in one transaction (claimDueOccurrences), in
+  // slots taken meanwhile; returns how many messages it took. One that fails writes nothing: its
+  // messages wait, and pg-boss's fetch (the loop's next step) takes them.
+  const claimDue = async (free: number): Promise<number> => {
+    used += free;
+    let started = 0;
+    try {
+      const claims = await untraced(() => claimDueOccurrences({ db, boss, host, queueSchema }, free));
+      if (claims === 'paused') {
+        if (!paused) log.info('service paused: not fetching');
+        paused = true;
+        return 0;
+      }
+      // Each in its message's `process bosun-fire` span, which continues the run's trace.
+      for (const { message, claim } of claims) if (await inMessageTrace(FIRE_QUEUE, message, async () => act(claim))) started++;
+      return claims.length;
+    } catch (err) {
+      log.warn({ err }, 'could not claim due occurrences at once; fetching them one by one');
+      return 0;
+    } finally {
+      used -= free - started;
+    }
+  };
+
   // Claims a fetched batch: the first occurrence of each job in one transaction with the
   // messages completed in it (claimOccurrences); attempts, a second occurrence of a job, and a
   // batch whose transaction failed (or met a paused service), one message at a time. An attempt's
@@ -259,14 +295,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
               result = claimed.result;
               if (!claimed.completed) done.push(message.id);
             }
-            if (result.kind !== 'paused' && result.next) timer.arm(result.next);
-            // Occurrences recorded without running (misfired, skipped, queued, superseded by a later one).
-            if (result.kind === 'done' && result.job) for (const recorded of [result.superseded, result.recorded]) if (recorded) notify({ kind: 'recorded', job: result.job, run: recorded });
-            if (result.kind === 'execute' && result.superseded) notify({ kind: 'recorded', job: result.job, run: result.superseded });
-            if (result.kind === 'execute') {
-              executing = true;
-              startRun(result.job, result.run);
-            }
+            executing = act(result);
           } catch (err) {
             failed.push({ id: message.id, err });
           } finally {
@@ -285,27 +314,48 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   // The fetch loop: asks for as many messages as there are free slots, fetches again at once
   // while it gets some (a backlog drains at the database's pace, not the poll's), and sleeps
   // when the queue is empty or every slot is taken until woken (due instant, NOTIFY, a slot
-  // freed) or the idle poll.
+  // freed) or the idle poll. Occurrences are fetched with their claim (claimDue); pg-boss's own
+  // fetch then takes what that leaves (attempts, messages of a claim that failed) when the claim
+  // found fewer than it asked for, and at least every second meanwhile, so a backlog of
+  // occurrences cannot hold attempts back.
+  let bossFetchedAt = 0;
+  // Resolved once the loop has looked at the queue (startWorker waits for it): a job created due
+  // now just after the start then finds the slots free (a pass holds them while it claims).
+  let looked!: () => void;
+  const firstLook = new Promise<void>((resolve) => (looked = resolve));
   const fetchLoop = async () => {
-    while (!stopping) {
+    for (let round = 0; !stopping; round++) {
+      if (round > 0) looked();
+      // Handlers that end at once (short ones started by the last claim) give their slots back
+      // first, so a backlog is claimed in full batches rather than one slot at a time.
+      await new Promise((resolve) => setImmediate(resolve));
       const free = recordingFull() ? 0 : options.concurrency - used;
       if (paused || free <= 0) {
+        looked();
         await sleep(idlePollMs);
         woken = false;
         continue;
       }
       woken = false;
+      const taken = await claimDue(free);
+      backlog = taken === free;
+      if (paused || stopping) continue;
+      const rest = recordingFull() ? 0 : options.concurrency - used;
+      if (rest <= 0 || (taken === free && Date.now() - bossFetchedAt < 1000)) continue;
+      bossFetchedAt = Date.now();
       let messages: Array<{ id: string; data: FireMessage }>;
       try {
-        messages = await untraced(() => boss.fetch<FireMessage>(FIRE_QUEUE, { batchSize: free }));
+        messages = await untraced(() => boss.fetch<FireMessage>(FIRE_QUEUE, { batchSize: rest }));
       } catch (err) {
         log.error({ err }, 'fetching fire messages failed');
         await sleep(idlePollMs);
         continue;
       }
-      backlog = messages.length === free;
+      backlog ||= messages.length === rest;
       if (messages.length === 0) {
-        await sleep(idlePollMs);
+        looked();
+        // Fewer occurrences than asked for and no other message: nothing more is due.
+        if (taken < free) await sleep(idlePollMs);
         continue;
       }
       used += messages.length;
@@ -368,10 +418,11 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   };
 
   paused = (await getServiceState(db)) === 'paused';
-  const fetching = fetchLoop();
+  const fetching = fetchLoop().finally(() => looked());
   const heartbeatLoop = loop(heartbeatMs, beat, 'heartbeat');
   const pollLoop = loop(pollMs, poll, 'worker poll');
   await poll().catch((err: unknown) => log.error({ err }, 'worker poll failed'));
+  await firstLook;
   log.info({ concurrency: options.concurrency, host }, 'worker started');
 
   let stopped: Promise<void> | undefined;

@@ -76,7 +76,12 @@ test('slow and failing handlers: the other jobs keep their timing', async () => 
     failures: failures.map((f) => `${f.error_name}:${f.n}`).join(','),
     alive: String(alive),
   });
-  if (notSucceeded.length) console.log(`[reliability] slow and failing handlers: tick runs not succeeded (storm from ${new Date(storm).toISOString()}):\n${notSucceeded.map((r) => `${r.job_id} ${r.scheduled_for.toISOString()} ${r.status} ${r.error ?? ''}`).join('\n')}`);
+  if (notSucceeded.length) {
+    console.log(`[reliability] slow and failing handlers: tick runs not succeeded (storm from ${new Date(storm).toISOString()}):\n${notSucceeded.map((r) => `${r.job_id} ${r.scheduled_for.toISOString()} ${r.status} ${r.error ?? ''}`).join('\n')}`);
+    // What the instance warned of meanwhile (the handlers' own failures aside), to tell why.
+    const warnings = bosun.proc.lines.filter((l) => Number(l.level) >= 40 && !String(l.job_id ?? '').startsWith('slow-throw') && !String(l.job_id ?? '').startsWith('slow-hang'));
+    console.log(`[reliability] slow and failing handlers: instance warnings:\n${warnings.slice(-20).map((l) => JSON.stringify(l)).join('\n')}`);
+  }
   assert.ok(alive, 'bosun survived');
   assert.equal(lost, 0, 'tick occurrences lost');
   assert.equal(ticks.filter((r) => r.status !== 'succeeded').length, 0, 'every tick run succeeded (none misfired)');

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { engineDatabase, definition } from './engine-fixture.ts';
 import { insertJob } from '../../../src/jobs/repository.ts';
 import { insertRun } from '../../../src/runs/repository.ts';
-import { claimOccurrences, type Claim } from '../../../src/worker/claim.ts';
-import { FIRE_QUEUE, enqueueOccurrence, type FireMessage } from '../../../src/scheduler/fire-queue.ts';
+import { claimDueOccurrences, claimOccurrences, type Claim, type DueClaim } from '../../../src/worker/claim.ts';
+import { FIRE_QUEUE, enqueueAttempt, enqueueOccurrence, type FireMessage } from '../../../src/scheduler/fire-queue.ts';
 import type { JobDefinition } from '../../../src/jobs/job.ts';
 import type { ScheduleInput } from '../../../src/schedule/index.ts';
 import { setServiceState } from '../../../src/service-state/repository.ts';
@@ -149,6 +149,54 @@ test('a batch claims every case exactly as a batch of one does, and completes th
 
   // Every message was completed with its claim, stale ones included.
   for (const { jobId } of [...batch, ...alone]) assert.equal((await boss.getJobById(FIRE_QUEUE, messageOf(jobId).id))?.state, 'completed', jobId);
+});
+
+test('occurrences fetched with their claim are decided as fetched ones are, and completed with it; attempts and the future are left', async () => {
+  const ref: Array<{ c: Case; claim: Claim }> = [];
+  for (const c of cases) await setUp(`ref-${c.name}`, c);
+  const fetched = await boss.fetch<FireMessage>(FIRE_QUEUE, { batchSize: 100 });
+  assert.equal(fetched.length, cases.length);
+  for (const c of cases) await setUp(`due-${c.name}`, c);
+  await enqueueAttempt(boss, db, 'due-attempt', crypto.randomUUID(), 1, ago(10));
+  await enqueueOccurrence(boss, db, 'due-future', new Date(now + 3_600_000));
+  for (const c of cases) {
+    const m = fetched.find((f) => f.data.job_id === `ref-${c.name}`)!;
+    const own = await claimOccurrences(deps, [{ id: m.id, job_id: m.data.job_id, scheduled_for: new Date((m.data as { scheduled_for: string }).scheduled_for) }]);
+    assert.ok(own instanceof Map);
+    ref.push({ c, claim: own.get(m.id)! });
+  }
+  const due = await claimDueOccurrences(deps, 100);
+  if (due === 'paused') throw new Error('the service is not paused');
+  assert.deepEqual(due.map((d) => d.message.data.job_id).sort(), cases.map((c) => `due-${c.name}`).sort(), 'every due occurrence, no attempt, nothing ahead');
+  for (const { c, claim } of ref) {
+    const mine: DueClaim | undefined = due.find((d) => d.message.data.job_id === `due-${c.name}`);
+    assert.ok(mine, c.name);
+    assert.deepEqual(summary(mine.claim), summary(claim), `${c.name}: the claim's decision`);
+    assert.deepEqual(await outcome(`due-${c.name}`), await outcome(`ref-${c.name}`), `${c.name}: runs, job and waiting messages`);
+    assert.equal((await boss.getJobById(FIRE_QUEUE, mine.message.id))?.state, 'completed', c.name);
+  }
+  assert.deepEqual(await claimDueOccurrences(deps, 100), [], 'nothing is taken twice');
+  const left = await boss.findJobs<FireMessage>(FIRE_QUEUE, { data: { job_id: 'due-attempt' } });
+  assert.deepEqual(left.map((m) => m.state), ['created']);
+});
+
+test('a claim of due occurrences that fails writes nothing and leaves the messages waiting; a paused service takes none', async () => {
+  await insertJob(db, definition('due-fail', { when: ago(10).toISOString(), ...grace }, {}, new Date(now)), { next_run_at: ago(10), state: 'running' });
+  await enqueueOccurrence(boss, db, 'due-fail', ago(10));
+  // A host name PostgreSQL cannot store (a NUL character) fails the claim's second statement.
+  await assert.rejects(claimDueOccurrences({ ...deps, host: 'bad\u0000host' }, 10), /invalid byte sequence/);
+  assert.deepEqual((await outcome('due-fail')).runs, []);
+  assert.deepEqual((await outcome('due-fail')).waiting, [ago(10).toISOString()]);
+  await setServiceState(db, 'paused');
+  try {
+    assert.equal(await claimDueOccurrences(deps, 10), 'paused');
+    assert.deepEqual((await outcome('due-fail')).waiting, [ago(10).toISOString()]);
+  } finally {
+    await setServiceState(db, 'running');
+  }
+  const claims = await claimDueOccurrences(deps, 10);
+  assert.ok(Array.isArray(claims));
+  assert.deepEqual(claims.map((c) => [c.message.data.job_id, c.claim.kind]), [['due-fail', 'execute']]);
 });
 
 test('a batch that fails writes nothing: no run, job unchanged, messages still active', async () => {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { engineDatabase } from './engine-fixture.ts';
-import { enqueueOccurrences, FIRE_QUEUE, fireQueueSql, occurrencePayload } from '../../../src/scheduler/fire-queue.ts';
+import { enqueueAttempt, enqueueOccurrences, FIRE_QUEUE, fireQueueSql, occurrencePayload } from '../../../src/scheduler/fire-queue.ts';
 import { occurrenceMessageId } from '../../../src/scheduler/message-id.ts';
 
 const { db, boss } = await engineDatabase();
@@ -56,4 +56,49 @@ test("a message inserted by bosun's statement is the row pg-boss's insert() writ
   assert.deepEqual(again.rows, []);
   // No payload, no message.
   assert.deepEqual((await sql<{ id: string }>`with ins as (${fire.insert(null)}) select id from ins`.execute(db)).rows, []);
+});
+
+test("a message taken by bosun's statement is the row pg-boss's fetch() and complete() leave, and only due occurrences are taken", async () => {
+  const later = new Date(Date.now() + 86_400_000);
+  await db.transaction().execute(async (trx) => {
+    await enqueueOccurrences(boss, trx, [
+      { job_id: 'fq-take-theirs', scheduled_for: AT },
+      { job_id: 'fq-take-ours', scheduled_for: AT },
+      { job_id: 'fq-take-later', scheduled_for: later },
+    ]);
+    await enqueueAttempt(boss, trx, 'fq-take-attempt', crypto.randomUUID(), 1, AT);
+  });
+  const theirs = occurrenceMessageId('fq-take-theirs', AT);
+  const ours = occurrenceMessageId('fq-take-ours', AT);
+  // pg-boss's way, one message at a time (its fetch takes the oldest first: theirs was sent first).
+  const [fetched] = await boss.fetch(FIRE_QUEUE, { batchSize: 1 });
+  assert.equal(fetched?.id, theirs);
+  await boss.complete(FIRE_QUEUE, theirs);
+  const { rows } = await sql<{ id: string; data: { job_id: string } }>`with ${fire.takeDueOccurrences('taken', 10)} select id, data from taken`.execute(db);
+  assert.deepEqual(rows.map((r) => [r.id, r.data.job_id]), [[ours, 'fq-take-ours']], 'neither the attempt nor the occurrence not yet due');
+  const [a, b] = [await row(theirs), await row(ours)];
+  assert.equal(b.state, 'completed');
+  for (const at of ['started_on', 'heartbeat_on', 'completed_on']) assert.ok(b[at] instanceof Date, at);
+  const { heartbeat_on: _, ...rest } = comparable(b);
+  const { heartbeat_on: __, ...restTheirs } = comparable(a);
+  assert.deepEqual(rest, restTheirs);
+  assert.deepEqual(await sql`with ${fire.takeDueOccurrences('taken', 10)} select id from taken`.execute(db).then((r) => r.rows), [], 'a taken message is not taken again');
+});
+
+test('a message taken in a transaction that rolls back waits as before; one locked by another transaction is skipped', async () => {
+  await db.transaction().execute((trx) => enqueueOccurrences(boss, trx, [{ job_id: 'fq-take-back', scheduled_for: AT }]));
+  const id = occurrenceMessageId('fq-take-back', AT);
+  await assert.rejects(
+    db.transaction().execute(async (trx) => {
+      const { rows } = await sql<{ id: string }>`with ${fire.takeDueOccurrences('taken', 10)} select id from taken`.execute(trx);
+      assert.deepEqual(rows.map((r) => r.id), [id]);
+      // Another transaction meanwhile: the message is locked, so it is not taken twice.
+      const other = await sql<{ id: string }>`with ${fire.takeDueOccurrences('taken', 10)} select id from taken`.execute(db);
+      assert.deepEqual(other.rows, []);
+      throw new Error('roll back');
+    }),
+    /roll back/,
+  );
+  assert.equal((await row(id)).state, 'created');
+  assert.equal((await row(id)).started_on, null);
 });
