@@ -200,9 +200,17 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   let used = 0;
   let recording = 0;
   const recordingFull = () => recording >= MAX_RECORDING_FACTOR * options.concurrency;
+  // Whether the loop's last pass may have left work waiting for a slot (none was free, or it
+  // filled every free one). Only then does a freed slot wake it: otherwise the queue held nothing
+  // more, and what comes due later wakes it itself (timer, NOTIFY, idle poll). A pass holds the
+  // free slots while it claims, so a job created due now would find none and go the long way.
+  let saturated = false;
+  const slotFreed = () => {
+    if (saturated) wake();
+  };
   const release = () => {
     used--;
-    wake();
+    slotFreed();
   };
   const dispatching = new Set<Promise<void>>();
 
@@ -218,7 +226,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       .finally(() => {
         if (!released) return release();
         recording--;
-        wake();
+        slotFreed();
       });
   };
 
@@ -330,6 +338,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       // first, so a backlog is claimed in full batches rather than one slot at a time.
       await new Promise((resolve) => setImmediate(resolve));
       const free = recordingFull() ? 0 : options.concurrency - used;
+      saturated = free <= 0;
       if (paused || free <= 0) {
         looked();
         await sleep(idlePollMs);
@@ -339,6 +348,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       woken = false;
       const taken = await claimDue(free);
       backlog = taken === free;
+      saturated = backlog;
       if (paused || stopping) continue;
       const rest = recordingFull() ? 0 : options.concurrency - used;
       if (rest <= 0 || (taken === free && Date.now() - bossFetchedAt < 1000)) continue;
@@ -352,6 +362,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         continue;
       }
       backlog ||= messages.length === rest;
+      saturated = backlog;
       if (messages.length === 0) {
         looked();
         // Fewer occurrences than asked for and no other message: nothing more is due.
