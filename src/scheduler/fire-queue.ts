@@ -107,13 +107,19 @@ export interface FireQueueSql {
   /** Completes fetched (active) messages, as complete() without output; returns their ids. */
   complete(ids: readonly string[]): RawBuilder<unknown>;
   /**
-   * Takes up to `limit` occurrence messages due now, as pg-boss's fetch selects them (its
-   * conditions and order, from fetchNextJob; FOR UPDATE SKIP LOCKED), and completes them at once,
-   * leaving the row pg-boss's fetch() and complete() would: two CTEs, `${name}_next` and `name`,
-   * for a claim that fetches and claims in one transaction (claimDueOccurrences). If that
-   * transaction rolls back, the messages wait as before. Rows of `name`: `id`, `data`.
+   * Up to `limit` occurrence messages due now, as pg-boss's fetch selects them (its conditions
+   * and order, from fetchNextJob), locked FOR UPDATE SKIP LOCKED and left as they are: a CTE body
+   * with rows `id`, `data`, for a claim that fetches and claims in one transaction
+   * (claimDueOccurrences; takeMessages then completes those it claims).
    */
-  takeDueOccurrences(name: string, limit: number): RawBuilder<unknown>;
+  dueOccurrences(limit: number): RawBuilder<unknown>;
+  /**
+   * Completes the messages of the CTE `from` (rows of dueOccurrences) for which `where` holds,
+   * leaving the rows pg-boss's fetch() and then complete() would; returns their `id` and `data`.
+   * Within the transaction that claims them: if it rolls back, the messages wait as before, and
+   * none is ever seen active.
+   */
+  takeMessages(from: string, where: RawBuilder<unknown>): RawBuilder<unknown>;
   /** The expression of the channel pg-boss's workers LISTEN on, for a NOTIFY of bosun's own. */
   notifyChannel: string;
 }
@@ -133,8 +139,8 @@ export function fireQueueSql(boss: PgBoss, schema: string): Promise<FireQueueSql
         // A pg-boss upgrade that changed these shows in test/integration/engine/fire-queue-sql.test.ts.
         insert: (payload) => embedBossPlan(insert, [payload]),
         complete: (ids) => embedBossPlan(complete, [FIRE_QUEUE, [...ids], null]),
-        takeDueOccurrences: (name, limit) => sql`${sql.id(`${name}_next`)} as (${embedBossPlan(due, [limit])}),
-          ${sql.id(name)} as (${sql.raw(takeAndComplete(schema, queue.table, `${name}_next`))})`,
+        dueOccurrences: (limit) => embedBossPlan(due, [limit]),
+        takeMessages: (from, where) => sql`${sql.raw(takeAndComplete(schema, queue.table, from))} AND (${where}) RETURNING j.id, j.data`,
         notifyChannel: notifyChannelSql(schema),
       };
     });
@@ -147,10 +153,10 @@ export function fireQueueSql(boss: PgBoss, schema: string): Promise<FireQueueSql
 /**
  * What pg-boss's fetch (state active, started_on, heartbeat_on, retry_count) and then its
  * complete() without output (state completed, completed_on, output) write, as one update of the
- * messages selected by the CTE `next` (test/integration/engine/fire-queue-sql.test.ts compares
- * the rows). A message is never seen active: it is done in the transaction that claims it.
+ * messages of the CTE `from` (test/integration/engine/fire-queue-sql.test.ts compares the rows),
+ * open for more conditions and a RETURNING.
  */
-function takeAndComplete(schema: string, table: string, next: string): string {
+function takeAndComplete(schema: string, table: string, from: string): string {
   return `UPDATE ${schema}.${table} j SET
       state = 'completed',
       started_on = ${schema}.job_now(),
@@ -158,13 +164,12 @@ function takeAndComplete(schema: string, table: string, next: string): string {
       completed_on = ${schema}.job_now(),
       output = NULL,
       retry_count = CASE WHEN started_on IS NOT NULL THEN retry_count + 1 ELSE retry_count END
-    FROM "${next}" WHERE j.name = '${FIRE_QUEUE}' AND j.id = "${next}".id
-    RETURNING j.id, j.data`;
+    FROM "${from}" WHERE j.name = '${FIRE_QUEUE}' AND j.id = "${from}".id`;
 }
 
 /**
  * The `next` CTE of pg-boss's fetch for FIRE_QUEUE (`SELECT j.id … FOR UPDATE OF j SKIP LOCKED`),
- * occurrences only (attempts keep pg-boss's own fetch), its limit as $1 (one text for any
+ * with the messages' data, occurrences only (attempts keep pg-boss's own fetch), its limit as $1 (one text for any
  * limit, so one prepared statement).
  */
 function dueSelection(schema: string, table: string, policy: string | undefined): string {
@@ -172,7 +177,7 @@ function dueSelection(schema: string, table: string, policy: string | undefined)
   const next = /next AS \(\s*(SELECT j\.id\s+FROM [\s\S]*?)\n\s*ORDER BY ([^\n]+)\n\s*LIMIT 1\n\s*(FOR UPDATE OF j SKIP LOCKED)\s*\)/.exec(text);
   if (!next) throw new Error("pg-boss's fetch statement is not the one bosun knows (pg-boss upgraded?): cannot select due occurrences");
   const [, selection, order, lock] = next;
-  return `${selection!}\n AND j.data->>'kind' = 'occurrence'\n ORDER BY ${order} LIMIT $1 ${lock}`;
+  return `${selection!.replace(/^SELECT j\.id\b/, 'SELECT j.id, j.data')}\n AND j.data->>'kind' = 'occurrence'\n ORDER BY ${order} LIMIT $1 ${lock}`;
 }
 
 /**

@@ -99,7 +99,8 @@ export async function claimNewOccurrence(trx: Transaction<DB>, deps: ClaimDeps, 
 /**
  * Fetches up to `limit` due occurrence messages and claims them, in ONE transaction of two round
  * trips: the messages taken (selected as pg-boss's fetch selects them, and completed) and their
- * jobs locked in the statement BEGIN is sent with; then written as claimOccurrences does. If it
+ * jobs locked in the statement BEGIN is sent with (a message whose job another transaction holds
+ * is left for a later fetch); then written as claimOccurrences does. If it
  * fails, nothing is written and the messages wait as before, for this or another worker
  * (pg-boss's own fetch takes them then). Attempt messages are left to pg-boss's fetch. Returns
  * the claims (stale messages, a job's second one among them, are claimed as `done`), or
@@ -221,14 +222,20 @@ function selectJobs(jobIds: readonly string[]): RawBuilder<Selectable<JobsTable>
 }
 
 /**
- * The statement that takes up to `limit` due occurrence messages (fireQueueSql's
- * takeDueOccurrences) and locks their jobs in job_id order, reading the service state: a row per
- * message, with its job's columns (null when the job is gone).
+ * The statement that takes up to `limit` due occurrence messages and locks their jobs in job_id
+ * order, reading the service state: a row per message taken, with its job's columns (null when
+ * the job is gone). It never waits: the messages and the jobs are locked SKIP LOCKED, and a
+ * message whose job another transaction holds is left waiting (and unlocked at the end). Taking
+ * the message first and then waiting for its job would be the reverse of the order of a pause,
+ * a reschedule or a delete (the job, then its message), and the two could deadlock.
  */
 function lockDueOccurrences(fire: FireQueueSql, limit: number): RawBuilder<Omit<LockedJob, 'job_id'> & { job_id: string | null; message_id: string; message_data: unknown }> {
+  const mine = sql`due.data->>'job_id' in (select l.job_id from locked l)
+    or not exists (select 1 from jobs g where g.job_id = due.data->>'job_id')`;
   return sql`
-    ${sql.raw(PREPARE)} with ${fire.takeDueOccurrences('taken', limit)},
-    locked as (select j.* from jobs j where j.job_id in (select t.data->>'job_id' from taken t) order by j.job_id for update of j)
+    ${sql.raw(PREPARE)} with due as (${fire.dueOccurrences(limit)}),
+    locked as (select j.* from jobs j where j.job_id in (select d.data->>'job_id' from due d) order by j.job_id for update of j skip locked),
+    taken as (${fire.takeMessages('due', mine)})
     select l.*, t.id as message_id, t.data as message_data, set_config('synchronous_commit', 'off', true) as fast_commit,
       (select s.value->>'state' from service_settings s where s.key = 'service_state') as service_state
     from taken t left join locked l on l.job_id = t.data->>'job_id'`;

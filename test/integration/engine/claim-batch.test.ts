@@ -199,6 +199,36 @@ test('a claim of due occurrences that fails writes nothing and leaves the messag
   assert.deepEqual(claims.map((c) => [c.message.data.job_id, c.claim.kind]), [['due-fail', 'execute']]);
 });
 
+test('a due occurrence whose job another transaction holds is left waiting, without waiting for it; one whose job is gone is taken and done', { timeout: 30_000 }, async () => {
+  await insertJob(db, definition('due-held', { when: ago(10).toISOString(), ...grace }, {}, new Date(now)), { next_run_at: ago(10), state: 'running' });
+  await enqueueOccurrence(boss, db, 'due-held', ago(10));
+  await enqueueOccurrence(boss, db, 'due-ghost', ago(10));
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let holding!: () => void;
+  const held = new Promise<void>((r) => (holding = r));
+  // A pause, a reschedule or a delete holds the job, then drops its message: the claim must not
+  // wait for the job while it holds the message, or the two deadlock.
+  const holder = db.transaction().execute(async (trx) => {
+    await trx.selectFrom('jobs').select('job_id').where('job_id', '=', 'due-held').forUpdate().execute();
+    holding();
+    await released;
+  });
+  await held;
+  try {
+    const claims = await claimDueOccurrences(deps, 10);
+    if (claims === 'paused') throw new Error('the service is not paused');
+    assert.deepEqual(claims.map((c) => [c.message.data.job_id, c.claim.kind]), [['due-ghost', 'done']], 'the held job is skipped, the ghost one is taken');
+    assert.deepEqual((await outcome('due-held')).waiting, [ago(10).toISOString()]);
+  } finally {
+    release();
+    await holder;
+  }
+  const later = await claimDueOccurrences(deps, 10);
+  if (later === 'paused') throw new Error('the service is not paused');
+  assert.deepEqual(later.map((c) => [c.message.data.job_id, c.claim.kind]), [['due-held', 'execute']]);
+});
+
 test('a batch that fails writes nothing: no run, job unchanged, messages still active', async () => {
   await insertJob(db, definition('fail-a', { when: ago(10).toISOString() }, {}, new Date(now)), { next_run_at: ago(10), state: 'running' });
   await enqueueOccurrence(boss, db, 'fail-a', ago(10));

@@ -19,6 +19,8 @@ const row = async (id: string) => {
   return rows[0];
 };
 // Columns that differ between any two messages: which message, and when each step happened.
+// The due messages taken and completed, as a claim takes them (with no condition of its own).
+const take = (limit: number) => sql<{ id: string; data: { job_id: string } }>`with due as (${fire.dueOccurrences(limit)}), taken as (${fire.takeMessages('due', sql`true`)}) select id, data from taken`;
 const comparable = ({ id: _, data: __, created_on: ___, started_on: ____, completed_on: _____, ...rest }: Record<string, unknown>) => rest;
 
 test("a message completed by bosun's statement is the row pg-boss's complete() leaves", async () => {
@@ -74,7 +76,7 @@ test("a message taken by bosun's statement is the row pg-boss's fetch() and comp
   const [fetched] = await boss.fetch(FIRE_QUEUE, { batchSize: 1 });
   assert.equal(fetched?.id, theirs);
   await boss.complete(FIRE_QUEUE, theirs);
-  const { rows } = await sql<{ id: string; data: { job_id: string } }>`with ${fire.takeDueOccurrences('taken', 10)} select id, data from taken`.execute(db);
+  const { rows } = await take(10).execute(db);
   assert.deepEqual(rows.map((r) => [r.id, r.data.job_id]), [[ours, 'fq-take-ours']], 'neither the attempt nor the occurrence not yet due');
   const [a, b] = [await row(theirs), await row(ours)];
   assert.equal(b.state, 'completed');
@@ -82,7 +84,7 @@ test("a message taken by bosun's statement is the row pg-boss's fetch() and comp
   const { heartbeat_on: _, ...rest } = comparable(b);
   const { heartbeat_on: __, ...restTheirs } = comparable(a);
   assert.deepEqual(rest, restTheirs);
-  assert.deepEqual(await sql`with ${fire.takeDueOccurrences('taken', 10)} select id from taken`.execute(db).then((r) => r.rows), [], 'a taken message is not taken again');
+  assert.deepEqual((await take(10).execute(db)).rows, [], 'a taken message is not taken again');
 });
 
 test('a message taken in a transaction that rolls back waits as before; one locked by another transaction is skipped', async () => {
@@ -90,10 +92,10 @@ test('a message taken in a transaction that rolls back waits as before; one lock
   const id = occurrenceMessageId('fq-take-back', AT);
   await assert.rejects(
     db.transaction().execute(async (trx) => {
-      const { rows } = await sql<{ id: string }>`with ${fire.takeDueOccurrences('taken', 10)} select id from taken`.execute(trx);
+      const { rows } = await take(10).execute(trx);
       assert.deepEqual(rows.map((r) => r.id), [id]);
       // Another transaction meanwhile: the message is locked, so it is not taken twice.
-      const other = await sql<{ id: string }>`with ${fire.takeDueOccurrences('taken', 10)} select id from taken`.execute(db);
+      const other = await take(10).execute(db);
       assert.deepEqual(other.rows, []);
       throw new Error('roll back');
     }),
