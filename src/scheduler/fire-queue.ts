@@ -169,8 +169,8 @@ function takeAndComplete(schema: string, table: string, from: string): string {
 
 /**
  * The `next` CTE of pg-boss's fetch for FIRE_QUEUE (`SELECT j.id … FOR UPDATE OF j SKIP LOCKED`),
- * with the messages' data, occurrences only (attempts keep pg-boss's own fetch), its limit as $1 (one text for any
- * limit, so one prepared statement).
+ * with the messages' data, occurrences only (attempts keep pg-boss's own fetch), its limit as $1
+ * (one text for any limit, so one prepared statement).
  */
 function dueSelection(schema: string, table: string, policy: string | undefined): string {
   const { text } = fetchNextJob({ schema, table, name: FIRE_QUEUE, policy, limit: 1, includeMetadata: false });

@@ -221,6 +221,10 @@ function selectJobs(jobIds: readonly string[]): RawBuilder<Selectable<JobsTable>
   return sql`${sql.raw(PREPARE)} select * from jobs where job_id = any(${[...jobIds]}::text[])`;
 }
 
+/** What a claim's first statement reads beside the jobs: the service state, and the switch to a commit that does not wait for the WAL flush (see fastCommit). */
+const CLAIM_READS = sql`set_config('synchronous_commit', 'off', true) as fast_commit,
+      (select s.value->>'state' from service_settings s where s.key = 'service_state') as service_state`;
+
 /**
  * The statement that takes up to `limit` due occurrence messages and locks their jobs in job_id
  * order, reading the service state: a row per message taken, with its job's columns (null when
@@ -236,16 +240,14 @@ function lockDueOccurrences(fire: FireQueueSql, limit: number): RawBuilder<Omit<
     ${sql.raw(PREPARE)} with due as (${fire.dueOccurrences(limit)}),
     locked as (select j.* from jobs j where j.job_id in (select d.data->>'job_id' from due d) order by j.job_id for update of j skip locked),
     taken as (${fire.takeMessages('due', mine)})
-    select l.*, t.id as message_id, t.data as message_data, set_config('synchronous_commit', 'off', true) as fast_commit,
-      (select s.value->>'state' from service_settings s where s.key = 'service_state') as service_state
+    select l.*, t.id as message_id, t.data as message_data, ${CLAIM_READS}
     from taken t left join locked l on l.job_id = t.data->>'job_id'`;
 }
 
 /** The statement that locks the jobs (in job_id order) and reads the service state; the claim commits without waiting for the WAL flush (see fastCommit). */
-function lockClaimedJobs(jobIds: readonly string[]): RawBuilder<Selectable<JobsTable> & { service_state: string | null; fast_commit: string }> {
+function lockClaimedJobs(jobIds: readonly string[]): RawBuilder<LockedJob> {
   return sql`
-    ${sql.raw(PREPARE)} select j.*, set_config('synchronous_commit', 'off', true) as fast_commit,
-      (select s.value->>'state' from service_settings s where s.key = 'service_state') as service_state
+    ${sql.raw(PREPARE)} select j.*, ${CLAIM_READS}
     from jobs j where j.job_id = any(${[...jobIds]}::text[])
     order by j.job_id for update of j`;
 }

@@ -106,8 +106,14 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     woken = true;
     sleeping?.();
   };
+  // Resolved once the loop has looked at the queue: when it first sleeps, or starts a second
+  // pass (startWorker waits for it). A job created due now just after the start then finds the
+  // slots free (a pass holds them while it claims).
+  let looked!: () => void;
+  const firstLook = new Promise<void>((resolve) => (looked = resolve));
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
+      looked();
       if (woken || stopping) return resolve();
       const timer = setTimeout(done, ms);
       function done() {
@@ -327,10 +333,6 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   // found fewer than it asked for, and at least every second meanwhile, so a backlog of
   // occurrences cannot hold attempts back.
   let bossFetchedAt = 0;
-  // Resolved once the loop has looked at the queue (startWorker waits for it): a job created due
-  // now just after the start then finds the slots free (a pass holds them while it claims).
-  let looked!: () => void;
-  const firstLook = new Promise<void>((resolve) => (looked = resolve));
   const fetchLoop = async () => {
     for (let round = 0; !stopping; round++) {
       if (round > 0) looked();
@@ -340,7 +342,6 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       const free = recordingFull() ? 0 : options.concurrency - used;
       saturated = free <= 0;
       if (paused || free <= 0) {
-        looked();
         await sleep(idlePollMs);
         woken = false;
         continue;
@@ -364,7 +365,6 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       backlog ||= messages.length === rest;
       saturated = backlog;
       if (messages.length === 0) {
-        looked();
         // Fewer occurrences than asked for and no other message: nothing more is due.
         if (taken < free) await sleep(idlePollMs);
         continue;
