@@ -200,7 +200,7 @@ async function recordOccurrences(
  * the overlap policy decides from the runs this statement's snapshot sees), the jobs' update that
  * follows from them, pg-boss's insert of the next occurrences' messages of the jobs that hold one
  * (`payload` has a message for every job that may; the update says which do), and its completion
- * of the fetched messages. Returns the inserted runs. No NOTIFY for a next occurrence already due
+ * of the fetched messages (a take completes its own). Returns the inserted runs. No NOTIFY for a next occurrence already due
  * (a backlog): this worker arms its timer for each next occurrence (dispatch), so it fetches it
  * at once. Each CTE runs once whether referenced or not (PostgreSQL runs every data-modifying one).
  */
@@ -208,11 +208,13 @@ function recordClaims(host: string, rows: readonly OccurrenceRow[], updates: rea
   const held = sql`(
     select coalesce(json_agg(m), '[]') from json_array_elements(${payload}::json) m join claimed c on c.job_id = m->'data'->>'job_id'
     where c.next_run_at is not null)`;
+  // Only when there are messages to complete (a batch pg-boss's fetch took): with none, its
+  // generic plan would still scan the queue's active messages for an empty list of ids.
+  const completed = complete.length === 0 ? sql`` : sql`, completed as (${fire.complete(complete)})`;
   return sql<Run>`
     ${sql.raw(PREPARE)} with inserted as (${insertOccurrenceRuns(host, rows)}),
     claimed as (${updateClaimedJobs(updates, 'inserted')}),
-    messages as (${fire.insert(held)}),
-    completed as (${fire.complete(complete)})
+    messages as (${fire.insert(held)})${completed}
     select * from inserted`;
 }
 
