@@ -98,7 +98,7 @@ export async function claimNewOccurrence(trx: Transaction<DB>, deps: ClaimDeps, 
 
 /**
  * Fetches up to `limit` due occurrence messages and claims them, in ONE transaction of two round
- * trips: the messages taken (selected as pg-boss's fetch selects them, and completed) and their
+ * trips: the messages taken (selected as pg-boss's fetch selects them, and deleted) and their
  * jobs locked in the statement BEGIN is sent with (a message whose job another transaction holds
  * is left for a later fetch); then written as claimOccurrences does. If it
  * fails, nothing is written and the messages wait as before, for this or another worker
@@ -200,7 +200,7 @@ async function recordOccurrences(
  * the overlap policy decides from the runs this statement's snapshot sees), the jobs' update that
  * follows from them, pg-boss's insert of the next occurrences' messages of the jobs that hold one
  * (`payload` has a message for every job that may; the update says which do), and its completion
- * of the fetched messages (a take completes its own). Returns the inserted runs. No NOTIFY for a next occurrence already due
+ * of the fetched messages (a take deletes its own). Returns the inserted runs. No NOTIFY for a next occurrence already due
  * (a backlog): this worker arms its timer for each next occurrence (dispatch), so it fetches it
  * at once. Each CTE runs once whether referenced or not (PostgreSQL runs every data-modifying one).
  */
