@@ -229,6 +229,24 @@ test('a due occurrence whose job another transaction holds is left waiting, with
   assert.deepEqual(later.map((c) => [c.message.data.job_id, c.claim.kind]), [['due-held', 'execute']]);
 });
 
+test('an occurrence enqueued again after its claim deleted its message is stored again, and claimed as stale: no second run', async () => {
+  const at = ago(10);
+  await insertJob(db, definition('again', { periodically: '1 hour', when: at.toISOString(), ...grace }, {}, new Date(now)), { next_run_at: at, state: 'running' });
+  await enqueueOccurrence(boss, db, 'again', at);
+  const first = await claimDueOccurrences(deps, 10);
+  assert.ok(Array.isArray(first));
+  assert.deepEqual(first.map((c) => [c.message.data.job_id, c.claim.kind]), [['again', 'execute']]);
+  // pg-boss's id no longer guards it (the row is gone): the job does, whose pending occurrence moved on.
+  await enqueueOccurrence(boss, db, 'again', at);
+  const second = await claimDueOccurrences(deps, 10);
+  assert.ok(Array.isArray(second));
+  assert.deepEqual(second.map((c) => [c.message.data.job_id, c.claim.kind]), [['again', 'done']]);
+  const o = await outcome('again');
+  assert.deepEqual(o.runs.map((r) => [r.scheduled_for.getTime(), r.status]), [[at.getTime(), 'running']], 'one run for the instant');
+  assert.equal(o.job.run_count, 1);
+  assert.deepEqual(o.waiting, [new Date(at.getTime() + 3_600_000).toISOString()], 'the next occurrence alone waits');
+});
+
 test('a batch that fails writes nothing: no run, job unchanged, messages still active', async () => {
   await insertJob(db, definition('fail-a', { when: ago(10).toISOString() }, {}, new Date(now)), { next_run_at: ago(10), state: 'running' });
   await enqueueOccurrence(boss, db, 'fail-a', ago(10));
