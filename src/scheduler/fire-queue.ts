@@ -157,7 +157,7 @@ export function fireQueueSql(boss: PgBoss, schema: string): Promise<FireQueueSql
  * nothing left to say. pg-boss's fetch and complete() would leave it completed for a day
  * (deleteAfterSeconds): a new row version with an entry in each of the queue's indexes, written on
  * the claim's path, for a row nobody reads. Deleting it writes neither (bench/RESULTS.md: about
- * +10 % throughput at concurrency 10). Messages pg-boss's own fetch() took (attempts, and
+ * +7 % throughput at concurrency 10). Messages pg-boss's own fetch() took (attempts, and
  * occurrences when a take failed) are still completed with pg-boss's statement.
  */
 function takeAndDelete(schema: string, table: string, from: string): string {
