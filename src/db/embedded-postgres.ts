@@ -1,8 +1,8 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, chown } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { userInfo } from 'node:os';
 import { writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -120,7 +120,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     log.info({ dataDir }, 'creating the PostgreSQL data folder');
-    await initdb(join(binDir, 'initdb'), dataDir);
+    await initdb(binDir, dataDir);
   } else {
     await stopLeftover(dataDir, log);
   }
@@ -156,6 +156,22 @@ async function packagedBinDir(): Promise<string> {
   return join(postgres, '..');
 }
 
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to run its binaries and write
+ * its data folder: a checkout under /root, or a folder above the data that only root may enter,
+ * would otherwise fail inside initdb with a bare "Permission denied".
+ */
+function assertReachable(binDir: string, dataDir: string, ids: { uid: number; gid: number }): void {
+  const check = spawnSync('/bin/sh', ['-c', 'test -x "$1" && test -w "$2"', 'sh', join(binDir, 'postgres'), dataDir], { ...ids, stdio: 'ignore' });
+  if (check.status === 0) return;
+  throw new ConfigError(
+    'BOSUN_DATA_DIR',
+    `bosun runs as root, so its PostgreSQL runs as the system user "${USER}", which cannot reach ${dataDir} or ${binDir} ` +
+      '(a folder above them is closed to other users, as /root is). Run bosun as a user other than root, or keep the checkout and ' +
+      'BOSUN_DATA_DIR under folders other users may enter (for example /srv or /opt)',
+  );
+}
+
 /** PostgreSQL refuses to run as root: as root, run it as a `postgres` system user, created if missing. */
 function postgresIds(): { uid: number; gid: number } | Record<string, never> {
   if (userInfo().uid !== 0) return {};
@@ -169,10 +185,17 @@ function postgresIds(): { uid: number; gid: number } | Record<string, never> {
   return { uid, gid };
 }
 
-async function initdb(initdbBin: string, dataDir: string): Promise<void> {
+async function initdb(binDir: string, dataDir: string): Promise<void> {
   const ids = postgresIds();
+  // Only the cluster's own folder is private: as root, PostgreSQL runs as `postgres`, which must
+  // pass through the folders above it (mkdir's mode would apply to every folder it creates).
+  await mkdir(dirname(dataDir), { recursive: true });
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  if ('uid' in ids) await chown(dataDir, ids.uid, ids.gid);
+  if ('uid' in ids) {
+    await chown(dataDir, ids.uid, ids.gid);
+    assertReachable(binDir, dataDir, { uid: ids.uid, gid: ids.gid });
+  }
+  const initdbBin = join(binDir, 'initdb');
   const pwfile = join(tmpdir(), `bosun-pw-${randomBytes(6).toString('hex')}`);
   await writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
   try {
