@@ -117,16 +117,14 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const log = logger.child({ component: 'embedded-postgres' });
   const port = (await isPortFree(options.port)) ? options.port : await freePort();
   const binDir = options.binDir ?? (await packagedBinDir());
-
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
-    log.info({ dataDir }, 'creating the PostgreSQL data folder');
-    await initdb(binDir, dataDir);
-  } else {
-    await stopLeftover(dataDir, log);
-  }
-
   const ids = postgresIds();
-  if ('uid' in ids) await chown(dataDir, ids.uid, ids.gid);
+
+  const created = !existsSync(join(dataDir, 'PG_VERSION'));
+  if (created) log.info({ dataDir }, 'creating the PostgreSQL data folder');
+  await prepareDataDir(binDir, dataDir, ids);
+  if (created) await initdb(join(binDir, 'initdb'), dataDir, ids);
+  else await stopLeftover(dataDir, log);
+
   const child = await spawnPostgres(join(binDir, 'postgres'), dataDir, port, ids, log);
   log.info({ port, dataDir }, 'embedded PostgreSQL ready');
 
@@ -185,17 +183,21 @@ function postgresIds(): { uid: number; gid: number } | Record<string, never> {
   return { uid, gid };
 }
 
-async function initdb(binDir: string, dataDir: string): Promise<void> {
-  const ids = postgresIds();
-  // Only the cluster's own folder is private: as root, PostgreSQL runs as `postgres`, which must
-  // pass through the folders above it (mkdir's mode would apply to every folder it creates).
+/**
+ * Creates the data folder when missing and, as root, hands it to the `postgres` user and checks
+ * that user can reach it. Only the cluster's own folder is private: the folders above it must
+ * let `postgres` through (mkdir's mode would apply to every folder it creates).
+ */
+async function prepareDataDir(binDir: string, dataDir: string, ids: { uid: number; gid: number } | Record<string, never>): Promise<void> {
   await mkdir(dirname(dataDir), { recursive: true });
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   if ('uid' in ids) {
     await chown(dataDir, ids.uid, ids.gid);
     assertReachable(binDir, dataDir, { uid: ids.uid, gid: ids.gid });
   }
-  const initdbBin = join(binDir, 'initdb');
+}
+
+async function initdb(initdbBin: string, dataDir: string, ids: { uid: number; gid: number } | Record<string, never>): Promise<void> {
   const pwfile = join(tmpdir(), `bosun-pw-${randomBytes(6).toString('hex')}`);
   await writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
   try {

@@ -38,16 +38,24 @@ test('a data folder whose parents do not exist yet: they are created open, the c
   }
 });
 
-test('as root, a data folder the postgres user cannot reach is refused with an error naming BOSUN_DATA_DIR', { skip: !asRoot && 'only root runs PostgreSQL as another user' }, async () => {
+const unreachable = (err: unknown) => {
+  assert.ok(err instanceof ConfigError);
+  assert.equal(err.field, 'BOSUN_DATA_DIR');
+  assert.match(err.message, /system user "postgres", which cannot reach .*bosun-folders-closed-.*\/pg/);
+  return true;
+};
+
+test('as root, a data folder the postgres user cannot reach is refused with an error naming BOSUN_DATA_DIR, new or existing', { skip: !asRoot && 'only root runs PostgreSQL as another user', timeout: 120_000 }, async () => {
   // mkdtemp's folder is private to root: the postgres user cannot enter it.
   const base = await mkdtemp(join(tmpdir(), 'bosun-folders-closed-'));
   try {
-    await assert.rejects(start(join(base, 'pg')), (err: unknown) => {
-      assert.ok(err instanceof ConfigError);
-      assert.equal(err.field, 'BOSUN_DATA_DIR');
-      assert.match(err.message, /system user "postgres", which cannot reach .*bosun-folders-closed-.*\/pg/);
-      return true;
-    });
+    await assert.rejects(start(join(base, 'pg')), unreachable);
+    // A cluster made where it could be reached, whose parent was closed since (a checkout moved under /root).
+    await chmod(base, 0o755);
+    await rm(join(base, 'pg'), { recursive: true, force: true });
+    await (await start(join(base, 'pg'))).stop();
+    await chmod(base, 0o700);
+    await assert.rejects(start(join(base, 'pg')), unreachable);
   } finally {
     await rm(base, { recursive: true, force: true });
   }
