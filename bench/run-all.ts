@@ -8,7 +8,8 @@
 //                                       benchmark still runs end to end and prints bosun's figure
 //                                       and the baseline's; the figures mean nothing (npm test runs it)
 //   node bench/run-all.ts throughput    only the benchmarks whose file name starts with that
-// Other --flags are passed to each benchmark that takes options.
+// Other --flags (with their values: `throughput --rounds 6`) are passed to each benchmark that
+// takes options.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -32,9 +33,24 @@ const BENCHMARKS: Benchmark[] = [
   { file: 'flow-fanout.ts', quick: false, flags: false, smoke: ['20', '4'] },
 ];
 
-const args = process.argv.slice(2);
-const only = args.filter((a) => !a.startsWith('--'));
-const flags = args.filter((a) => a.startsWith('--'));
+/**
+ * Splits run-all's arguments into benchmark name prefixes and flags for the benchmarks. --quick and
+ * --smoke stand alone; any other --flag takes the next word as its value (`--rounds 6`), unless it
+ * carries one (`--rounds=6`) or the next word is a flag too.
+ */
+function splitArgs(args: readonly string[]): { only: string[]; flags: string[] } {
+  const only: string[] = [];
+  const flags: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--')) only.push(arg);
+    else if (arg === '--quick' || arg === '--smoke' || arg.includes('=') || args[i + 1] === undefined || args[i + 1]!.startsWith('--')) flags.push(arg);
+    else flags.push(arg, args[++i]!);
+  }
+  return { only, flags };
+}
+
+const { only, flags } = splitArgs(process.argv.slice(2));
 const smoke = flags.includes('--smoke');
 
 /** The arguments `b` gets for the flags run-all was given. */
