@@ -170,8 +170,11 @@ function assertReachable(binDir: string, dataDir: string, ids: { uid: number; gi
   );
 }
 
+/** The user PostgreSQL runs as: `postgres` when bosun runs as root, else bosun's own (no ids). */
+type PostgresIds = { uid: number; gid: number } | Record<string, never>;
+
 /** PostgreSQL refuses to run as root: as root, run it as a `postgres` system user, created if missing. */
-function postgresIds(): { uid: number; gid: number } | Record<string, never> {
+function postgresIds(): PostgresIds {
   if (userInfo().uid !== 0) return {};
   try {
     execFileSync('id', ['-u', USER], { stdio: 'ignore' });
@@ -188,7 +191,7 @@ function postgresIds(): { uid: number; gid: number } | Record<string, never> {
  * that user can reach it. Only the cluster's own folder is private: the folders above it must
  * let `postgres` through (mkdir's mode would apply to every folder it creates).
  */
-async function prepareDataDir(binDir: string, dataDir: string, ids: { uid: number; gid: number } | Record<string, never>): Promise<void> {
+async function prepareDataDir(binDir: string, dataDir: string, ids: PostgresIds): Promise<void> {
   await mkdir(dirname(dataDir), { recursive: true });
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   if ('uid' in ids) {
@@ -197,7 +200,7 @@ async function prepareDataDir(binDir: string, dataDir: string, ids: { uid: numbe
   }
 }
 
-async function initdb(initdbBin: string, dataDir: string, ids: { uid: number; gid: number } | Record<string, never>): Promise<void> {
+async function initdb(initdbBin: string, dataDir: string, ids: PostgresIds): Promise<void> {
   const pwfile = join(tmpdir(), `bosun-pw-${randomBytes(6).toString('hex')}`);
   await writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
   try {
