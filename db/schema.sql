@@ -168,13 +168,15 @@ create table runs (
   constraint runs_status_check CHECK ((status = ANY (ARRAY['scheduled'::text, 'running'::text, 'succeeded'::text, 'failed'::text, 'timed_out'::text, 'cancelled'::text, 'misfired'::text, 'skipped'::text]))),
   constraint runs_trigger_check CHECK ((trigger = ANY (ARRAY['schedule'::text, 'manual'::text, 'flow'::text])))
 );
-CREATE INDEX runs_created ON runs USING btree (created_at);
-CREATE INDEX runs_job_time ON runs USING btree (job_id, scheduled_for DESC);
+CREATE INDEX runs_ended_badly ON runs USING btree (status, scheduled_for) WHERE (status <> ALL (ARRAY['scheduled'::text, 'running'::text, 'succeeded'::text]));
 CREATE INDEX runs_live ON runs USING btree (job_id, status) WHERE (status = ANY (ARRAY['scheduled'::text, 'running'::text]));
-CREATE UNIQUE INDEX runs_one_per_occurrence ON runs USING btree (job_id, scheduled_for) WHERE (trigger = 'schedule'::text);
+CREATE UNIQUE INDEX runs_one_per_occurrence ON runs USING btree (job_id, scheduled_for, (
+CASE
+    WHEN (trigger <> 'schedule'::text) THEN run_id
+    ELSE NULL::uuid
+END)) NULLS NOT DISTINCT;
 CREATE UNIQUE INDEX runs_pkey ON runs USING btree (run_id);
-CREATE INDEX runs_running_heartbeat ON runs USING btree (heartbeat_at) WHERE (status = 'running'::text);
-CREATE INDEX runs_status_time ON runs USING btree (status, created_at);
+CREATE INDEX runs_scheduled ON runs USING btree (scheduled_for);
 
 create table service_settings (
   key text not null,

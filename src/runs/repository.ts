@@ -79,7 +79,7 @@ export function insertOccurrenceRuns(host: string, rows: readonly OccurrenceRow[
       -- until vacuum) for each of the four uses of d.status: 1.3–4 ms a batch of 10, 0.2 after.
       offset 0
     ) d
-    on conflict (job_id, scheduled_for) where trigger = 'schedule' do nothing
+    on conflict (job_id, scheduled_for, (case when trigger <> 'schedule' then run_id end)) do nothing
     returning *`;
 }
 
@@ -175,11 +175,16 @@ export function settleSucceededAttempts(successes: readonly Success[]): RawBuild
   return sql<SettledRun>`
     ${sql.raw(PREPARE)} with v as (
       select * from unnest(${ids}::uuid[], ${attempts}::int[], ${results}::jsonb[], ${logs}::jsonb[]) as v(run_id, attempt, result, log)
+    ), locked as (
+      select l.run_id from runs l where l.run_id = any(${ids}::uuid[]) and l.status = 'running' order by l.run_id for update
     ), settled as (
+      -- Each run found by its primary key through \`locked\`, which proved it running: locked, it
+      -- stays so until this commits. A status condition on r would let the planner read the runs
+      -- through a partial index on status instead, every entry of it, those of runs long ended
+      -- included (0.2–0.3 ms a batch of 10 after a burst, bench/RESULTS.md).
       update runs r set status = 'succeeded', finished_at = now(), heartbeat_at = null, result = v.result, error = null, log = v.log
-      from v
-      where r.run_id = v.run_id and r.attempt = v.attempt and r.status = 'running'
-        and r.run_id in (select l.run_id from runs l where l.run_id = any(${ids}::uuid[]) order by l.run_id for update)
+      from v join locked k on k.run_id = v.run_id
+      where r.run_id = k.run_id and r.attempt = v.attempt
       returning r.*
     ), latest as (
       select distinct on (job_id) job_id, coalesce(started_at, finished_at, scheduled_for) as at, status
