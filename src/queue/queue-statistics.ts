@@ -14,10 +14,11 @@ export const STALE_AFTER_CHANGES = 1000;
 const MIN_INTERVAL = '30 seconds';
 
 /**
- * Analyzes `queue`'s table in `schema` when at least STALE_AFTER_CHANGES rows changed since its
- * statistics were last taken and either those are older than 30 s or more rows changed than they
- * counted (an analyze of the empty queue a moment before a backlog must not hold the next one
- * off); true when it did. One statement.
+ * Analyzes `queue`'s table in `schema` when it was never analyzed (a new install's first burst:
+ * without statistics every take sorts all waiting messages), or when at least STALE_AFTER_CHANGES
+ * rows changed since its statistics were last taken and either those are older than 30 s or more
+ * rows changed than they counted (an analyze of the empty queue a moment before a backlog must not
+ * hold the next one off); true when it did. One statement.
  */
 export async function refreshQueueStatistics(db: Kysely<DB>, schema: string, queue: string): Promise<boolean> {
   const { rows } = await sql<{ analyze: string | null }>`
@@ -26,7 +27,7 @@ export async function refreshQueueStatistics(db: Kysely<DB>, schema: string, que
     join pg_stat_user_tables s on s.schemaname = ${schema} and s.relname = q.table_name
     join pg_class c on c.oid = s.relid
     where q.name = ${queue}
-      and s.n_mod_since_analyze >= ${STALE_AFTER_CHANGES}
+      and (s.n_mod_since_analyze >= ${STALE_AFTER_CHANGES} or c.reltuples < 0)
       and (coalesce(greatest(s.last_analyze, s.last_autoanalyze), '-infinity') < now() - ${MIN_INTERVAL}::interval
         or s.n_mod_since_analyze > greatest(c.reltuples, 0))`.execute(db);
   const statement = rows[0]?.analyze;

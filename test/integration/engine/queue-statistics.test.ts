@@ -1,5 +1,6 @@
 // A worker seeing a backlog refreshes the fire queue's planner statistics (src/queue/queue-statistics.ts):
-// only when at least STALE_AFTER_CHANGES rows changed since they were taken, and not twice in 30 s.
+// when it was never analyzed, else only when at least STALE_AFTER_CHANGES rows changed since they
+// were taken, and not twice in 30 s.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
@@ -32,10 +33,19 @@ async function change(n: number, tag: string): Promise<void> {
   }
 }
 
+test('a queue table never analyzed: analyzed at the first backlog, however few changed', async () => {
+  // Planned without statistics, the take sorts every waiting message; the first backlog is the time to get some.
+  assert.equal((await stats()).analyzed, null);
+  await change(10, 'first');
+  assert.equal(await refreshQueueStatistics(db, 'pgboss', FIRE_QUEUE), true);
+  assert.ok((await stats()).analyzed instanceof Date);
+});
+
 test('a few changes since the last statistics: nothing analyzed', async () => {
+  const { analyzed } = await stats();
   await change(10, 'few');
   assert.equal(await refreshQueueStatistics(db, 'pgboss', FIRE_QUEUE), false);
-  assert.equal((await stats()).analyzed, null);
+  assert.deepEqual((await stats()).analyzed, analyzed);
 });
 
 test('a backlog since the last statistics: the queue table is analyzed, once', async () => {
