@@ -176,7 +176,7 @@ CASE
     ELSE NULL::uuid
 END)) NULLS NOT DISTINCT;
 CREATE UNIQUE INDEX runs_pkey ON runs USING btree (run_id);
-CREATE INDEX runs_scheduled ON runs USING btree (scheduled_for);
+CREATE INDEX runs_scheduled ON runs USING btree (scheduled_for, run_id);
 
 create table service_settings (
   key text not null,

@@ -17,6 +17,8 @@ export interface RunListQuery extends PageQuery {
 /** A run as listed: everything but its log, which GET /runs/{id} carries. */
 export type RunSummary = Omit<Run, 'log'> & { log_lines: number };
 
+const NOT_NULL = new Set<RunSortColumn>(['scheduled_for', 'created_at']);
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A page of runs of jobs the caller may see (scheduled_for in [since, until)), and the total. */
@@ -28,12 +30,16 @@ export async function listRunsPage(db: Kysely<DB>, q: RunListQuery): Promise<{ r
   if (q.since !== undefined) base = base.where('runs.scheduled_for', '>=', new Date(q.since));
   if (q.until !== undefined) base = base.where('runs.scheduled_for', '<', new Date(q.until));
   const { column, descending } = sortOf<RunSortColumn>(q.sort, '-scheduled_for');
+  const direction = descending ? 'desc' : 'asc';
+  // run_id breaks ties in the same direction, and a column that is never null is not told where
+  // its nulls go: so the default order is runs_scheduled's (scheduled_for, run_id), read either
+  // way, and a page is the first rows of that index, not the top of a sort of every run.
   const [rows, count] = await Promise.all([
     base
       .selectAll('runs')
       .select((eb) => eb.fn<number>('jsonb_array_length', ['runs.log']).as('log_lines'))
-      .orderBy(`runs.${column}`, (ob) => (descending ? ob.desc().nullsLast() : ob.asc().nullsLast()))
-      .orderBy('runs.run_id')
+      .orderBy(`runs.${column}`, (ob) => (NOT_NULL.has(column) ? ob[direction]() : ob[direction]().nullsLast()))
+      .orderBy('runs.run_id', direction)
       .limit(q.limit)
       .offset(q.offset)
       .execute(),
