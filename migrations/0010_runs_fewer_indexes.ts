@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 
 // Every run is inserted `running` and updated once it ends (not a HOT update: its status is
-// indexed), and each index gets an entry both times. 0001 and 0003 gave runs seven indexes: 7
-// entries at the claim and 5 at the settle, on the path of every run. Their work is now done by
-// four, 4 and 3 entries:
+// indexed), and each index that holds it gets an entry both times. 0001 and 0003 gave runs seven
+// indexes: 7 entries at the claim and 5 at the settle, on the path of every run. Five now do their
+// work, with 4 entries at the claim and 3 at the settle of a run that succeeds:
 // - runs_one_per_occurrence was unique on (job_id, scheduled_for) for scheduled runs and
 //   runs_job_time indexed the same columns for all runs. One unique index on (job_id,
 //   scheduled_for, run_id when not scheduled) does both: a scheduled run's third column is null,
