@@ -96,6 +96,7 @@ async function bosun(server: BenchServer): Promise<Outcome> {
   const bad = await service.database.db.selectFrom('runs').select(({ fn }) => fn.countAll<string>().as('n')).where('status', '!=', 'succeeded').executeTakeFirstOrThrow();
   if (Number(bad.n) !== 0) throw new Error(`${bad.n} runs did not succeed`);
   await service.stop();
+  await server.dropDatabase(url);
   return outcome;
 }
 
@@ -110,6 +111,7 @@ async function baseline(server: BenchServer): Promise<Outcome> {
     for (let i = 0; i < N; i += CHUNK) await boss.insert('bench', Array.from({ length: Math.min(CHUNK, N - i) }, (_, k) => ({ data: { i: i + k } })));
   });
   await boss.stop({ graceful: false, close: true });
+  await server.dropDatabase(url);
   return outcome;
 }
 

@@ -12,6 +12,8 @@ import type { Logger } from '../../src/log.ts';
 export interface BenchServer {
   /** Creates an empty database and returns its URL. */
   database(prefix: string): Promise<string>;
+  /** Drops a database made by database() (its connections closed first). */
+  dropDatabase(databaseUrl: string): Promise<void>;
   /** The statements that took the most time in `databaseUrl` since the last resetStatements (null without pg_stat_statements). */
   topStatements(databaseUrl: string, limit?: number): Promise<StatementTime[] | null>;
   /** Forgets the statement times gathered so far. */
@@ -59,6 +61,10 @@ export async function benchServer(logger: Logger): Promise<BenchServer> {
       const u = new URL(url);
       u.pathname = `/${name}`;
       return u.toString();
+    },
+    async dropDatabase(databaseUrl) {
+      const name = new URL(databaseUrl).pathname.slice(1);
+      await admin((c) => c.query(`drop database if exists ${name} with (force)`));
     },
     async topStatements(databaseUrl, limit = 8) {
       return withClient(databaseUrl, async (c) => {
