@@ -23,8 +23,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A page of runs of jobs the caller may see (scheduled_for in [since, until)), and the total. */
 export async function listRunsPage(db: Kysely<DB>, q: RunListQuery): Promise<{ runs: RunSummary[]; total: number }> {
-  let base = db.selectFrom('runs').innerJoin('jobs', 'jobs.job_id', 'runs.job_id');
-  if (q.owner !== undefined) base = base.where('jobs.owner', '=', q.owner);
+  // Every run has its job (a foreign key): jobs are read only to keep a user to their own.
+  let base = db.selectFrom('runs');
+  const owner = q.owner;
+  if (owner !== undefined) base = base.where('runs.job_id', 'in', (eb) => eb.selectFrom('jobs').select('jobs.job_id').where('jobs.owner', '=', owner));
   if (q.job_id !== undefined) base = base.where('runs.job_id', '=', q.job_id);
   if (q.status !== undefined && q.status.length > 0) base = base.where('runs.status', 'in', q.status);
   if (q.since !== undefined) base = base.where('runs.scheduled_for', '>=', new Date(q.since));

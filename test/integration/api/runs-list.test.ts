@@ -1,6 +1,7 @@
 // GET /runs pages runs in the order asked, run_id breaking ties in the same direction, so pages
-// of runs sharing an instant neither repeat nor skip one; the default order (newest first) and a
-// status filter are read off an index, not sorted out of every run.
+// of runs sharing an instant neither repeat nor skip one; a user sees their own jobs' runs only;
+// the default order (newest first) and a status filter are read off an index, not sorted out of
+// every run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kysely, PostgresDialect, sql } from 'kysely';
@@ -68,6 +69,25 @@ for (const [name, query, ids] of cases) {
     assert.equal((await page(`${query}&limit=1`)).total, ids.length);
   });
 }
+
+test('a user pages through the runs of their own jobs only, and the total says so', async () => {
+  await db.insertInto('jobs').values({ job_id: 'alices', handler: 'noop', kwargs: '{}', schedule_input: '{}', schedule: '{}', state: 'running', owner: 'alice' }).execute();
+  const own = await db
+    .insertInto('runs')
+    .values([0, 1, 2].map((i) => ({ job_id: 'alices', scheduled_for: new Date(base + i * 1000), trigger: 'manual' as const, status: 'succeeded' as const, host: null, result: null, error: null })))
+    .returning('run_id')
+    .execute();
+  const as = async (who: 'alice' | 'bob', query: string) => {
+    const r = await h.call('GET', `/runs?${query}`, { who });
+    assert.equal(r.status, 200, r.text);
+    return { ids: (r.json.runs as J[]).map((run) => run.run_id), total: r.json.total };
+  };
+  const newestFirst = own.map((r) => r.run_id).reverse();
+  assert.deepEqual(await as('alice', 'limit=2'), { ids: newestFirst.slice(0, 2), total: 3 });
+  assert.deepEqual(await as('alice', 'limit=2&offset=2'), { ids: newestFirst.slice(2), total: 3 });
+  assert.deepEqual(await as('alice', 'job_id=lister'), { ids: [], total: 0 });
+  assert.deepEqual(await as('bob', ''), { ids: [], total: 0 });
+});
 
 test('the default page and a status page are read off an index, not sorted out of every run', async () => {
   // Enough runs that a sort of all of them would be the planner's last resort, and fresh statistics.
