@@ -108,7 +108,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   // that (as before) left a never-analyzed queue planned as if it held a handful of rows, each take
   // sorting every waiting message (12 ms a take with 10 000 waiting, against 0.3; bench/RESULTS.md).
   const refreshStatistics = async () => {
-    if (checkingStatistics || paused || Date.now() - statisticsAnalyzedAt < 10_000) return;
+    if (checkingStatistics || paused || stopping || Date.now() - statisticsAnalyzedAt < 10_000) return;
     checkingStatistics = true;
     try {
       if (await refreshQueueStatistics(db, queueSchema, FIRE_QUEUE)) {
