@@ -23,7 +23,7 @@ import { createJobCommands } from '../src/jobs/commands.ts';
 import { defineJob } from '../src/jobs/define-job.ts';
 import { loadHandlers } from '../src/handlers/registry.ts';
 import { benchServer, type BenchServer, type StatementTime } from './support/postgres.ts';
-import { header } from './support/stats.ts';
+import { header, percentile } from './support/stats.ts';
 import { inProcessService } from './support/service.ts';
 import { cpuSeconds, machineTime, stealShare } from './support/cpu.ts';
 
@@ -125,12 +125,6 @@ function printTop(label: string, top: StatementTime[] | null): void {
   for (const s of top) console.log(`  ${s.totalMs.toFixed(0).padStart(7)} ms  ${String(s.calls).padStart(7)} calls  ${s.meanMs.toFixed(3).padStart(7)} ms/call  ${s.query}`);
 }
 
-/** The middle value (the lower of the two middle ones for an even count). */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
-}
-
 const server = await benchServer(logger);
 try {
   header(`Throughput: ${N} one-shot noop jobs, concurrency ${CONCURRENCY}, created in chunks of ${CHUNK}${ROUNDS > 1 ? `, ${ROUNDS} rounds` : ''}`, await server.describe());
@@ -153,8 +147,9 @@ try {
   }
   const rates = rounds.map(({ b }) => (N / b.totalMs) * 1000);
   const ratios = rounds.map(({ b, p }) => p.totalMs / b.totalMs);
-  const ratio = median(ratios);
-  const rate = median(rates);
+  // The median: nearest-rank, so with an even count the lower of the two middle rounds.
+  const ratio = percentile(ratios, 50);
+  const rate = percentile(rates, 50);
   if (ROUNDS > 1) {
     const spread = (xs: number[], f: (x: number) => string) => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
     const perS = (x: number) => Math.round(x).toLocaleString('en-US');
