@@ -55,9 +55,11 @@ export interface ClaimedJobUpdate {
  * statement whose CTE `runs` (the name given) inserted their occurrences' runs: an occurrence
  * ran when its run was inserted `running` or `scheduled`, which counts it and picks its next
  * instant; one recorded without running (`misfired`, `skipped`) becomes the job's last outcome,
- * as recordJobOutcome does. Returns each job's id and next instant (null: finished).
+ * as recordJobOutcome does. `from` is the from-item `v(job_id, instant, due, run_count,
+ * next_if_ran, next_if_not)` of the updates: claimedJobUpdates, or a statement's own query.
+ * Returns each job's id, its next instant (null: finished) and its whole row as `job`.
  */
-export function updateClaimedJobs(updates: readonly ClaimedJobUpdate[], runs: string): RawBuilder<{ job_id: string; next_run_at: Date | null }> {
+export function updateClaimedJobs(from: RawBuilder<unknown>, runs: string): RawBuilder<{ job_id: string; next_run_at: Date | null; job: unknown }> {
   return sql`
     update jobs j set next_run_at = c.next_run_at, run_count = c.run_count, updated_at = now(),
       state = case when c.next_run_at is null then 'finished' else j.state end,
@@ -67,12 +69,17 @@ export function updateClaimedJobs(updates: readonly ClaimedJobUpdate[], runs: st
       select v.job_id, r.status, r.started_at, r.finished_at, r.scheduled_for, r.status not in ('running', 'scheduled') as recorded,
         v.run_count + case when x.ran then 1 else 0 end as run_count,
         case when x.ran then v.next_if_ran else v.next_if_not end as next_run_at
-      from unnest(${updates.map((u) => u.job_id)}::text[], ${updates.map((u) => u.instant)}::timestamptz[], ${updates.map((u) => u.due)}::bool[],
-        ${updates.map((u) => u.run_count)}::int[], ${updates.map((u) => u.next_if_ran)}::timestamptz[], ${updates.map((u) => u.next_if_not)}::timestamptz[])
-        as v(job_id, instant, due, run_count, next_if_ran, next_if_not)
+      from ${from}
       left join ${sql.table(runs)} r on r.job_id = v.job_id and r.scheduled_for = v.instant
       cross join lateral (select v.due and r.status in ('running', 'scheduled') as ran) x
     ) c
     where j.job_id = c.job_id
-    returning j.job_id, j.next_run_at`;
+    returning j.job_id, j.next_run_at, j as job`;
+}
+
+/** The worker's updates as updateClaimedJobs's from-item. */
+export function claimedJobUpdates(updates: readonly ClaimedJobUpdate[]): RawBuilder<unknown> {
+  return sql`unnest(${updates.map((u) => u.job_id)}::text[], ${updates.map((u) => u.instant)}::timestamptz[], ${updates.map((u) => u.due)}::bool[],
+        ${updates.map((u) => u.run_count)}::int[], ${updates.map((u) => u.next_if_ran)}::timestamptz[], ${updates.map((u) => u.next_if_not)}::timestamptz[])
+        as v(job_id, instant, due, run_count, next_if_ran, next_if_not)`;
 }

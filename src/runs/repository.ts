@@ -52,9 +52,11 @@ export interface OccurrenceRow {
  * are held (its snapshot, taken after them, then sees every run that can matter), with at most one
  * due row per job: the overlap check sees the runs before the statement, not the rows it inserts.
  * An occurrence that already has a run gets none, and is left out of what it returns: the unique
- * (job_id, scheduled_for) index is the exactly-once point across instances.
+ * (job_id, scheduled_for) index is the exactly-once point across instances. `from` is the
+ * from-item `v(job_id, scheduled_for, kind, overlap, error)` of the rows: occurrenceRows, or a
+ * statement's own query.
  */
-export function insertOccurrenceRuns(host: string, rows: readonly OccurrenceRow[]): RawBuilder<Run> {
+export function insertOccurrenceRuns(host: string, from: RawBuilder<unknown>): RawBuilder<Run> {
   return sql<Run>`
     insert into runs (job_id, scheduled_for, trigger, status, attempt, host, error, started_at, heartbeat_at, finished_at)
     select v.job_id, v.scheduled_for, 'schedule', d.status, 1, ${host},
@@ -62,8 +64,7 @@ export function insertOccurrenceRuns(host: string, rows: readonly OccurrenceRow[
       case when d.status = 'running' then now() end,
       case when d.status = 'running' then now() end,
       case when d.status in ('skipped', 'misfired') then now() end
-    from unnest(${rows.map((r) => r.job_id)}::text[], ${rows.map((r) => r.scheduled_for)}::timestamptz[], ${rows.map((r) => r.kind)}::text[],
-      ${rows.map((r) => r.overlap)}::text[], ${rows.map((r) => r.error)}::text[]) as v(job_id, scheduled_for, kind, overlap, error)
+    from ${from}
     cross join lateral (
       select case
         when v.kind = 'misfired' then 'misfired'
@@ -81,6 +82,30 @@ export function insertOccurrenceRuns(host: string, rows: readonly OccurrenceRow[
     ) d
     on conflict (job_id, scheduled_for, (case when trigger <> 'schedule' then run_id end)) do nothing
     returning *`;
+}
+
+/** The worker's occurrence rows as insertOccurrenceRuns's from-item. */
+export function occurrenceRows(rows: readonly OccurrenceRow[]): RawBuilder<unknown> {
+  return sql`unnest(${rows.map((r) => r.job_id)}::text[], ${rows.map((r) => r.scheduled_for)}::timestamptz[], ${rows.map((r) => r.kind)}::text[],
+      ${rows.map((r) => r.overlap)}::text[], ${rows.map((r) => r.error)}::text[]) as v(job_id, scheduled_for, kind, overlap, error)`;
+}
+
+// Every column of runs, for a statement that returns a run beside another table's row (a record
+// of them so that a column added to Run and not here, or here and not in Run, fails to compile).
+const RUN_COLUMNS = Object.keys({
+  run_id: true, job_id: true, scheduled_for: true, trigger: true, status: true, attempt: true, host: true,
+  started_at: true, finished_at: true, result: true, error: true, log: true, created_at: true, heartbeat_at: true,
+} satisfies Record<keyof Run, true>);
+
+/** The columns of the run `alias` in a select list, each named `run.<column>`. */
+export function prefixedRunColumns(alias: string): RawBuilder<unknown> {
+  return sql.raw(RUN_COLUMNS.map((c) => `${alias}.${c} as "run.${c}"`).join(', '));
+}
+
+/** The run of a row selected with prefixedRunColumns; undefined when none was joined. */
+export function prefixedRun(row: Record<string, unknown>): Run | undefined {
+  if (row['run.run_id'] === null) return undefined;
+  return Object.fromEntries(RUN_COLUMNS.map((c) => [c, row[`run.${c}`]])) as unknown as Run;
 }
 
 /** Inserts a run outside the schedule (run now, flows). */

@@ -3,8 +3,8 @@ import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } 
 import type { DB, JobsTable } from '../db/schema.ts';
 import type { Job } from '../jobs/job.ts';
 import { getJobForUpdate, rowToJob } from '../jobs/repository.ts';
-import { claimAttempt, findRun, hasRunningRun, insertOccurrenceRuns, type OccurrenceRow } from '../runs/repository.ts';
-import { updateClaimedJobs, type ClaimedJobUpdate } from '../runs/job-bookkeeping.ts';
+import { claimAttempt, findRun, hasRunningRun, insertOccurrenceRuns, occurrenceRows, prefixedRun, prefixedRunColumns, type OccurrenceRow } from '../runs/repository.ts';
+import { claimedJobUpdates, updateClaimedJobs, type ClaimedJobUpdate } from '../runs/job-bookkeeping.ts';
 import type { Run } from '../runs/run.ts';
 import { fireQueueSql, occurrencePayload, type FireMessage, type FireQueueSql } from '../scheduler/fire-queue.ts';
 import { coalesce, planAfter } from '../scheduler/plan.ts';
@@ -100,24 +100,35 @@ export async function claimNewOccurrence(trx: Transaction<DB>, deps: ClaimDeps, 
  * Fetches up to `limit` due occurrence messages and claims them, in ONE transaction of two round
  * trips: the messages taken (selected as pg-boss's fetch selects them, and deleted) and their
  * jobs locked in the statement BEGIN is sent with (a message whose job another transaction holds
- * is left for a later fetch); then written as claimOccurrences does. If it
- * fails, nothing is written and the messages wait as before, for this or another worker
- * (pg-boss's own fetch takes them then). Attempt messages are left to pg-boss's fetch. Returns
- * the claims (stale messages, a job's second one among them, are claimed as `done`), or
- * 'paused' (nothing taken).
+ * is left for a later fetch), which also claims those of one-shot jobs (takeDueOccurrences); then
+ * the others written as claimOccurrences does, with COMMIT (or COMMIT alone). If it fails,
+ * nothing is written and the messages wait as before, for this or another worker (pg-boss's own
+ * fetch takes them then). Attempt messages are left to pg-boss's fetch. Returns the claims (stale
+ * messages, a job's second one among them, are claimed as `done`), or 'paused' (nothing taken).
  */
 export async function claimDueOccurrences(deps: ClaimDeps, limit: number): Promise<DueClaim[] | 'paused'> {
   const fire = await fireQueueSql(deps.boss, deps.queueSchema);
   const paused = new Error('paused');
   return pipelinedTransaction(deps.db, async (tx) => {
-    const [rows] = await tx.send([lockDueOccurrences(fire, limit)]);
-    // Rolled back: the messages were taken by the statement that read the state.
+    const [rows] = await tx.send([takeDueOccurrences(fire, limit, deps.host)]);
+    // Rolled back, the one-shot claims with it: the messages were taken by the statement that read the state.
     if (rows.some((row) => row.service_state === 'paused')) throw paused;
     const messages = rows.map((row) => ({ id: row.message_id, data: row.message_data as FireMessage & { kind: 'occurrence' } }));
-    const taken = messages.map(({ id, data }) => ({ id, job_id: data.job_id, scheduled_for: new Date(data.scheduled_for) }));
+    const claimed = new Map<string, Claim>();
+    const rest: OccurrenceMessage[] = [];
+    const restJobs: LockedJob[] = [];
+    for (const row of rows) {
+      if (row.claimed) {
+        claimed.set(row.message_id, claimOf(rowToJob(jobColumns(row)), prefixedRun(row)));
+        continue;
+      }
+      const data = row.message_data as FireMessage & { kind: 'occurrence' };
+      rest.push({ id: row.message_id, job_id: data.job_id, scheduled_for: new Date(data.scheduled_for) });
+      if (row.job_id !== null) restJobs.push(row as LockedJob);
+    }
     // A job's messages but one are stale (its id names the instant): no two of them can be live.
-    const claims = await recordOccurrences(tx, deps, taken, rows.filter((row) => row.job_id !== null) as LockedJob[], []);
-    return messages.map((message) => ({ message, claim: claims.get(message.id)! }));
+    const claims = await recordOccurrences(tx, deps, rest, restJobs, []);
+    return messages.map((message) => ({ message, claim: claimed.get(message.id) ?? claims.get(message.id)! }));
   }).catch((err: unknown) => {
     if (err === paused) return 'paused' as const;
     throw err;
@@ -142,6 +153,24 @@ async function claimOccurrencesIn(tx: Pipeline, deps: ClaimDeps, messages: reado
 /** A job's row as the claim's first statement locked it (with what that statement also read). */
 type LockedJob = Selectable<JobsTable> & { service_state: string | null; fast_commit: string };
 
+/** A row of takeDueOccurrences: a message taken, its job (as locked, or as its claim left it), and the run it claimed. */
+type TakenRow = Omit<LockedJob, 'job_id'> & { job_id: string | null; message_id: string; message_data: unknown; claimed: boolean } & Record<`run.${string}`, unknown>;
+
+/** The job's own columns of a row that also carries what the claim's statements read beside it. */
+function jobColumns(row: LockedJob | TakenRow): Selectable<JobsTable> {
+  const { service_state: _, fast_commit: __, ...rest } = row;
+  const columns: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rest)) if (!NOT_JOB_COLUMNS.has(key) && !key.startsWith('run.')) columns[key] = value;
+  return columns as Selectable<JobsTable>;
+}
+const NOT_JOB_COLUMNS = new Set(['message_id', 'message_data', 'claimed']);
+
+/** What a live occurrence's claim decided, from its job and run as the claim left them. */
+function claimOf(job: Job, run: Run | undefined, superseded?: Run): Claim {
+  const next = job.next_run_at;
+  return run?.status === 'running' ? { kind: 'execute', job, run, next, superseded } : { kind: 'done', next, recorded: run, superseded, job };
+}
+
 // The claim's second round trip: decides each occurrence under its job's lock, then writes it all.
 async function recordOccurrences(
   tx: Pipeline,
@@ -150,7 +179,7 @@ async function recordOccurrences(
   locked: readonly LockedJob[],
   complete: readonly string[],
 ): Promise<Map<string, Claim>> {
-  const jobs = new Map(locked.map(({ service_state: _, fast_commit: __, ...row }) => [row.job_id, rowToJob(row)]));
+  const jobs = new Map(locked.map((row) => [row.job_id, rowToJob(jobColumns(row))]));
   const now = new Date();
   const claims = new Map<string, Claim>();
   const live: Array<{ message: OccurrenceMessage; instant: Date; superseded: boolean }> = [];
@@ -187,10 +216,7 @@ async function recordOccurrences(
   const storedJobs = new Map(stored.map((row) => [row.job_id, rowToJob(row)]));
   for (const { message, instant, superseded } of live) {
     const job = storedJobs.get(message.job_id)!;
-    const run = runOf(job.job_id, instant);
-    const next = job.next_run_at;
-    const before = superseded ? runOf(job.job_id, message.scheduled_for) : undefined;
-    claims.set(message.id, run?.status === 'running' ? { kind: 'execute', job, run, next, superseded: before } : { kind: 'done', next, recorded: run, superseded: before, job });
+    claims.set(message.id, claimOf(job, runOf(job.job_id, instant), superseded ? runOf(job.job_id, message.scheduled_for) : undefined));
   }
   return claims;
 }
@@ -212,8 +238,8 @@ function recordClaims(host: string, rows: readonly OccurrenceRow[], updates: rea
   // generic plan would still scan the queue's active messages for an empty list of ids.
   const completed = complete.length === 0 ? sql`` : sql`, completed as (${fire.complete(complete)})`;
   return sql<Run>`
-    ${sql.raw(PREPARE)} with inserted as (${insertOccurrenceRuns(host, rows)}),
-    claimed as (${updateClaimedJobs(updates, 'inserted')}),
+    ${sql.raw(PREPARE)} with inserted as (${insertOccurrenceRuns(host, occurrenceRows(rows))}),
+    claimed as (${updateClaimedJobs(claimedJobUpdates(updates), 'inserted')}),
     messages as (${fire.insert(held)})${completed}
     select * from inserted`;
 }
@@ -234,16 +260,45 @@ const CLAIM_READS = sql`set_config('synchronous_commit', 'off', true) as fast_co
  * message whose job another transaction holds is left waiting (and unlocked at the end). Taking
  * the message first and then waiting for its job would be the reverse of the order of a pause,
  * a reschedule or a delete (the job, then its message), and the two could deadlock.
+ *
+ * It also claims the live occurrences of one-shot jobs (`claimed`, with the job as the claim left
+ * it and the run it inserted as prefixedRunColumns): their claim needs no planner, as it has no
+ * backlog to coalesce and no next instant (coalesce and planAfter of a `once` schedule), so it is
+ * written here as recordOccurrences writes it, with the misfire rule of misfireDecision and the
+ * error text of misfiredError, and a claim of a queue's jobs takes one round trip of work, not two
+ * (bench/RESULTS.md). The rows of every other message carry the job as locked, for recordOccurrences.
  */
-function lockDueOccurrences(fire: FireQueueSql, limit: number): RawBuilder<Omit<LockedJob, 'job_id'> & { job_id: string | null; message_id: string; message_data: unknown }> {
+function takeDueOccurrences(fire: FireQueueSql, limit: number, host: string): RawBuilder<TakenRow> {
   const mine = sql`due.data->>'job_id' in (select l.job_id from locked l)
     or not exists (select 1 from jobs g where g.job_id = due.data->>'job_id')`;
+  const late = sql`o.late_ms > o.grace_ms`;
   return sql`
     ${sql.raw(PREPARE)} with due as (${fire.dueOccurrences(limit)}),
-    locked as (select j.* from jobs j where j.job_id in (select d.data->>'job_id' from due d) order by j.job_id for update of j skip locked),
-    taken as (${fire.takeMessages('due', mine)})
-    select l.*, t.id as message_id, t.data as message_data, ${CLAIM_READS}
-    from taken t left join locked l on l.job_id = t.data->>'job_id'`;
+    locked as (select j.job_id, j as job from jobs j where j.job_id in (select d.data->>'job_id' from due d) order by j.job_id for update of j skip locked),
+    taken as (${fire.takeMessages('due', mine)}),
+    once as (
+      select t.id as message_id, l.job_id, (l.job).next_run_at as instant, (l.job).overlap, (l.job).run_count,
+        extract(epoch from now() - (l.job).next_run_at) * 1000 as late_ms, ((l.job).schedule->>'misfireGraceMs')::float8 as grace_ms,
+        (l.job).schedule->>'misfireGraceMs' as grace
+      from taken t join locked l on l.job_id = t.data->>'job_id'
+      where (l.job).schedule->>'kind' = 'once' and (l.job).state = 'running' and (l.job).next_run_at = (t.data->>'scheduled_for')::timestamptz),
+    inserted as (${insertOccurrenceRuns(
+      host,
+      sql`(select o.job_id, o.instant, case when ${late} then 'misfired' else 'due' end, o.overlap,
+        case when ${late} then format('started %s ms late, past misfire_grace_time (%s ms)', floor(o.late_ms)::bigint, o.grace) else ${SKIPPED_ERROR} end
+        from once o) as v(job_id, scheduled_for, kind, overlap, error)`,
+    )}),
+    claimed as (${updateClaimedJobs(
+      sql`(select o.job_id, o.instant, not (${late}), o.run_count, null::timestamptz, null::timestamptz from once o)
+        as v(job_id, instant, due, run_count, next_if_ran, next_if_not)`,
+      'inserted',
+    )})
+    select (coalesce(c.job, l.job)).*, t.id as message_id, t.data as message_data, o.message_id is not null as claimed,
+      ${prefixedRunColumns('i')}, ${CLAIM_READS}
+    from taken t left join locked l on l.job_id = t.data->>'job_id'
+    left join once o on o.message_id = t.id
+    left join claimed c on c.job_id = o.job_id
+    left join inserted i on i.job_id = o.job_id and i.scheduled_for = o.instant`;
 }
 
 /** The statement that locks the jobs (in job_id order) and reads the service state; the claim commits without waiting for the WAL flush (see fastCommit). */

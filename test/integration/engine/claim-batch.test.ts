@@ -28,6 +28,8 @@ interface Case {
   message?: Date;
   /** A run of the job already running (overlap cases). */
   busy?: boolean;
+  /** When the job was defined, if before now (a one-shot `when` must not be past its grace then). */
+  definedAt?: Date;
 }
 
 // Every outcome must not depend on when the claims run (a loaded machine may take seconds):
@@ -35,6 +37,14 @@ interface Case {
 const grace = { misfire_grace_time: '1 hour' };
 const cases: Case[] = [
   { name: 'one-shot', schedule: { when: ago(50).toISOString(), ...grace }, pending: ago(50) },
+  // A take claims a one-shot job's occurrence in its own statement (takeDueOccurrences): every
+  // decision such a claim can meet, to be the same as the planner's.
+  { name: 'one-shot-late', schedule: { when: ago(5000).toISOString(), misfire_grace_time: '1 second' }, pending: ago(5000), definedAt: ago(6000) },
+  { name: 'one-shot-skip', schedule: { when: ago(20).toISOString(), ...grace }, pending: ago(20), busy: true },
+  { name: 'one-shot-queue', schedule: { when: ago(20).toISOString(), ...grace }, overrides: { overlap: 'queue' }, pending: ago(20), busy: true },
+  { name: 'one-shot-allow', schedule: { when: ago(20).toISOString(), ...grace }, overrides: { overlap: 'allow' }, pending: ago(20), busy: true },
+  { name: 'one-shot-stale', schedule: { when: ago(20).toISOString(), ...grace }, pending: ago(20), message: ago(3_600_020) },
+  { name: 'one-shot-paused', schedule: { when: ago(20).toISOString(), ...grace }, overrides: { state: 'paused' }, pending: ago(20) },
   { name: 'hourly', schedule: { periodically: '1 hour', when: ago(30).toISOString(), ...grace }, pending: ago(30) },
   { name: 'late', schedule: { periodically: '1 hour', when: ago(5000).toISOString(), misfire_grace_time: '1 second' }, pending: ago(5000) },
   { name: 'backlog', schedule: { periodically: '1 minute', when: ago(630_000).toISOString(), ...grace }, pending: ago(630_000) },
@@ -51,7 +61,7 @@ const cases: Case[] = [
 ];
 
 async function setUp(jobId: string, c: Case): Promise<void> {
-  const def = definition(jobId, c.schedule, c.overrides, new Date(now));
+  const def = definition(jobId, c.schedule, c.overrides, c.definedAt ?? new Date(now));
   await insertJob(db, def, { next_run_at: c.pending, state: def.state });
   if (c.busy) await insertRun(db, { job_id: jobId, scheduled_for: ago(3_600_000), trigger: 'manual', status: 'running', host: 'elsewhere' });
   const instant = c.message ?? c.pending;
@@ -113,6 +123,10 @@ test('a batch claims every case exactly as a batch of one does, and completes th
   const decided = new Map(alone.map(({ c, claim }) => [c.name, summary(claim)]));
   assert.equal(decided.get('one-shot')?.run, 'running');
   assert.equal(decided.get('late')?.run, 'misfired');
+  for (const [name, run] of [['one-shot-late', 'misfired'], ['one-shot-skip', 'skipped'], ['one-shot-queue', 'scheduled'], ['one-shot-allow', 'running'], ['one-shot-stale', undefined], ['one-shot-paused', undefined]]) {
+    assert.equal(decided.get(name!)?.run, run, name);
+  }
+  assert.match((await outcome('batch-one-shot-late')).runs[0]!.error ?? '', /^started N ms late, past misfire_grace_time \(1000 ms\)$/);
   assert.deepEqual((await outcome('batch-backlog')).runs.map((r) => r.status), ['misfired', 'running']);
   assert.equal(decided.get('backlog')?.superseded, 'misfired', 'the superseded occurrence is reported with the run that stands for it');
   assert.equal(decided.get('skip')?.run, 'skipped');
@@ -183,7 +197,7 @@ test('occurrences fetched with their claim are decided as fetched ones are, and 
 test('a claim of due occurrences that fails writes nothing and leaves the messages waiting; a paused service takes none', async () => {
   await insertJob(db, definition('due-fail', { when: ago(10).toISOString(), ...grace }, {}, new Date(now)), { next_run_at: ago(10), state: 'running' });
   await enqueueOccurrence(boss, db, 'due-fail', ago(10));
-  // A host name PostgreSQL cannot store (a NUL character) fails the claim's second statement.
+  // A host name PostgreSQL cannot store (a NUL character) fails the take, which claims a one-shot job.
   await assert.rejects(claimDueOccurrences({ ...deps, host: 'bad\u0000host' }, 10), /invalid byte sequence/);
   assert.deepEqual((await outcome('due-fail')).runs, []);
   assert.deepEqual((await outcome('due-fail')).waiting, [ago(10).toISOString()]);
