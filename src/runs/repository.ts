@@ -105,7 +105,9 @@ export function prefixedRunColumns(alias: string): RawBuilder<unknown> {
 /** The run of a row selected with prefixedRunColumns; undefined when none was joined. */
 export function prefixedRun(row: Record<string, unknown>): Run | undefined {
   if (row['run.run_id'] === null) return undefined;
-  return Object.fromEntries(RUN_COLUMNS.map((c) => [c, row[`run.${c}`]])) as unknown as Run;
+  const run: Record<string, unknown> = {};
+  for (const column of RUN_COLUMNS) run[column] = row[`run.${column}`];
+  return run as Run;
 }
 
 /** Inserts a run outside the schedule (run now, flows). */

@@ -98,10 +98,10 @@ export async function claimNewOccurrence(trx: Transaction<DB>, deps: ClaimDeps, 
 
 /**
  * Fetches up to `limit` due occurrence messages and claims them, in ONE transaction of two round
- * trips: the messages taken (selected as pg-boss's fetch selects them, and deleted) and their
- * jobs locked in the statement BEGIN is sent with (a message whose job another transaction holds
- * is left for a later fetch), which also claims those of one-shot jobs (takeDueOccurrences); then
- * the others written as claimOccurrences does, with COMMIT (or COMMIT alone). If it fails,
+ * trips. The first sends, with BEGIN, the take (the messages selected as pg-boss's fetch selects
+ * them, and deleted, and their jobs locked: a message whose job another transaction holds is left
+ * for a later fetch) and the claim of those of one-shot jobs (claimTakenOneShots). The second
+ * writes the others as claimOccurrences does, with COMMIT, or is COMMIT alone. If it fails,
  * nothing is written and the messages wait as before, for this or another worker (pg-boss's own
  * fetch takes them then). Attempt messages are left to pg-boss's fetch. Returns the claims (stale
  * messages, a job's second one among them, are claimed as `done`), or 'paused' (nothing taken).
@@ -110,24 +110,14 @@ export async function claimDueOccurrences(deps: ClaimDeps, limit: number): Promi
   const fire = await fireQueueSql(deps.boss, deps.queueSchema);
   const paused = new Error('paused');
   return pipelinedTransaction(deps.db, async (tx) => {
-    const [rows] = await tx.send([takeDueOccurrences(fire, limit, deps.host)]);
-    // Rolled back, the one-shot claims with it: the messages were taken by the statement that read the state.
+    const [rows, oneShots] = await tx.send([takeDueOccurrences(fire, limit), claimTakenOneShots(deps.host)]);
+    // Rolled back, the one-shots' claims with it: the messages were taken by the statement that read the state.
     if (rows.some((row) => row.service_state === 'paused')) throw paused;
+    const claimed = new Map(oneShots.map((row) => [row.message_id, claimOf(rowToJob(jobColumns(row)), prefixedRun(row))]));
     const messages = rows.map((row) => ({ id: row.message_id, data: row.message_data as FireMessage & { kind: 'occurrence' } }));
-    const claimed = new Map<string, Claim>();
-    const rest: OccurrenceMessage[] = [];
-    const restJobs: LockedJob[] = [];
-    for (const row of rows) {
-      if (row.claimed) {
-        claimed.set(row.message_id, claimOf(rowToJob(jobColumns(row)), prefixedRun(row)));
-        continue;
-      }
-      const data = row.message_data as FireMessage & { kind: 'occurrence' };
-      rest.push({ id: row.message_id, job_id: data.job_id, scheduled_for: new Date(data.scheduled_for) });
-      if (row.job_id !== null) restJobs.push(row as LockedJob);
-    }
+    const rest = messages.filter((m) => !claimed.has(m.id)).map(({ id, data }) => ({ id, job_id: data.job_id, scheduled_for: new Date(data.scheduled_for) }));
     // A job's messages but one are stale (its id names the instant): no two of them can be live.
-    const claims = await recordOccurrences(tx, deps, rest, restJobs, []);
+    const claims = await recordOccurrences(tx, deps, rest, rows.filter((row) => row.job_id !== null) as LockedJob[], []);
     return messages.map((message) => ({ message, claim: claimed.get(message.id) ?? claims.get(message.id)! }));
   }).catch((err: unknown) => {
     if (err === paused) return 'paused' as const;
@@ -153,17 +143,16 @@ async function claimOccurrencesIn(tx: Pipeline, deps: ClaimDeps, messages: reado
 /** A job's row as the claim's first statement locked it (with what that statement also read). */
 type LockedJob = Selectable<JobsTable> & { service_state: string | null; fast_commit: string };
 
-/** A row of takeDueOccurrences: a message taken, its job (as locked, or as its claim left it), and the run it claimed. */
-type TakenRow = Omit<LockedJob, 'job_id'> & { job_id: string | null; message_id: string; message_data: unknown; claimed: boolean } & Record<`run.${string}`, unknown>;
+/** A row of claimTakenOneShots: a one-shot job as its claim left it, its message, and the run it inserted (prefixedRunColumns). */
+type OneShotRow = Selectable<JobsTable> & { message_id: string } & Record<`run.${string}`, unknown>;
 
 /** The job's own columns of a row that also carries what the claim's statements read beside it. */
-function jobColumns(row: LockedJob | TakenRow): Selectable<JobsTable> {
-  const { service_state: _, fast_commit: __, ...rest } = row;
+function jobColumns(row: LockedJob | OneShotRow): Selectable<JobsTable> {
   const columns: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(rest)) if (!NOT_JOB_COLUMNS.has(key) && !key.startsWith('run.')) columns[key] = value;
+  for (const key in row) if (!NOT_JOB_COLUMNS.has(key) && !key.startsWith('run.')) columns[key] = row[key as keyof typeof row];
   return columns as Selectable<JobsTable>;
 }
-const NOT_JOB_COLUMNS = new Set(['message_id', 'message_data', 'claimed']);
+const NOT_JOB_COLUMNS = new Set(['service_state', 'fast_commit', 'message_id', 'message_data', 'taken']);
 
 /** What a live occurrence's claim decided, from its job and run as the claim left them. */
 function claimOf(job: Job, run: Run | undefined, superseded?: Run): Claim {
@@ -259,29 +248,49 @@ const CLAIM_READS = sql`set_config('synchronous_commit', 'off', true) as fast_co
  * the job is gone). It never waits: the messages and the jobs are locked SKIP LOCKED, and a
  * message whose job another transaction holds is left waiting (and unlocked at the end). Taking
  * the message first and then waiting for its job would be the reverse of the order of a pause,
- * a reschedule or a delete (the job, then its message), and the two could deadlock.
- *
- * It also claims the live occurrences of one-shot jobs (`claimed`, with the job as the claim left
- * it and the run it inserted as prefixedRunColumns): their claim needs no planner, as it has no
- * backlog to coalesce and no next instant (coalesce and planAfter of a `once` schedule), so it is
- * written here as recordOccurrences writes it, with the misfire rule of misfireDecision and the
- * error text of misfiredError, and a claim of a queue's jobs takes one round trip of work, not two
- * (bench/RESULTS.md). The rows of every other message carry the job as locked, for recordOccurrences.
+ * a reschedule or a delete (the job, then its message), and the two could deadlock. It hands the
+ * messages taken to claimTakenOneShots, sent behind it, in the transaction's setting TAKEN.
  */
-function takeDueOccurrences(fire: FireQueueSql, limit: number, host: string): RawBuilder<TakenRow> {
+function takeDueOccurrences(fire: FireQueueSql, limit: number): RawBuilder<Omit<LockedJob, 'job_id'> & { job_id: string | null; message_id: string; message_data: unknown }> {
   const mine = sql`due.data->>'job_id' in (select l.job_id from locked l)
     or not exists (select 1 from jobs g where g.job_id = due.data->>'job_id')`;
-  const late = sql`o.late_ms > o.grace_ms`;
   return sql`
     ${sql.raw(PREPARE)} with due as (${fire.dueOccurrences(limit)}),
-    locked as (select j.job_id, j as job from jobs j where j.job_id in (select d.data->>'job_id' from due d) order by j.job_id for update of j skip locked),
-    taken as (${fire.takeMessages('due', mine)}),
+    locked as (select j.* from jobs j where j.job_id in (select d.data->>'job_id' from due d) order by j.job_id for update of j skip locked),
+    taken as (${fire.takeMessages('due', mine)})
+    select l.*, t.id as message_id, t.data as message_data, ${CLAIM_READS},
+      set_config(${TAKEN}, (select coalesce(json_agg(json_build_array(h.id, h.data->>'job_id', h.data->>'scheduled_for')), '[]') from taken h)::text, true) as taken
+    from taken t left join locked l on l.job_id = t.data->>'job_id'`;
+}
+
+/** The transaction-local setting in which the take hands its messages (`[[id, job_id, scheduled_for], …]`) to the one-shots' claim. */
+const TAKEN = 'bosun.taken';
+
+/**
+ * The claim of the live occurrences of one-shot jobs among the messages the take (sent before it,
+ * in the same round trip) took: a row per claim, with the job as the claim left it and the run it
+ * inserted. Their claim needs no planner: a `once` schedule has no backlog to coalesce and no next
+ * instant (coalesce, planAfter), so it is written here as recordOccurrences writes it, with the
+ * misfire rule of misfireDecision and the error text of misfiredError; a claim of a queue's jobs
+ * then does its work in one round trip, not two (bench/RESULTS.md). It is a statement of its own,
+ * not part of the take, because the overlap check must see the runs as they are once the jobs are
+ * locked, and a statement's snapshot is taken before it locks anything; the take's jobs are
+ * locked by this transaction until it ends, so it reads them without locking.
+ */
+function claimTakenOneShots(host: string): RawBuilder<OneShotRow> {
+  const late = sql`o.late_ms > o.grace_ms`;
+  return sql`
+    ${sql.raw(PREPARE)} with taken as (
+      select m->>0 as message_id, m->>1 as job_id, (m->>2)::timestamptz as scheduled_for
+      from json_array_elements(coalesce(nullif(current_setting(${TAKEN}, true), ''), '[]')::json) m),
     once as (
-      select t.id as message_id, l.job_id, (l.job).next_run_at as instant, (l.job).overlap, (l.job).run_count,
-        extract(epoch from now() - (l.job).next_run_at) * 1000 as late_ms, ((l.job).schedule->>'misfireGraceMs')::float8 as grace_ms,
-        (l.job).schedule->>'misfireGraceMs' as grace
-      from taken t join locked l on l.job_id = t.data->>'job_id'
-      where (l.job).schedule->>'kind' = 'once' and (l.job).state = 'running' and (l.job).next_run_at = (t.data->>'scheduled_for')::timestamptz),
+      select t.message_id, j.job_id, j.next_run_at as instant, j.overlap, j.run_count,
+        extract(epoch from now() - j.next_run_at) * 1000 as late_ms, (j.schedule->>'misfireGraceMs')::float8 as grace_ms,
+        j.schedule->>'misfireGraceMs' as grace
+      -- Each job by its primary key (the fence keeps the planner from joining otherwise: right
+      -- after a bulk create, stale statistics made it scan every job due, 9 ms a claim).
+      from taken t cross join lateral (select * from jobs j where j.job_id = t.job_id offset 0) j
+      where j.schedule->>'kind' = 'once' and j.state = 'running' and j.next_run_at = t.scheduled_for),
     inserted as (${insertOccurrenceRuns(
       host,
       sql`(select o.job_id, o.instant, case when ${late} then 'misfired' else 'due' end, o.overlap,
@@ -293,11 +302,8 @@ function takeDueOccurrences(fire: FireQueueSql, limit: number, host: string): Ra
         as v(job_id, instant, due, run_count, next_if_ran, next_if_not)`,
       'inserted',
     )})
-    select (coalesce(c.job, l.job)).*, t.id as message_id, t.data as message_data, o.message_id is not null as claimed,
-      ${prefixedRunColumns('i')}, ${CLAIM_READS}
-    from taken t left join locked l on l.job_id = t.data->>'job_id'
-    left join once o on o.message_id = t.id
-    left join claimed c on c.job_id = o.job_id
+    select (c.job).*, o.message_id, ${prefixedRunColumns('i')}
+    from once o join claimed c on c.job_id = o.job_id
     left join inserted i on i.job_id = o.job_id and i.scheduled_for = o.instant`;
 }
 

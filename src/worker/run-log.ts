@@ -6,11 +6,27 @@ import type { Logger } from '../log.ts';
 export const RUN_LOG_MAX_LINES = 1000;
 export const RUN_LOG_MAX_BYTES = 256 * 1024;
 
+/** What a run's lines are written to in the process log. */
+export type ProcessLog = Record<RunLogLine['level'], (data: object, msg: string) => void>;
+
+/**
+ * The process log of one run: `logger`'s lines with `bindings` (job_id, run_id) on each. The
+ * pino child is made at the first line written at an enabled level: making one redacts its
+ * bindings, which costs more than a quick handler's whole run when nothing is logged (LOG_LEVEL=warn).
+ */
+export function lazyChildLog(logger: Logger, bindings: Record<string, unknown>): ProcessLog {
+  let child: Logger | undefined;
+  const write = (level: RunLogLine['level']) => (data: object, msg: string) => {
+    if (logger.isLevelEnabled(level)) (child ??= logger.child(bindings))[level](data, msg);
+  };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
+
 /**
  * A RunLogger that keeps the lines for the run row (capped: past the cap one line says how many
  * were dropped) and passes each to the process log with job_id and run_id.
  */
-export function createRunLogger(processLog: Logger): RunLogger {
+export function createRunLogger(processLog: ProcessLog): RunLogger {
   const kept: RunLogLine[] = [];
   let bytes = 0;
   let dropped = 0;

@@ -11,7 +11,7 @@ import { FIRE_QUEUE, ensureFireQueue, type FireMessage } from '../scheduler/fire
 import { getServiceState } from '../service-state/repository.ts';
 import { claimDueOccurrences, claimOccurrences, claimRunAttempt, type Claim, type OccurrenceMessage } from './claim.ts';
 import { AttemptCancelled, WorkerStopped, errorInfo, executeAttempt, type AttemptResult } from './execute-attempt.ts';
-import { createRunLogger } from './run-log.ts';
+import { createRunLogger, lazyChildLog } from './run-log.ts';
 import { settleRunDurably } from './settle.ts';
 import { createSuccessBatcher } from './success-batcher.ts';
 import { WakeTimer } from './wake-timer.ts';
@@ -174,7 +174,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 
   // Runs the handler, calls handlerDone when it has ended (the slot may be reused), then records the outcome.
   const execute = async (job: Job, run: Run, handlerDone: () => void): Promise<void> => {
-    const runLog = logger.child({ job_id: job.job_id, run_id: run.run_id, attempt: run.attempt });
+    const runLog = lazyChildLog(logger, { job_id: job.job_id, run_id: run.run_id, attempt: run.attempt });
     const lines = createRunLogger(runLog);
     const controller = new AbortController();
     let finish!: () => void;

@@ -4,7 +4,8 @@ import { retryDelayMs, MAX_RETRY_DELAY_MS } from '../../../src/worker/retry-dela
 import { deterministicUuid, occurrenceMessageId, attemptMessageId } from '../../../src/scheduler/message-id.ts';
 import { coalesce, planFrom } from '../../../src/scheduler/plan.ts';
 import { capResult, RESULT_MAX_BYTES } from '../../../src/worker/result-cap.ts';
-import { createRunLogger, RUN_LOG_MAX_LINES } from '../../../src/worker/run-log.ts';
+import { createRunLogger, lazyChildLog, RUN_LOG_MAX_LINES } from '../../../src/worker/run-log.ts';
+import { pino } from 'pino';
 import { parseSchedule } from '../../../src/schedule/index.ts';
 import { testLogger } from '../../helpers/database.ts';
 
@@ -81,4 +82,21 @@ test('the run log keeps lines up to its cap and says how many it dropped', () =>
   const other = createRunLogger(testLogger);
   other.warn('odd', cyclic);
   assert.equal(other.lines().length, 1);
+});
+
+test('a run\'s process log carries its bindings on each line written, and makes no child for lines below the level', () => {
+  const written: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: 'warn', base: null }, { write: (line: string) => written.push(JSON.parse(line)) });
+  let children = 0;
+  const counted = Object.assign(Object.create(logger), { child: (b: Record<string, unknown>) => (children++, logger.child(b)) }) as typeof logger;
+  const rows: Array<[level: 'debug' | 'info' | 'warn' | 'error', shown: boolean]> = [['debug', false], ['info', false], ['warn', true], ['error', true]];
+  for (const [level, shown] of rows) {
+    written.length = 0;
+    children = 0;
+    const log = lazyChildLog(counted, { job_id: 'j', run_id: 'r' });
+    log[level]({ n: 1 }, 'one');
+    log[level]({ n: 2 }, 'two');
+    assert.deepEqual(written.map((l) => [l.job_id, l.run_id, l.n, l.msg]), shown ? [['j', 'r', 1, 'one'], ['j', 'r', 2, 'two']] : [], level);
+    assert.equal(children, shown ? 1 : 0, `${level}: children made`);
+  }
 });
