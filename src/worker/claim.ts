@@ -110,7 +110,8 @@ export async function claimDueOccurrences(deps: ClaimDeps, limit: number): Promi
   const fire = await fireQueueSql(deps.boss, deps.queueSchema);
   const paused = new Error('paused');
   return pipelinedTransaction(deps.db, async (tx) => {
-    const [rows, oneShots] = await tx.send([takeDueOccurrences(fire, limit), claimTakenOneShots(deps.host)]);
+    const take = takeDueOccurrences(fire, limit);
+    const [rows, oneShots = []] = await tx.send(limit <= ONE_SHOTS_CLAIMED_UP_TO ? [take, claimTakenOneShots(deps.host)] : [take]);
     // Rolled back, the one-shots' claims with it: the messages were taken by the statement that read the state.
     if (rows.some((row) => row.service_state === 'paused')) throw paused;
     const messages = rows.map((row) => ({ id: row.message_id, data: row.message_data as FireMessage & { kind: 'occurrence' } }));
@@ -125,6 +126,14 @@ export async function claimDueOccurrences(deps: ClaimDeps, limit: number): Promi
     throw err;
   });
 }
+
+/**
+ * The largest take whose one-shots are claimed behind it (claimTakenOneShots). Its plan compares
+ * each run it inserts with each job it claims (the planner counts one row of each): nothing at
+ * 10, 3–4 ms at 100, where the round trip it saves is the smaller cost (throughput at concurrency
+ * 100: 74–80 % of pg-boss's with it, 97–102 % without; bench/RESULTS.md).
+ */
+const ONE_SHOTS_CLAIMED_UP_TO = 32;
 
 /** A message claimDueOccurrences took, and what its claim decided. */
 export interface DueClaim {

@@ -165,34 +165,39 @@ test('a batch claims every case exactly as a batch of one does, and completes th
   for (const { jobId } of [...batch, ...alone]) assert.equal((await boss.getJobById(FIRE_QUEUE, messageOf(jobId).id))?.state, 'completed', jobId);
 });
 
-test('occurrences fetched with their claim are decided as fetched ones are, and deleted with it; attempts and the future are left', async () => {
-  const ref: Array<{ c: Case; claim: Claim }> = [];
-  for (const c of cases) await setUp(`ref-${c.name}`, c);
-  const fetched = await boss.fetch<FireMessage>(FIRE_QUEUE, { batchSize: 100 });
-  assert.equal(fetched.length, cases.length);
-  for (const c of cases) await setUp(`due-${c.name}`, c);
-  await enqueueAttempt(boss, db, 'due-attempt', crypto.randomUUID(), 1, ago(10));
-  await enqueueOccurrence(boss, db, 'due-future', new Date(now + 3_600_000));
-  for (const c of cases) {
-    const m = fetched.find((f) => f.data.job_id === `ref-${c.name}`)!;
-    const own = await claimOccurrences(deps, [{ id: m.id, job_id: m.data.job_id, scheduled_for: new Date((m.data as { scheduled_for: string }).scheduled_for) }]);
-    assert.ok(own instanceof Map);
-    ref.push({ c, claim: own.get(m.id)! });
-  }
-  const due = await claimDueOccurrences(deps, 100);
-  if (due === 'paused') throw new Error('the service is not paused');
-  assert.deepEqual(due.map((d) => d.message.data.job_id).sort(), cases.map((c) => `due-${c.name}`).sort(), 'every due occurrence, no attempt, nothing ahead');
-  for (const { c, claim } of ref) {
-    const mine: DueClaim | undefined = due.find((d) => d.message.data.job_id === `due-${c.name}`);
-    assert.ok(mine, c.name);
-    assert.deepEqual(summary(mine.claim), summary(claim), `${c.name}: the claim's decision`);
-    assert.deepEqual(await outcome(`due-${c.name}`), await outcome(`ref-${c.name}`), `${c.name}: runs, job and waiting messages`);
-    assert.equal(await boss.getJobById(FIRE_QUEUE, mine.message.id), null, `${c.name}: its message is gone`);
-  }
-  assert.deepEqual(await claimDueOccurrences(deps, 100), [], 'nothing is taken twice');
-  const left = await boss.findJobs<FireMessage>(FIRE_QUEUE, { data: { job_id: 'due-attempt' } });
-  assert.deepEqual(left.map((m) => m.state), ['created']);
-});
+// Up to 32 a take's one-shots are claimed by a statement of their own (claimTakenOneShots), past
+// it by the worker's planner as every other occurrence: both must decide as a fetched batch does.
+for (const [limit, p] of [[32, 'due'], [100, 'big']] as const) {
+  test(`occurrences fetched with their claim (${limit} at most) are decided as fetched ones are, and deleted with it; attempts and the future are left`, async () => {
+    const ref: Array<{ c: Case; claim: Claim }> = [];
+    for (const c of cases) await setUp(`${p}-ref-${c.name}`, c);
+    const fetched = await boss.fetch<FireMessage>(FIRE_QUEUE, { batchSize: 100 });
+    assert.equal(fetched.length, cases.length);
+    for (const c of cases) await setUp(`${p}-${c.name}`, c);
+    await enqueueAttempt(boss, db, `${p}-attempt`, crypto.randomUUID(), 1, ago(10));
+    await enqueueOccurrence(boss, db, `${p}-future`, new Date(now + 3_600_000));
+    for (const c of cases) {
+      const m = fetched.find((f) => f.data.job_id === `${p}-ref-${c.name}`)!;
+      const own = await claimOccurrences(deps, [{ id: m.id, job_id: m.data.job_id, scheduled_for: new Date((m.data as { scheduled_for: string }).scheduled_for) }]);
+      assert.ok(own instanceof Map);
+      ref.push({ c, claim: own.get(m.id)! });
+    }
+    const due = await claimDueOccurrences(deps, limit);
+    if (due === 'paused') throw new Error('the service is not paused');
+    assert.deepEqual(due.map((d) => d.message.data.job_id).sort(), cases.map((c) => `${p}-${c.name}`).sort(), 'every due occurrence, no attempt, nothing ahead');
+    for (const { c, claim } of ref) {
+      const mine: DueClaim | undefined = due.find((d) => d.message.data.job_id === `${p}-${c.name}`);
+      assert.ok(mine, c.name);
+      assert.deepEqual(summary(mine.claim), summary(claim), `${c.name}: the claim's decision`);
+      assert.deepEqual(await outcome(`${p}-${c.name}`), await outcome(`${p}-ref-${c.name}`), `${c.name}: runs, job and waiting messages`);
+      assert.equal(await boss.getJobById(FIRE_QUEUE, mine.message.id), null, `${c.name}: its message is gone`);
+    }
+    assert.deepEqual(await claimDueOccurrences(deps, limit), [], 'nothing is taken twice');
+    const left = await boss.findJobs<FireMessage>(FIRE_QUEUE, { data: { job_id: `${p}-attempt` } });
+    assert.deepEqual(left.map((m) => m.state), ['created']);
+    await boss.deleteJob(FIRE_QUEUE, left[0]!.id);
+  });
+}
 
 test('a claim of due occurrences that fails writes nothing and leaves the messages waiting; a paused service takes none', async () => {
   await insertJob(db, definition('due-fail', { when: ago(10).toISOString(), ...grace }, {}, new Date(now)), { next_run_at: ago(10), state: 'running' });
