@@ -128,10 +128,11 @@ export async function claimDueOccurrences(deps: ClaimDeps, limit: number): Promi
 }
 
 /**
- * The largest take whose one-shots are claimed behind it (claimTakenOneShots). Its plan compares
- * each run it inserts with each job it claims (the planner counts one row of each): nothing at
- * 10, 3–4 ms at 100, where the round trip it saves is the smaller cost (throughput at concurrency
- * 100: 74–80 % of pg-boss's with it, 97–102 % without; bench/RESULTS.md).
+ * The largest take whose one-shots are claimed behind it (claimTakenOneShots). The planner counts
+ * one row in each of that statement's CTEs, so its jobs' update finds each job's run by comparing
+ * it with every run inserted: nothing at 10, 3–4 ms at 100, where the round trip it saves is the
+ * smaller cost (throughput at concurrency 100: 80 % of pg-boss's with it, 92 % without;
+ * bench/RESULTS.md). Its rows are not joined either, for the same reason.
  */
 const ONE_SHOTS_CLAIMED_UP_TO = 32;
 
@@ -300,15 +301,15 @@ const TAKEN = 'bosun.taken';
 
 /**
  * The claim of the live occurrences of one-shot jobs among the messages the take (sent before it,
- * in the same round trip) took: a row per job as the claim left it, and a row per run it
- * inserted (rows of one table or the other, not joined: the planner counts one row in each, and
- * joined them by comparing every row with every other, 4 ms a claim of 100). Their claim needs no planner: a `once` schedule has no backlog to coalesce and no next
- * instant (coalesce, planAfter), so it is written here as recordOccurrences writes it, with the
- * misfire rule of misfireDecision and the error text of misfiredError; a claim of a queue's jobs
- * then does its work in one round trip, not two (bench/RESULTS.md). It is a statement of its own,
- * not part of the take, because the overlap check must see the runs as they are once the jobs are
- * locked, and a statement's snapshot is taken before it locks anything; the take's jobs are
- * locked by this transaction until it ends, so it reads them without locking.
+ * in the same round trip) took: a row per job as the claim left it, and a row per run it inserted
+ * (not joined to each other: see ONE_SHOTS_CLAIMED_UP_TO). Their claim needs no planner: a `once`
+ * schedule has no backlog to coalesce and no next instant (coalesce, planAfter), so it is written
+ * here as recordOccurrences writes it, with the misfire rule of misfireDecision and the error text
+ * of misfiredError; a claim of a queue's jobs then does its work in one round trip, not two
+ * (bench/RESULTS.md). It is a statement of its own, not part of the take, because the overlap
+ * check must see the runs as they are once the jobs are locked, and a statement's snapshot is
+ * taken before it locks anything; the take's jobs are locked by this transaction until it ends,
+ * so it reads them without locking.
  */
 function claimTakenOneShots(host: string): RawBuilder<OneShotRow> {
   const late = sql`o.late_ms > o.grace_ms`;
@@ -323,9 +324,7 @@ function claimTakenOneShots(host: string): RawBuilder<OneShotRow> {
       -- Each job by its primary key (the fence keeps the planner from joining otherwise: right
       -- after a bulk create, stale statistics made it scan every job due, 9 ms a claim). The
       -- conditions stay outside it: inside, the planner counts a row a message and plans the
-      -- jobs' update as a scan of every job (37 % of pg-boss's throughput instead of 71 %);
-      -- outside, it counts one row in all and compares each run inserted with each claimed job
-      -- (n², 3–4 ms of a claim of 100, nothing at 10).
+      -- jobs' update as a scan of every job (37 % of pg-boss's throughput instead of 71 %).
       from taken t cross join lateral (select * from jobs j where j.job_id = t.job_id offset 0) j
       where j.schedule->>'kind' = 'once' and j.state = 'running' and j.next_run_at = t.scheduled_for),
     inserted as (${insertOccurrenceRuns(
