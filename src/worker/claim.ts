@@ -110,8 +110,9 @@ export async function claimDueOccurrences(deps: ClaimDeps, limit: number): Promi
   const fire = await fireQueueSql(deps.boss, deps.queueSchema);
   const paused = new Error('paused');
   return pipelinedTransaction(deps.db, async (tx) => {
-    const take = takeDueOccurrences(fire, limit);
-    const [rows, oneShots = []] = await tx.send(limit <= ONE_SHOTS_CLAIMED_UP_TO ? [take, claimTakenOneShots(deps.host)] : [take]);
+    const oneShotsToo = limit <= ONE_SHOTS_CLAIMED_UP_TO;
+    const take = takeDueOccurrences(fire, limit, oneShotsToo);
+    const [rows, oneShots = []] = await tx.send(oneShotsToo ? [take, claimTakenOneShots(deps.host)] : [take]);
     // Rolled back, the one-shots' claims with it: the messages were taken by the statement that read the state.
     if (rows.some((row) => row.service_state === 'paused')) throw paused;
     const messages = rows.map((row) => ({ id: row.message_id, data: row.message_data as FireMessage & { kind: 'occurrence' } }));
@@ -132,7 +133,7 @@ export async function claimDueOccurrences(deps: ClaimDeps, limit: number): Promi
  * one row in each of that statement's CTEs, so its jobs' update finds each job's run by comparing
  * it with every run inserted: nothing at 10, 3–4 ms at 100, where the round trip it saves is the
  * smaller cost (throughput at concurrency 100: 80 % of pg-boss's with it, 92 % without;
- * bench/RESULTS.md). Its rows are not joined either, for the same reason.
+ * bench/RESULTS.md).
  */
 const ONE_SHOTS_CLAIMED_UP_TO = 32;
 
@@ -154,37 +155,46 @@ async function claimOccurrencesIn(tx: Pipeline, deps: ClaimDeps, messages: reado
 /** A job's row as the claim's first statement locked it (with what that statement also read). */
 type LockedJob = Selectable<JobsTable> & { service_state: string | null; fast_commit: string };
 
-/** A row of claimTakenOneShots: a one-shot job as its claim left it, or (its columns null) a run the claim inserted (prefixedRunColumns). */
-type OneShotRow = Selectable<JobsTable> & Record<`run.${string}`, unknown>;
+/**
+ * A row of a claim's writes (recordClaims, claimTakenOneShots; CLAIMED_ROWS): a job as the claim
+ * left it, or (its columns null) a run the claim inserted (prefixedRunColumns).
+ */
+type ClaimedRow = Selectable<JobsTable> & Record<`run.${string}`, unknown>;
+
+/** A claim's jobs by id, and its runs by job and instant, from its rows. */
+function claimedRows(rows: readonly ClaimedRow[]): { jobs: Map<string, Job>; runOf: (jobId: string, instant: Date) => Run | undefined } {
+  const jobs = new Map<string, Job>();
+  const runs = new Map<string, Run>();
+  for (const row of rows) {
+    const run = prefixedRun(row);
+    if (run) runs.set(`${run.job_id}\n${run.scheduled_for.getTime()}`, run);
+    else jobs.set(row.job_id, rowToJob(jobColumns(row)));
+  }
+  return { jobs, runOf: (jobId, instant) => runs.get(`${jobId}\n${instant.getTime()}`) };
+}
 
 /**
  * The claims of claimTakenOneShots's rows, by message id: each claimed job's is the message that
  * names the instant the take found it holding (a job's other messages, stale, are left out).
  */
-function oneShotClaims(oneShots: readonly OneShotRow[], locked: ReadonlyArray<{ job_id: string | null; next_run_at: Date | null }>, taken: readonly OccurrenceMessage[]): Map<string, Claim> {
-  const jobs = new Map<string, Job>();
-  const runs = new Map<string, Run>();
-  for (const row of oneShots) {
-    const run = prefixedRun(row);
-    if (run) runs.set(run.job_id, run);
-    else jobs.set(row.job_id, rowToJob(jobColumns(row)));
-  }
+function oneShotClaims(oneShots: readonly ClaimedRow[], locked: ReadonlyArray<{ job_id: string | null; next_run_at: Date | null }>, taken: readonly OccurrenceMessage[]): Map<string, Claim> {
+  const { jobs, runOf } = claimedRows(oneShots);
   const held = new Map(locked.map((row) => [row.job_id, row.next_run_at?.getTime()]));
   const claims = new Map<string, Claim>();
   for (const message of taken) {
     const job = jobs.get(message.job_id);
-    if (job && held.get(message.job_id) === message.scheduled_for.getTime()) claims.set(message.id, claimOf(job, runs.get(job.job_id)));
+    if (job && held.get(message.job_id) === message.scheduled_for.getTime()) claims.set(message.id, claimOf(job, runOf(job.job_id, message.scheduled_for)));
   }
   return claims;
 }
 
 /** The job's own columns of a row that also carries what the claim's statements read beside it. */
-function jobColumns(row: LockedJob | OneShotRow): Selectable<JobsTable> {
+function jobColumns(row: LockedJob | ClaimedRow): Selectable<JobsTable> {
   const columns: Record<string, unknown> = {};
   for (const key in row) if (!NOT_JOB_COLUMNS.has(key) && !key.startsWith('run.')) columns[key] = row[key as keyof typeof row];
   return columns as Selectable<JobsTable>;
 }
-const NOT_JOB_COLUMNS = new Set(['service_state', 'fast_commit', 'message_id', 'message_data', 'handed_over']);
+const NOT_JOB_COLUMNS = new Set(['service_state', 'fast_commit', 'message_id', 'message_data']);
 
 /** What a live occurrence's claim decided, from its job and run as the claim left them. */
 function claimOf(job: Job, run: Run | undefined, superseded?: Run): Claim {
@@ -230,13 +240,10 @@ async function recordOccurrences(
   if (live.length === 0 && complete.length === 0) return claims;
   const fire = await fireQueueSql(deps.boss, deps.queueSchema);
   const payload = JSON.stringify(await Promise.all(nexts.map((n) => occurrencePayload(n.job_id, n.scheduled_for))));
-  const [runs, stored] = await tx.send([recordClaims(deps.host, rows, updates, fire, payload, complete), selectJobs(live.map((l) => l.message.job_id))], { commit: true });
-
-  const inserted = new Map(runs.map((run) => [`${run.job_id}\n${run.scheduled_for.getTime()}`, run]));
-  const runOf = (jobId: string, instant: Date) => inserted.get(`${jobId}\n${instant.getTime()}`);
-  const storedJobs = new Map(stored.map((row) => [row.job_id, rowToJob(row)]));
+  const [written] = await tx.send([recordClaims(deps.host, rows, updates, fire, payload, complete)], { commit: true });
+  const { jobs: stored, runOf } = claimedRows(written);
   for (const { message, instant, superseded } of live) {
-    const job = storedJobs.get(message.job_id)!;
+    const job = stored.get(message.job_id)!;
     claims.set(message.id, claimOf(job, runOf(job.job_id, instant), superseded ? runOf(job.job_id, message.scheduled_for) : undefined));
   }
   return claims;
@@ -247,28 +254,33 @@ async function recordOccurrences(
  * the overlap policy decides from the runs this statement's snapshot sees), the jobs' update that
  * follows from them, pg-boss's insert of the next occurrences' messages of the jobs that hold one
  * (`payload` has a message for every job that may; the update says which do), and its completion
- * of the fetched messages (a take deletes its own). Returns the inserted runs. No NOTIFY for a next occurrence already due
+ * of the fetched messages (a take deletes its own). Returns the jobs as it left them and the runs
+ * it inserted (CLAIMED_ROWS). No NOTIFY for a next occurrence already due
  * (a backlog): this worker arms its timer for each next occurrence (dispatch), so it fetches it
  * at once. Each CTE runs once whether referenced or not (PostgreSQL runs every data-modifying one).
  */
-function recordClaims(host: string, rows: readonly OccurrenceRow[], updates: readonly ClaimedJobUpdate[], fire: FireQueueSql, payload: string, complete: readonly string[]): RawBuilder<Run> {
+function recordClaims(host: string, rows: readonly OccurrenceRow[], updates: readonly ClaimedJobUpdate[], fire: FireQueueSql, payload: string, complete: readonly string[]): RawBuilder<ClaimedRow> {
   const held = sql`(
     select coalesce(json_agg(m), '[]') from json_array_elements(${payload}::json) m join claimed c on c.job_id = m->'data'->>'job_id'
     where c.next_run_at is not null)`;
   // Only when there are messages to complete (a batch pg-boss's fetch took): with none, its
   // generic plan would still scan the queue's active messages for an empty list of ids.
   const completed = complete.length === 0 ? sql`` : sql`, completed as (${fire.complete(complete)})`;
-  return sql<Run>`
+  return sql`
     ${sql.raw(PREPARE)} with inserted as (${insertOccurrenceRuns(host, occurrenceRows(rows))}),
     claimed as (${updateClaimedJobs(claimedJobUpdates(updates), 'inserted')}),
     messages as (${fire.insert(held)})${completed}
-    select * from inserted`;
+    ${CLAIMED_ROWS}`;
 }
 
-/** The claimed jobs as the claim left them (sent after its writes, in its transaction). */
-function selectJobs(jobIds: readonly string[]): RawBuilder<Selectable<JobsTable>> {
-  return sql`${sql.raw(PREPARE)} select * from jobs where job_id = any(${[...jobIds]}::text[])`;
-}
+/**
+ * The end of a claim's writes whose CTE `claimed` is updateClaimedJobs and `inserted`
+ * insertOccurrenceRuns: its jobs and its runs as rows of their own (ClaimedRow), not joined. The
+ * planner counts one row in each CTE, and would join them by comparing each with each.
+ */
+const CLAIMED_ROWS = sql`select (c.job).*, ${prefixedRunColumns('(null::runs)')} from claimed c
+    union all
+    select (null::jobs).*, ${prefixedRunColumns('i')} from inserted i`;
 
 /** What a claim's first statement reads beside the jobs: the service state, and the switch to a commit that does not wait for the WAL flush (see fastCommit). */
 const CLAIM_READS = sql`set_config('synchronous_commit', 'off', true) as fast_commit,
@@ -280,38 +292,41 @@ const CLAIM_READS = sql`set_config('synchronous_commit', 'off', true) as fast_co
  * the job is gone). It never waits: the messages and the jobs are locked SKIP LOCKED, and a
  * message whose job another transaction holds is left waiting (and unlocked at the end). Taking
  * the message first and then waiting for its job would be the reverse of the order of a pause,
- * a reschedule or a delete (the job, then its message), and the two could deadlock. It hands the
- * messages taken to claimTakenOneShots, sent behind it, in the transaction's setting TAKEN.
+ * a reschedule or a delete (the job, then its message), and the two could deadlock. With
+ * `handOver` it hands the messages taken to claimTakenOneShots, sent behind it, in the
+ * transaction's setting TAKEN.
  */
-function takeDueOccurrences(fire: FireQueueSql, limit: number): RawBuilder<Omit<LockedJob, 'job_id'> & { job_id: string | null; message_id: string; message_data: unknown }> {
+function takeDueOccurrences(fire: FireQueueSql, limit: number, handOver: boolean): RawBuilder<Omit<LockedJob, 'job_id'> & { job_id: string | null; message_id: string; message_data: unknown }> {
   const mine = sql`due.data->>'job_id' in (select l.job_id from locked l)
     or not exists (select 1 from jobs g where g.job_id = due.data->>'job_id')`;
   return sql`
     ${sql.raw(PREPARE)} with due as (${fire.dueOccurrences(limit)}),
     locked as (select j.* from jobs j where j.job_id in (select d.data->>'job_id' from due d) order by j.job_id for update of j skip locked),
-    taken as (${fire.takeMessages('due', mine)}),
-    -- Set once (a CTE calling a volatile function is evaluated once), not once a row.
-    handed as (select set_config(${TAKEN}, coalesce(json_agg(json_build_array(h.id, h.data->>'job_id', h.data->>'scheduled_for')), '[]')::text, true) as handed_over from taken h)
-    select l.*, t.id as message_id, t.data as message_data, ${CLAIM_READS}, handed.handed_over
-    from taken t left join locked l on l.job_id = t.data->>'job_id' cross join handed`;
+    taken as (${fire.takeMessages('due', mine)})${handOver ? HAND_OVER : sql``}
+    select l.*, t.id as message_id, t.data as message_data, ${CLAIM_READS}
+    from taken t left join locked l on l.job_id = t.data->>'job_id'${handOver ? sql` cross join handed` : sql``}`;
 }
 
 /** The transaction-local setting in which the take hands its messages (`[[id, job_id, scheduled_for], …]`) to the one-shots' claim. */
 const TAKEN = 'bosun.taken';
 
+// The take's CTE that sets TAKEN, joined to its rows: once, not once a row (a CTE calling a
+// volatile function is evaluated once; one that modifies nothing, only when referenced).
+const HAND_OVER = sql`,
+    handed as (select set_config(${TAKEN}, coalesce(json_agg(json_build_array(h.id, h.data->>'job_id', h.data->>'scheduled_for')), '[]')::text, true) from taken h)`;
+
 /**
  * The claim of the live occurrences of one-shot jobs among the messages the take (sent before it,
- * in the same round trip) took: a row per job as the claim left it, and a row per run it inserted
- * (not joined to each other: see ONE_SHOTS_CLAIMED_UP_TO). Their claim needs no planner: a `once`
- * schedule has no backlog to coalesce and no next instant (coalesce, planAfter), so it is written
- * here as recordOccurrences writes it, with the misfire rule of misfireDecision and the error text
- * of misfiredError; a claim of a queue's jobs then does its work in one round trip, not two
- * (bench/RESULTS.md). It is a statement of its own, not part of the take, because the overlap
- * check must see the runs as they are once the jobs are locked, and a statement's snapshot is
- * taken before it locks anything; the take's jobs are locked by this transaction until it ends,
- * so it reads them without locking.
+ * in the same round trip) took: the jobs as it left them and the runs it inserted (CLAIMED_ROWS).
+ * Their claim needs no planner: a `once` schedule has no backlog to coalesce and no next instant
+ * (coalesce, planAfter), so it is written here as recordOccurrences writes it, with the misfire
+ * rule of misfireDecision and the error text of misfiredError; a claim of a queue's jobs then does
+ * its work in one round trip, not two (bench/RESULTS.md). It is a statement of its own, not part
+ * of the take, because the overlap check must see the runs as they are once the jobs are locked,
+ * and a statement's snapshot is taken before it locks anything; the take's jobs are locked by this
+ * transaction until it ends, so it reads them without locking.
  */
-function claimTakenOneShots(host: string): RawBuilder<OneShotRow> {
+function claimTakenOneShots(host: string): RawBuilder<ClaimedRow> {
   const late = sql`o.late_ms > o.grace_ms`;
   return sql`
     ${sql.raw(PREPARE)} with taken as (
@@ -338,9 +353,7 @@ function claimTakenOneShots(host: string): RawBuilder<OneShotRow> {
         as v(job_id, instant, due, run_count, next_if_ran, next_if_not)`,
       'inserted',
     )})
-    select (c.job).*, ${prefixedRunColumns('(null::runs)')} from claimed c
-    union all
-    select (null::jobs).*, ${prefixedRunColumns('i')} from inserted i`;
+    ${CLAIMED_ROWS}`;
 }
 
 /** The statement that locks the jobs (in job_id order) and reads the service state; the claim commits without waiting for the WAL flush (see fastCommit). */
