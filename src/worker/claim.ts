@@ -105,27 +105,61 @@ export async function claimNewOccurrence(trx: Transaction<DB>, deps: ClaimDeps, 
  * nothing is written and the messages wait as before, for this or another worker (pg-boss's own
  * fetch takes them then). Attempt messages are left to pg-boss's fetch. Returns the claims (stale
  * messages, a job's second one among them, are claimed as `done`), or 'paused' (nothing taken).
+ *
+ * With `oneShotsOnly` (what the last claim's `oneShotsNext` said) it takes only messages of
+ * one-shot jobs, those of other jobs left for the next take, and sends COMMIT with the take: a
+ * backlog of one-shot jobs is claimed in one round trip (claimDueOneShots).
  */
-export async function claimDueOccurrences(deps: ClaimDeps, limit: number): Promise<DueClaim[] | 'paused'> {
+export async function claimDueOccurrences(deps: ClaimDeps, limit: number, options: { oneShotsOnly?: boolean } = {}): Promise<DueClaims | 'paused'> {
   const fire = await fireQueueSql(deps.boss, deps.queueSchema);
+  const oneShotsToo = limit <= ONE_SHOTS_CLAIMED_UP_TO;
+  if (oneShotsToo && options.oneShotsOnly) return claimDueOneShots(deps, fire, limit);
   const paused = new Error('paused');
   return pipelinedTransaction(deps.db, async (tx) => {
-    const oneShotsToo = limit <= ONE_SHOTS_CLAIMED_UP_TO;
     const take = takeDueOccurrences(fire, limit, oneShotsToo);
     const [rows, oneShots = []] = await tx.send(oneShotsToo ? [take, claimTakenOneShots(deps.host)] : [take]);
     // Rolled back, the one-shots' claims with it: the messages were taken by the statement that read the state.
     if (rows.some((row) => row.service_state === 'paused')) throw paused;
-    const messages = rows.map((row) => ({ id: row.message_id, data: row.message_data as FireMessage & { kind: 'occurrence' } }));
-    const taken = messages.map(({ id, data }) => ({ id, job_id: data.job_id, scheduled_for: new Date(data.scheduled_for) }));
+    const messages = rows.map(takenMessage);
+    const taken = messages.map(occurrenceOf);
     const claimed = oneShotClaims(oneShots, rows, taken);
     const rest = taken.filter((m) => !claimed.has(m.id));
     // A job's messages but one are stale (its id names the instant): no two of them can be live.
     const claims = await recordOccurrences(tx, deps, rest, rows.filter((row) => row.job_id !== null) as LockedJob[], []);
-    return messages.map((message) => ({ message, claim: claimed.get(message.id) ?? claims.get(message.id)! }));
+    // A full take of one-shot jobs (or of jobs gone): a backlog of them, which the next take may claim alone.
+    const oneShotsNext = oneShotsToo && rows.length === limit && rows.every((row) => row.job_id === null || row.schedule.kind === 'once');
+    return { claims: messages.map((message) => ({ message, claim: claimed.get(message.id) ?? claims.get(message.id)! })), oneShotsNext };
   }).catch((err: unknown) => {
     if (err === paused) return 'paused' as const;
     throw err;
   });
+}
+
+/**
+ * claimDueOccurrences taking only one-shot jobs' messages (takeDueOneShots), their claim
+ * (claimTakenOneShots) and COMMIT sent together: one round trip. Nothing is left for the planner:
+ * a message it took whose job did not claim it is stale, or its job gone or not running, and
+ * recordOccurrences would decide it `done` too. 'paused' when the service is: the take took
+ * nothing then.
+ */
+async function claimDueOneShots(deps: ClaimDeps, fire: FireQueueSql, limit: number): Promise<DueClaims | 'paused'> {
+  const [rows, oneShots] = await pipelinedTransaction(deps.db, (tx) => tx.send([takeDueOneShots(fire, limit), claimTakenOneShots(deps.host)], { commit: true }));
+  if (rows[0]?.service_state === 'paused') return 'paused';
+  const messages = rows.filter((row) => row.message_id !== null).map(takenMessage);
+  const claimed = oneShotClaims(oneShots, rows, messages.map(occurrenceOf));
+  // A full take: the due messages it looked at were all one-shot jobs' (or their jobs gone), so more may follow.
+  return { claims: messages.map((message) => ({ message, claim: claimed.get(message.id) ?? { kind: 'done', next: null } })), oneShotsNext: messages.length === limit };
+}
+
+/** A message a take took, from its row. */
+function takenMessage(row: { message_id: string | null; message_data: unknown }): DueClaim['message'] {
+  return { id: row.message_id!, data: row.message_data as FireMessage & { kind: 'occurrence' } };
+}
+
+/** The occurrence a taken message names. */
+function occurrenceOf({ id, data }: DueClaim['message']): OccurrenceMessage {
+  const occurrence = data as FireMessage & { kind: 'occurrence' };
+  return { id, job_id: occurrence.job_id, scheduled_for: new Date(occurrence.scheduled_for) };
 }
 
 /**
@@ -141,6 +175,12 @@ const ONE_SHOTS_CLAIMED_UP_TO = 32;
 export interface DueClaim {
   message: { id: string; data: FireMessage };
   claim: Claim;
+}
+
+/** What claimDueOccurrences claimed, and whether its next take may be of one-shot jobs only (`oneShotsOnly`). */
+export interface DueClaims {
+  claims: DueClaim[];
+  oneShotsNext: boolean;
 }
 
 // `complete`: the fetched messages to complete with the claim (none for a job created here).
@@ -297,14 +337,34 @@ const CLAIM_READS = sql`set_config('synchronous_commit', 'off', true) as fast_co
  * transaction's setting TAKEN.
  */
 function takeDueOccurrences(fire: FireQueueSql, limit: number, handOver: boolean): RawBuilder<Omit<LockedJob, 'job_id'> & { job_id: string | null; message_id: string; message_data: unknown }> {
-  const mine = sql`due.data->>'job_id' in (select l.job_id from locked l)
-    or not exists (select 1 from jobs g where g.job_id = due.data->>'job_id')`;
   return sql`
     ${sql.raw(PREPARE)} with due as (${fire.dueOccurrences(limit)}),
     locked as (select j.* from jobs j where j.job_id in (select d.data->>'job_id' from due d) order by j.job_id for update of j skip locked),
-    taken as (${fire.takeMessages('due', mine)})${handOver ? HAND_OVER : sql``}
+    taken as (${fire.takeMessages('due', MINE)})${handOver ? HAND_OVER : sql``}
     select l.*, t.id as message_id, t.data as message_data, ${CLAIM_READS}
     from taken t left join locked l on l.job_id = t.data->>'job_id'${handOver ? sql` cross join handed` : sql``}`;
+}
+
+// A due message a take takes: its job is locked by the take, or gone (its claim is then `done`).
+const MINE = sql`due.data->>'job_id' in (select l.job_id from locked l)
+    or not exists (select 1 from jobs g where g.job_id = due.data->>'job_id')`;
+
+/**
+ * takeDueOccurrences for claimDueOneShots: only the messages of one-shot jobs (and of jobs gone)
+ * are taken, the others left waiting; each row has only what the one-shots' claim does not return
+ * (the job's id and instant held). Its transaction commits in the same round trip, so it takes
+ * nothing while the service is paused, where takeDueOccurrences's is rolled back; it always
+ * returns a row with the service state (message_id null when it took nothing).
+ */
+function takeDueOneShots(fire: FireQueueSql, limit: number): RawBuilder<{ job_id: string | null; next_run_at: Date | null; message_id: string | null; message_data: unknown; service_state: string | null }> {
+  return sql`
+    ${sql.raw(PREPARE)} with reads as (select ${CLAIM_READS}),
+    due as (${fire.dueOccurrences(limit)}),
+    locked as (select j.job_id, j.next_run_at from jobs j where j.job_id in (select d.data->>'job_id' from due d) and j.schedule->>'kind' = 'once'
+      order by j.job_id for update of j skip locked),
+    taken as (${fire.takeMessages('due', sql`(${MINE}) and (select r.service_state from reads r) is distinct from 'paused'`)})${HAND_OVER}
+    select l.job_id, l.next_run_at, t.id as message_id, t.data as message_data, r.service_state
+    from reads r cross join handed left join (taken t left join locked l on l.job_id = t.data->>'job_id') on true`;
 }
 
 /** The transaction-local setting in which the take hands its messages (`[[id, job_id, scheduled_for], …]`) to the one-shots' claim. */

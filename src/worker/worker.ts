@@ -270,20 +270,25 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 
   // Fetches and claims up to `free` due occurrences in one transaction (claimDueOccurrences), in
   // slots taken meanwhile; returns how many messages it took. One that fails writes nothing: its
-  // messages wait, and pg-boss's fetch (the loop's next step) takes them.
+  // messages wait, and pg-boss's fetch (the loop's next step) takes them. While the takes find
+  // one-shot jobs alone, they take only those, in one round trip (`oneShotsOnly`).
+  let oneShotsOnly = false;
   const claimDue = async (free: number): Promise<number> => {
     used += free;
     let started = 0;
+    const only = oneShotsOnly;
+    oneShotsOnly = false;
     try {
-      const claims = await untraced(() => claimDueOccurrences({ db, boss, host, queueSchema }, free));
-      if (claims === 'paused') {
+      const due = await untraced(() => claimDueOccurrences({ db, boss, host, queueSchema }, free, { oneShotsOnly: only }));
+      if (due === 'paused') {
         if (!paused) log.info('service paused: not fetching');
         paused = true;
         return 0;
       }
+      oneShotsOnly = due.oneShotsNext;
       // Each in its message's `process bosun-fire` span, which continues the run's trace.
-      for (const { message, claim } of claims) if (await inMessageTrace(FIRE_QUEUE, message, async () => act(claim))) started++;
-      return claims.length;
+      for (const { message, claim } of due.claims) if (await inMessageTrace(FIRE_QUEUE, message, async () => act(claim))) started++;
+      return due.claims.length;
     } catch (err) {
       log.warn({ err }, 'could not claim due occurrences at once; fetching them one by one');
       return 0;

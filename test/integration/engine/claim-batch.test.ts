@@ -184,38 +184,119 @@ for (const [limit, p] of [[32, 'due'], [100, 'big']] as const) {
     }
     const due = await claimDueOccurrences(deps, limit);
     if (due === 'paused') throw new Error('the service is not paused');
-    assert.deepEqual(due.map((d) => d.message.data.job_id).sort(), cases.map((c) => `${p}-${c.name}`).sort(), 'every due occurrence, no attempt, nothing ahead');
+    assert.deepEqual(due.claims.map((d) => d.message.data.job_id).sort(), cases.map((c) => `${p}-${c.name}`).sort(), 'every due occurrence, no attempt, nothing ahead');
+    assert.equal(due.oneShotsNext, false, 'not a full take, nor of one-shot jobs alone');
     for (const { c, claim } of ref) {
-      const mine: DueClaim | undefined = due.find((d) => d.message.data.job_id === `${p}-${c.name}`);
+      const mine: DueClaim | undefined = due.claims.find((d) => d.message.data.job_id === `${p}-${c.name}`);
       assert.ok(mine, c.name);
       assert.deepEqual(summary(mine.claim), summary(claim), `${c.name}: the claim's decision`);
       assert.deepEqual(await outcome(`${p}-${c.name}`), await outcome(`${p}-ref-${c.name}`), `${c.name}: runs, job and waiting messages`);
       assert.equal(await boss.getJobById(FIRE_QUEUE, mine.message.id), null, `${c.name}: its message is gone`);
     }
-    assert.deepEqual(await claimDueOccurrences(deps, limit), [], 'nothing is taken twice');
+    assert.deepEqual(await claimDueOccurrences(deps, limit), { claims: [], oneShotsNext: false }, 'nothing is taken twice');
     const left = await boss.findJobs<FireMessage>(FIRE_QUEUE, { data: { job_id: `${p}-attempt` } });
     assert.deepEqual(left.map((m) => m.state), ['created']);
     await boss.deleteJob(FIRE_QUEUE, left[0]!.id);
   });
 }
 
+// While the takes find one-shot jobs alone, the worker asks for those alone (oneShotsOnly): their
+// claim then commits in the take's round trip, and every other due message must wait, untouched,
+// for the next take, which claims it as before.
+test('a take of one-shot jobs alone decides them as fetched ones are, and leaves the other jobs\' messages to the next take', async () => {
+  const p = 'only';
+  const ref = new Map<string, Claim>();
+  for (const c of cases) await setUp(`${p}-ref-${c.name}`, c);
+  const fetched = await boss.fetch<FireMessage>(FIRE_QUEUE, { batchSize: 100 });
+  assert.equal(fetched.length, cases.length);
+  for (const c of cases) await setUp(`${p}-${c.name}`, c);
+  for (const c of cases) {
+    const m = fetched.find((f) => f.data.job_id === `${p}-ref-${c.name}`)!;
+    const own = await claimOccurrences(deps, [{ id: m.id, job_id: m.data.job_id, scheduled_for: new Date((m.data as { scheduled_for: string }).scheduled_for) }]);
+    assert.ok(own instanceof Map);
+    ref.set(c.name, own.get(m.id)!);
+  }
+  const once = cases.filter((c) => c.schedule.periodically === undefined);
+  const others = cases.filter((c) => c.schedule.periodically !== undefined);
+  assert.ok(once.length > 0 && others.length > 0);
+  const before = new Map(await Promise.all(others.map(async (c) => [c.name, await outcome(`${p}-${c.name}`)] as const)));
+
+  const only = await claimDueOccurrences(deps, 32, { oneShotsOnly: true });
+  if (only === 'paused') throw new Error('the service is not paused');
+  assert.deepEqual(only.claims.map((d) => d.message.data.job_id).sort(), once.map((c) => `${p}-${c.name}`).sort(), 'the one-shot jobs\' messages alone');
+  assert.equal(only.oneShotsNext, false, 'it left messages: the next take is a full one');
+  for (const c of others) assert.deepEqual(await outcome(`${p}-${c.name}`), before.get(c.name), `${c.name}: untouched, its message waiting`);
+
+  const rest = await claimDueOccurrences(deps, 32);
+  if (rest === 'paused') throw new Error('the service is not paused');
+  assert.deepEqual(rest.claims.map((d) => d.message.data.job_id).sort(), others.map((c) => `${p}-${c.name}`).sort(), 'the full take claims what was left');
+  for (const c of cases) {
+    const mine: DueClaim = [...only.claims, ...rest.claims].find((d) => d.message.data.job_id === `${p}-${c.name}`)!;
+    assert.deepEqual(summary(mine.claim), summary(ref.get(c.name)), `${c.name}: the claim's decision`);
+    assert.deepEqual(await outcome(`${p}-${c.name}`), await outcome(`${p}-ref-${c.name}`), `${c.name}: runs, job and waiting messages`);
+    assert.equal(await boss.getJobById(FIRE_QUEUE, mine.message.id), null, `${c.name}: its message is gone`);
+  }
+});
+
+test('a full take of one-shot jobs says the next may take them alone, which it does until the backlog is claimed', async () => {
+  for (let i = 0; i < 4; i++) {
+    await insertJob(db, definition(`backlog-${i}`, { when: ago(10).toISOString(), ...grace }, {}, new Date(now)), { next_run_at: ago(10), state: 'running' });
+    await enqueueOccurrence(boss, db, `backlog-${i}`, ago(10));
+  }
+  await enqueueOccurrence(boss, db, 'backlog-ghost', ago(10));
+  const takes: Array<{ oneShotsOnly: boolean; claimed: Array<[string, string]>; oneShotsNext: boolean }> = [];
+  for (let oneShotsOnly = false; takes.length < 4; ) {
+    const due = await claimDueOccurrences(deps, 2, { oneShotsOnly });
+    if (due === 'paused') throw new Error('the service is not paused');
+    takes.push({ oneShotsOnly, claimed: due.claims.map((d) => [d.message.data.job_id, d.claim.kind]), oneShotsNext: due.oneShotsNext });
+    oneShotsOnly = due.oneShotsNext;
+  }
+  assert.deepEqual(
+    takes.map((t) => [t.oneShotsOnly, t.claimed.length, t.oneShotsNext]),
+    [
+      [false, 2, true],
+      [true, 2, true],
+      [true, 1, false],
+      [false, 0, false],
+    ],
+  );
+  const claimed = takes.flatMap((t) => t.claimed).sort(([a], [b]) => a.localeCompare(b));
+  assert.deepEqual(claimed, [['backlog-0', 'execute'], ['backlog-1', 'execute'], ['backlog-2', 'execute'], ['backlog-3', 'execute'], ['backlog-ghost', 'done']]);
+  for (let i = 0; i < 4; i++) {
+    const o = await outcome(`backlog-${i}`);
+    assert.deepEqual([o.job.state, o.runs.map((r) => r.status), o.waiting], ['finished', ['running'], []], `backlog-${i}`);
+  }
+
+  // A take that meets another kind of job says so, even when full.
+  await insertJob(db, definition('mixed-once', { when: ago(10).toISOString(), ...grace }, {}, new Date(now)), { next_run_at: ago(10), state: 'running' });
+  await insertJob(db, definition('mixed-hourly', { periodically: '1 hour', when: ago(10).toISOString(), ...grace }, {}, new Date(now)), { next_run_at: ago(10), state: 'running' });
+  for (const jobId of ['mixed-once', 'mixed-hourly']) await enqueueOccurrence(boss, db, jobId, ago(10));
+  const mixed = await claimDueOccurrences(deps, 2);
+  if (mixed === 'paused') throw new Error('the service is not paused');
+  assert.deepEqual([mixed.claims.length, mixed.oneShotsNext], [2, false]);
+});
+
 test('a claim of due occurrences that fails writes nothing and leaves the messages waiting; a paused service takes none', async () => {
   await insertJob(db, definition('due-fail', { when: ago(10).toISOString(), ...grace }, {}, new Date(now)), { next_run_at: ago(10), state: 'running' });
   await enqueueOccurrence(boss, db, 'due-fail', ago(10));
   // A host name PostgreSQL cannot store (a NUL character) fails the take, which claims a one-shot job.
-  await assert.rejects(claimDueOccurrences({ ...deps, host: 'bad\u0000host' }, 10), /invalid byte sequence/);
-  assert.deepEqual((await outcome('due-fail')).runs, []);
-  assert.deepEqual((await outcome('due-fail')).waiting, [ago(10).toISOString()]);
+  // Either take: the one that claims one-shot jobs alone sends COMMIT with it, which then answers ROLLBACK.
+  for (const oneShotsOnly of [false, true]) {
+    await assert.rejects(claimDueOccurrences({ ...deps, host: 'bad\u0000host' }, 10, { oneShotsOnly }), /invalid byte sequence/);
+    assert.deepEqual((await outcome('due-fail')).runs, []);
+    assert.deepEqual((await outcome('due-fail')).waiting, [ago(10).toISOString()]);
+  }
   await setServiceState(db, 'paused');
   try {
     assert.equal(await claimDueOccurrences(deps, 10), 'paused');
+    assert.equal(await claimDueOccurrences(deps, 10, { oneShotsOnly: true }), 'paused');
     assert.deepEqual((await outcome('due-fail')).waiting, [ago(10).toISOString()]);
   } finally {
     await setServiceState(db, 'running');
   }
-  const claims = await claimDueOccurrences(deps, 10);
-  assert.ok(Array.isArray(claims));
-  assert.deepEqual(claims.map((c) => [c.message.data.job_id, c.claim.kind]), [['due-fail', 'execute']]);
+  const due = await claimDueOccurrences(deps, 10);
+  if (due === 'paused') throw new Error('the service is not paused');
+  assert.deepEqual(due.claims.map((c) => [c.message.data.job_id, c.claim.kind]), [['due-fail', 'execute']]);
 });
 
 test('a due occurrence whose job another transaction holds is left waiting, without waiting for it; one whose job is gone is taken and done', { timeout: 30_000 }, async () => {
@@ -235,9 +316,10 @@ test('a due occurrence whose job another transaction holds is left waiting, with
   });
   await held;
   try {
-    const claims = await claimDueOccurrences(deps, 10);
+    const claims = await claimDueOccurrences(deps, 10, { oneShotsOnly: true });
     if (claims === 'paused') throw new Error('the service is not paused');
-    assert.deepEqual(claims.map((c) => [c.message.data.job_id, c.claim.kind]), [['due-ghost', 'done']], 'the held job is skipped, the ghost one is taken');
+    assert.deepEqual(claims.claims.map((c) => [c.message.data.job_id, c.claim.kind]), [['due-ghost', 'done']], 'the held job is skipped, the ghost one is taken');
+    assert.deepEqual(await claimDueOccurrences(deps, 10), { claims: [], oneShotsNext: false }, 'a full take skips it too');
     assert.deepEqual((await outcome('due-held')).waiting, [ago(10).toISOString()]);
   } finally {
     release();
@@ -245,7 +327,7 @@ test('a due occurrence whose job another transaction holds is left waiting, with
   }
   const later = await claimDueOccurrences(deps, 10);
   if (later === 'paused') throw new Error('the service is not paused');
-  assert.deepEqual(later.map((c) => [c.message.data.job_id, c.claim.kind]), [['due-held', 'execute']]);
+  assert.deepEqual(later.claims.map((c) => [c.message.data.job_id, c.claim.kind]), [['due-held', 'execute']]);
 });
 
 test('an occurrence enqueued again after its claim deleted its message is stored again, and claimed as stale: no second run', async () => {
@@ -253,13 +335,13 @@ test('an occurrence enqueued again after its claim deleted its message is stored
   await insertJob(db, definition('again', { periodically: '1 hour', when: at.toISOString(), ...grace }, {}, new Date(now)), { next_run_at: at, state: 'running' });
   await enqueueOccurrence(boss, db, 'again', at);
   const first = await claimDueOccurrences(deps, 10);
-  assert.ok(Array.isArray(first));
-  assert.deepEqual(first.map((c) => [c.message.data.job_id, c.claim.kind]), [['again', 'execute']]);
+  if (first === 'paused') throw new Error('the service is not paused');
+  assert.deepEqual(first.claims.map((c) => [c.message.data.job_id, c.claim.kind]), [['again', 'execute']]);
   // pg-boss's id no longer guards it (the row is gone): the job does, whose pending occurrence moved on.
   await enqueueOccurrence(boss, db, 'again', at);
   const second = await claimDueOccurrences(deps, 10);
-  assert.ok(Array.isArray(second));
-  assert.deepEqual(second.map((c) => [c.message.data.job_id, c.claim.kind]), [['again', 'done']]);
+  if (second === 'paused') throw new Error('the service is not paused');
+  assert.deepEqual(second.claims.map((c) => [c.message.data.job_id, c.claim.kind]), [['again', 'done']]);
   const o = await outcome('again');
   assert.deepEqual(o.runs.map((r) => [r.scheduled_for.getTime(), r.status]), [[at.getTime(), 'running']], 'one run for the instant');
   assert.equal(o.job.run_count, 1);
