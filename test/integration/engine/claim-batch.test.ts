@@ -165,34 +165,49 @@ test('a batch claims every case exactly as a batch of one does, and completes th
   for (const { jobId } of [...batch, ...alone]) assert.equal((await boss.getJobById(FIRE_QUEUE, messageOf(jobId).id))?.state, 'completed', jobId);
 });
 
+/**
+ * Sets each case up twice: on `${p}-ref-<name>`, claimed as pg-boss's fetch hands it over
+ * (claimOccurrences, the reference), and on its twin `${p}-<name>`, left waiting for a take.
+ * Returns the references' claims by case name.
+ */
+async function referenceClaims(p: string): Promise<Map<string, Claim>> {
+  for (const c of cases) await setUp(`${p}-ref-${c.name}`, c);
+  const fetched = await boss.fetch<FireMessage>(FIRE_QUEUE, { batchSize: 100 });
+  assert.equal(fetched.length, cases.length);
+  for (const c of cases) await setUp(`${p}-${c.name}`, c);
+  const ref = new Map<string, Claim>();
+  for (const c of cases) {
+    const m = fetched.find((f) => f.data.job_id === `${p}-ref-${c.name}`)!;
+    const own = await claimOccurrences(deps, [{ id: m.id, job_id: m.data.job_id, scheduled_for: new Date((m.data as { scheduled_for: string }).scheduled_for) }]);
+    assert.ok(own instanceof Map);
+    ref.set(c.name, own.get(m.id)!);
+  }
+  return ref;
+}
+
+/** Checks that each case's twin was claimed in `claims` as its reference was, with the same outcome, its message gone. */
+async function assertClaimedAsReferences(p: string, ref: Map<string, Claim>, claims: readonly DueClaim[]): Promise<void> {
+  for (const c of cases) {
+    const mine = claims.find((d) => d.message.data.job_id === `${p}-${c.name}`);
+    assert.ok(mine, c.name);
+    assert.deepEqual(summary(mine.claim), summary(ref.get(c.name)), `${c.name}: the claim's decision`);
+    assert.deepEqual(await outcome(`${p}-${c.name}`), await outcome(`${p}-ref-${c.name}`), `${c.name}: runs, job and waiting messages`);
+    assert.equal(await boss.getJobById(FIRE_QUEUE, mine.message.id), null, `${c.name}: its message is gone`);
+  }
+}
+
 // Up to 32 a take's one-shots are claimed by a statement of their own (claimTakenOneShots), past
 // it by the worker's planner as every other occurrence: both must decide as a fetched batch does.
 for (const [limit, p] of [[32, 'due'], [100, 'big']] as const) {
   test(`occurrences fetched with their claim (${limit} at most) are decided as fetched ones are, and deleted with it; attempts and the future are left`, async () => {
-    const ref: Array<{ c: Case; claim: Claim }> = [];
-    for (const c of cases) await setUp(`${p}-ref-${c.name}`, c);
-    const fetched = await boss.fetch<FireMessage>(FIRE_QUEUE, { batchSize: 100 });
-    assert.equal(fetched.length, cases.length);
-    for (const c of cases) await setUp(`${p}-${c.name}`, c);
+    const ref = await referenceClaims(p);
     await enqueueAttempt(boss, db, `${p}-attempt`, crypto.randomUUID(), 1, ago(10));
     await enqueueOccurrence(boss, db, `${p}-future`, new Date(now + 3_600_000));
-    for (const c of cases) {
-      const m = fetched.find((f) => f.data.job_id === `${p}-ref-${c.name}`)!;
-      const own = await claimOccurrences(deps, [{ id: m.id, job_id: m.data.job_id, scheduled_for: new Date((m.data as { scheduled_for: string }).scheduled_for) }]);
-      assert.ok(own instanceof Map);
-      ref.push({ c, claim: own.get(m.id)! });
-    }
     const due = await claimDueOccurrences(deps, limit);
     if (due === 'paused') throw new Error('the service is not paused');
     assert.deepEqual(due.claims.map((d) => d.message.data.job_id).sort(), cases.map((c) => `${p}-${c.name}`).sort(), 'every due occurrence, no attempt, nothing ahead');
     assert.equal(due.oneShotsNext, false, 'not a full take, nor of one-shot jobs alone');
-    for (const { c, claim } of ref) {
-      const mine: DueClaim | undefined = due.claims.find((d) => d.message.data.job_id === `${p}-${c.name}`);
-      assert.ok(mine, c.name);
-      assert.deepEqual(summary(mine.claim), summary(claim), `${c.name}: the claim's decision`);
-      assert.deepEqual(await outcome(`${p}-${c.name}`), await outcome(`${p}-ref-${c.name}`), `${c.name}: runs, job and waiting messages`);
-      assert.equal(await boss.getJobById(FIRE_QUEUE, mine.message.id), null, `${c.name}: its message is gone`);
-    }
+    await assertClaimedAsReferences(p, ref, due.claims);
     assert.deepEqual(await claimDueOccurrences(deps, limit), { claims: [], oneShotsNext: false }, 'nothing is taken twice');
     const left = await boss.findJobs<FireMessage>(FIRE_QUEUE, { data: { job_id: `${p}-attempt` } });
     assert.deepEqual(left.map((m) => m.state), ['created']);
@@ -205,17 +220,7 @@ for (const [limit, p] of [[32, 'due'], [100, 'big']] as const) {
 // for the next take, which claims it as before.
 test('a take of one-shot jobs alone decides them as fetched ones are, and leaves the other jobs\' messages to the next take', async () => {
   const p = 'only';
-  const ref = new Map<string, Claim>();
-  for (const c of cases) await setUp(`${p}-ref-${c.name}`, c);
-  const fetched = await boss.fetch<FireMessage>(FIRE_QUEUE, { batchSize: 100 });
-  assert.equal(fetched.length, cases.length);
-  for (const c of cases) await setUp(`${p}-${c.name}`, c);
-  for (const c of cases) {
-    const m = fetched.find((f) => f.data.job_id === `${p}-ref-${c.name}`)!;
-    const own = await claimOccurrences(deps, [{ id: m.id, job_id: m.data.job_id, scheduled_for: new Date((m.data as { scheduled_for: string }).scheduled_for) }]);
-    assert.ok(own instanceof Map);
-    ref.set(c.name, own.get(m.id)!);
-  }
+  const ref = await referenceClaims(p);
   const once = cases.filter((c) => c.schedule.periodically === undefined);
   const others = cases.filter((c) => c.schedule.periodically !== undefined);
   assert.ok(once.length > 0 && others.length > 0);
@@ -230,12 +235,7 @@ test('a take of one-shot jobs alone decides them as fetched ones are, and leaves
   const rest = await claimDueOccurrences(deps, 32);
   if (rest === 'paused') throw new Error('the service is not paused');
   assert.deepEqual(rest.claims.map((d) => d.message.data.job_id).sort(), others.map((c) => `${p}-${c.name}`).sort(), 'the full take claims what was left');
-  for (const c of cases) {
-    const mine: DueClaim = [...only.claims, ...rest.claims].find((d) => d.message.data.job_id === `${p}-${c.name}`)!;
-    assert.deepEqual(summary(mine.claim), summary(ref.get(c.name)), `${c.name}: the claim's decision`);
-    assert.deepEqual(await outcome(`${p}-${c.name}`), await outcome(`${p}-ref-${c.name}`), `${c.name}: runs, job and waiting messages`);
-    assert.equal(await boss.getJobById(FIRE_QUEUE, mine.message.id), null, `${c.name}: its message is gone`);
-  }
+  await assertClaimedAsReferences(p, ref, [...only.claims, ...rest.claims]);
 });
 
 test('a full take of one-shot jobs says the next may take them alone, which it does until the backlog is claimed', async () => {
