@@ -26,7 +26,7 @@ interface Benchmark {
 const BENCHMARKS: Benchmark[] = [
   { file: 'schedule-next.ts', quick: false, flags: true, smoke: ['--smoke'] },
   { file: 'firing-precision.ts', quick: true, flags: true, smoke: ['--smoke'] },
-  { file: 'throughput.ts', quick: true, flags: true, smoke: ['--jobs', '200', '--chunk', '100'] },
+  { file: 'throughput.ts', quick: true, flags: true, smoke: ['--jobs', '200', '--chunk', '100', '--rounds', '1'] },
   { file: 'start-latency.ts', quick: true, flags: true, smoke: ['--count', '10'] },
   { file: 'api.ts', quick: true, flags: true, smoke: ['--jobs', '200', '--seconds', '1', '--warmup', '0'] },
   { file: 'scale.ts', quick: true, flags: true, smoke: ['--smoke'] },

@@ -3,10 +3,11 @@
 // server: raw pg-boss, N jobs inserted in bulk and worked with the same number of handlers in
 // flight (C): work() with batchSize B and localConcurrency C / B.
 //
-//   node bench/throughput.ts              10 000 jobs, concurrency 10 (bosun's default)
-//   node bench/throughput.ts --quick      2 000 jobs
-//   node bench/throughput.ts --rounds 6   six rounds, alternating which side goes first; prints
-//                                        each, then the median ratio (the verdict) and the spread
+//   node bench/throughput.ts              10 000 jobs, concurrency 10 (bosun's default), six rounds
+//                                        alternating which side goes first; prints each, then the
+//                                        median ratio (the verdict) and the spread
+//   node bench/throughput.ts --quick      2 000 jobs, three rounds
+//   node bench/throughput.ts --rounds 1   one round (it varies by ±10 % on a 2-core VM)
 //   options: --jobs N  --concurrency C (handlers in flight, both sides; default 10)
 //            --chunk K (jobs per creating transaction, default 1000)
 //            --boss-batch B (the baseline's batchSize, default 10, at most C)
@@ -31,8 +32,8 @@ const { values } = parseArgs({ options: { quick: { type: 'boolean' }, jobs: { ty
 const N = Number(values.jobs ?? (values.quick ? 2000 : 10_000));
 const CONCURRENCY = Number(values.concurrency ?? 10);
 const CHUNK = Number(values.chunk ?? 1000);
-// One round varies by ±10 % on a 2-core VM: a claim about the ratio wants several, alternated.
-const ROUNDS = Math.max(1, Number(values.rounds ?? 1));
+// One round varies by ±10 % on a 2-core VM: a verdict on the ratio wants several, alternated.
+const ROUNDS = Math.max(1, Number(values.rounds ?? (values.quick ? 3 : 6)));
 // pg-boss's own way to go fast: each worker fetches a batch and fetches again at once while
 // batches come back full. With batchSize 1 (bosun's shape) it waits for a poll between jobs.
 const BOSS_BATCH = Math.min(CONCURRENCY, Number(values['boss-batch'] ?? 10));
