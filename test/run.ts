@@ -1,7 +1,7 @@
 // `npm test`'s runner: one PostgreSQL for the whole run (DATABASE_URL when set, else an
 // embedded server in a temporary folder), then node's own test runner over test/, in phases:
 //
-//   main         unit, integration and browser tests, three files at a time
+//   main         unit, integration, browser and security tests, three files at a time
 //   reliability  test/reliability: the scenarios run several bosun processes and measure timing,
 //                so they run one at a time, after the main phase, not competing with it for the cores
 //   bench        test/bench: every benchmark once in its smoke size (node bench/run-all.ts --smoke)
@@ -27,7 +27,7 @@ interface Phase {
 }
 
 const PHASES: Phase[] = [
-  { name: 'main', patterns: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/browser/**/*.test.ts'], concurrency: 3 },
+  { name: 'main', patterns: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/security/**/*.test.ts'], concurrency: 3 },
   { name: 'reliability', patterns: ['test/reliability/**/*.test.ts'], concurrency: 1 },
   { name: 'bench', patterns: ['test/bench/**/*.test.ts'], concurrency: 1 },
 ];
