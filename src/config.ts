@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigError } from './errors.ts';
 import { tracingConfig, type TracingConfig } from './tracing/tracing-config.ts';
+import { parseHttpTarget } from './handlers/http-target-rules.ts';
 
 /** Which parts of bosun a process runs; several processes may split them. */
 export type Role = 'api' | 'scheduler' | 'worker';
@@ -30,6 +31,8 @@ export interface Config {
   handlersDir: string | undefined;
   /** The only folder the `function` handler imports modules from. */
   functionsDir: string;
+  /** Heap limit of the worker thread each `function` run happens in, in MB. */
+  functionMemoryMb: number;
   pruneDefaultJobs: boolean;
   /** How long shutdown waits for running handlers before abandoning them. */
   shutdownTimeoutMs: number;
@@ -43,6 +46,14 @@ export interface Config {
   auth: 'auto' | 'on' | 'off';
   /** OTLP trace export, from the standard OTEL_* variables; undefined when no endpoint is set. */
   tracing: TracingConfig | undefined;
+  /** Names of bosun's own environment variables a job's process also gets (never a service secret, see isServiceSecretName). */
+  commandEnv: readonly string[];
+  /** The user commands run as when bosun is root (`nobody` when unset); ignored unless root or naming bosun's own user. */
+  commandUser: string | undefined;
+  /** Targets the `http` handler may call (`*`: any not refused by default); a listed one is allowed even if link-local. */
+  httpAllow: readonly string[];
+  /** Targets the `http` handler never calls; wins over httpAllow. */
+  httpDeny: readonly string[];
 }
 
 /** Job views GET /jobs keeps when BOSUN_JOB_VIEW_CACHE is unset: ≈ 1 kB each. */
@@ -79,6 +90,47 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['true', '1', 'yes', 'on'].includes(value)) return true;
   if (['false', '0', 'no', 'off'].includes(value)) return false;
   throw new ConfigError(name, `expected true or false, got '${value}'`);
+}
+
+/**
+ * Variables that carry bosun's own access (its database, its tokens and settings, its telemetry
+ * credentials): never handed to a job's process, whatever BOSUN_COMMAND_ENV says.
+ */
+export function isServiceSecretName(name: string): boolean {
+  return name === 'DATABASE_URL' || /^(BOSUN_|OTEL_|PG)/i.test(name);
+}
+
+/** BOSUN_COMMAND_ENV: the names, each checked (a service secret is refused, not silently dropped). */
+export function commandEnvNames(env: Env): string[] {
+  const names = str(env, 'BOSUN_COMMAND_ENV', '').split(',').map((n) => n.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ConfigError('BOSUN_COMMAND_ENV', `'${name}' is not an environment variable name`);
+    if (isServiceSecretName(name)) throw new ConfigError('BOSUN_COMMAND_ENV', `'${name}' is bosun's own (DATABASE_URL, BOSUN_*, OTEL_*, PG*) and is never passed to jobs`);
+  }
+  return names;
+}
+
+/** A comma-separated list of http targets, each checked here so a typo stops startup. */
+function httpTargetList(env: Env, name: string, fallback: string[]): string[] {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+  for (const entry of entries) {
+    try {
+      parseHttpTarget(entry);
+    } catch (err) {
+      throw new ConfigError(name, (err as Error).message);
+    }
+  }
+  return entries;
+}
+
+function commandUser(env: Env): string | undefined {
+  const name = env.BOSUN_COMMAND_USER?.trim() || undefined;
+  if (name !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/.test(name)) {
+    throw new ConfigError('BOSUN_COMMAND_USER', `'${name}' is not a user name`);
+  }
+  return name;
 }
 
 const SECOND = 1000;
@@ -119,6 +171,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     flowsDir: resolve(cwd, str(env, 'BOSUN_FLOWS_DIR', 'flows')),
     handlersDir: handlersDir ? resolve(cwd, handlersDir) : undefined,
     functionsDir: resolve(cwd, str(env, 'BOSUN_FUNCTIONS_DIR', 'functions')),
+    functionMemoryMb: int(env, 'BOSUN_FUNCTION_MEMORY_MB', 256, 16, 65536),
     pruneDefaultJobs: bool(env, 'BOSUN_PRUNE_DEFAULT_JOBS', false),
     shutdownTimeoutMs: int(env, 'BOSUN_SHUTDOWN_TIMEOUT', 30, 0, 3600) * SECOND,
     retentionMs: int(env, 'BOSUN_RETENTION_DAYS', 30, 1, 3650) * DAY,
@@ -126,5 +179,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     jobViewCacheSize: int(env, 'BOSUN_JOB_VIEW_CACHE', DEFAULT_JOB_VIEW_CACHE_SIZE, 0, 10_000_000),
     auth: oneOf(env, 'BOSUN_AUTH', ['auto', 'on', 'off'] as const, 'auto'),
     tracing: tracingConfig(env),
+    commandEnv: Object.freeze(commandEnvNames(env)),
+    commandUser: commandUser(env),
+    httpAllow: Object.freeze(httpTargetList(env, 'BOSUN_HTTP_ALLOW', ['*'])),
+    httpDeny: Object.freeze(httpTargetList(env, 'BOSUN_HTTP_DENY', [])),
   });
 }
