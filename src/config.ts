@@ -38,12 +38,20 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Runs and failures older than this are pruned. */
   retentionMs: number;
+  /** Audit log entries older than this are pruned. */
+  auditRetentionMs: number;
   /** Largest request body the API accepts. */
   bodyLimitBytes: number;
   /** Job views GET /jobs keeps rendered, each for one version of its row; 0 = none. */
   jobViewCacheSize: number;
   /** `on` requires tokens; `off` allows open access on any address; `auto` is off on loopback only. */
   auth: 'auto' | 'on' | 'off';
+  /** Host names the API answers besides loopback names and IP literals (`*.example.com` for subdomains). */
+  allowedHosts: readonly string[];
+  /** Browser origins (`https://ops.example.com`) allowed to send state-changing requests besides bosun's own. */
+  allowedOrigins: readonly string[];
+  /** The URL people reach bosun by, behind a proxy; its host and origin are allowed as if listed. */
+  publicUrl: string | undefined;
   /** OTLP trace export, from the standard OTEL_* variables; undefined when no endpoint is set. */
   tracing: TracingConfig | undefined;
   /** Names of bosun's own environment variables a job's process also gets (never a service secret, see isServiceSecretName). */
@@ -133,6 +141,48 @@ function commandUser(env: Env): string | undefined {
   return name;
 }
 
+function list(env: Env, name: string): string[] {
+  return str(env, name, '').split(',').map((e) => e.trim()).filter(Boolean);
+}
+
+/** Host names, lower case; `*.example.com` names every subdomain. No scheme, no port: the name is what DNS rebinding forges. */
+function hostList(env: Env, name: string): string[] {
+  return list(env, name).map((entry) => {
+    const host = entry.toLowerCase();
+    if (!/^(\*\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*$/.test(host)) throw new ConfigError(name, `'${entry}' is not a host name (no scheme or port; '*.example.com' for subdomains)`);
+    return host;
+  });
+}
+
+/** Origins as browsers send them: `scheme://host[:port]`, no path. */
+function originList(env: Env, name: string): string[] {
+  return list(env, name).map((entry) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(entry);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '') {
+      throw new ConfigError(name, `'${entry}' is not an origin (expected scheme://host[:port], e.g. https://ops.example.com)`);
+    }
+    return url.origin;
+  });
+}
+
+function publicUrl(env: Env): string | undefined {
+  const raw = env.BOSUN_PUBLIC_URL?.trim();
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('BOSUN_PUBLIC_URL', `'${raw}' is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('BOSUN_PUBLIC_URL', `'${raw}' is not an http(s) URL`);
+  return url.href;
+}
+
 const SECOND = 1000;
 const DAY = 86_400 * SECOND;
 
@@ -175,9 +225,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     pruneDefaultJobs: bool(env, 'BOSUN_PRUNE_DEFAULT_JOBS', false),
     shutdownTimeoutMs: int(env, 'BOSUN_SHUTDOWN_TIMEOUT', 30, 0, 3600) * SECOND,
     retentionMs: int(env, 'BOSUN_RETENTION_DAYS', 30, 1, 3650) * DAY,
+    auditRetentionMs: int(env, 'BOSUN_AUDIT_RETENTION_DAYS', 365, 1, 36500) * DAY,
     bodyLimitBytes: int(env, 'BOSUN_BODY_LIMIT', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     jobViewCacheSize: int(env, 'BOSUN_JOB_VIEW_CACHE', DEFAULT_JOB_VIEW_CACHE_SIZE, 0, 10_000_000),
     auth: oneOf(env, 'BOSUN_AUTH', ['auto', 'on', 'off'] as const, 'auto'),
+    allowedHosts: Object.freeze(hostList(env, 'BOSUN_ALLOWED_HOSTS')),
+    allowedOrigins: Object.freeze(originList(env, 'BOSUN_ALLOWED_ORIGINS')),
+    publicUrl: publicUrl(env),
     tracing: tracingConfig(env),
     commandEnv: Object.freeze(commandEnvNames(env)),
     commandUser: commandUser(env),

@@ -16,6 +16,9 @@ import { hostname } from 'node:os';
 import { loadFlowCatalog, startFlows } from './flows/startup.ts';
 import { startEngine } from './scheduler/engine.ts';
 import { defineJob } from './jobs/define-job.ts';
+import { assertMayDefine } from './auth/permitted-commands.ts';
+import { jobIdentity } from './auth/handler-permission.ts';
+import { knownFlowCatalog } from './flows/runtime.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { auditedCommands } from './audit/audited-commands.ts';
 import { currentActor } from './audit/actor-context.ts';
@@ -93,8 +96,13 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       registry: handlers,
     });
 
-    // Jobs created by handlers (context.jobs) are validated like API input.
-    const defineHandlerJob = (input: Record<string, unknown>, owner: string | null) => defineJob(input, { registry, now: new Date(), source: 'api', owner });
+    // Jobs created by handlers (context.jobs) are validated like API input, and may use powerful
+    // handlers only as the creating job may (src/auth/handler-permission.ts jobIdentity).
+    const defineHandlerJob = (input: Record<string, unknown>, owner: string | null) => {
+      const def = defineJob(input, { registry, now: new Date(), source: 'api', owner });
+      assertMayDefine(jobIdentity(owner), [def], registry, knownFlowCatalog());
+      return def;
+    };
 
     // Flows (docs/flows.md): started before the engine, so flow-scheduling runs find them.
     let engine: Awaited<ReturnType<typeof startEngine>> | undefined;
@@ -127,6 +135,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       handlers: registry,
       defineJob: defineHandlerJob,
       retentionMs: config.retentionMs,
+      auditRetentionMs: config.auditRetentionMs,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
       queueSchema: config.bossSchema,
       onRunEvent: runSpans ? fanOut(metrics.observeRun, runSpans.observeRun) : metrics.observeRun,

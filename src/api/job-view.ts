@@ -1,4 +1,6 @@
 import type { Job } from '../jobs/job.ts';
+import { keepRedacted } from '../redaction/keep-redacted.ts';
+import { redactValue } from '../redaction/redact-value.ts';
 import { describeSchedule } from '../schedule/index.ts';
 import { isoOrNull as iso } from '../time/iso-instant.ts';
 
@@ -25,7 +27,8 @@ function wordsOf(schedule: Job['schedule']): string | undefined {
 /**
  * A job as the API answers it: the definition, the schedule fields as written (`when`,
  * `periodically`, … at the top level, as the seed service sent them), `state` as sent plus
- * the seed clients' `active`, and `next_run_time` / last run status and time.
+ * the seed clients' `active`, and `next_run_time` / last run status and time. Secrets in the
+ * kwargs are shown as `***` (src/redaction/); the stored job keeps them to run.
  */
 export function jobView(job: Job): Record<string, unknown> {
   const input = job.schedule_input as Record<string, unknown>;
@@ -36,7 +39,7 @@ export function jobView(job: Job): Record<string, unknown> {
   return {
     job_id: job.job_id,
     handler: job.handler,
-    kwargs: job.kwargs,
+    kwargs: redactValue(job.kwargs),
     description: job.description,
     state: job.state,
     active: job.state === 'running',
@@ -82,4 +85,14 @@ export function jobInput(job: Job): Record<string, unknown> {
     retry_delay: ms(job.retry_delay_ms),
     retry_backoff: job.retry_backoff,
   };
+}
+
+/**
+ * A PATCH's input: the stored definition with the patch over it (null clears a field). kwargs sent
+ * back as the view showed them keep the stored secrets behind each `***` (src/redaction/keep-redacted.ts).
+ */
+export function patchedInput(job: Job, patch: Record<string, unknown>): Record<string, unknown> {
+  const input: Record<string, unknown> = { ...jobInput(job), ...patch, job_id: job.job_id };
+  if (patch.kwargs !== undefined && patch.kwargs !== null) input.kwargs = keepRedacted(patch.kwargs, job.kwargs);
+  return input;
 }

@@ -52,3 +52,9 @@ export async function listAuditEntries(db: Db, q: AuditQuery): Promise<{ entries
   ]);
   return { entries: rows.map((r) => ({ ...r, audit_id: String(r.audit_id) })), total: Number(count.n) };
 }
+
+/** Deletes entries recorded before `before`; returns how many. */
+export async function pruneAuditEntries(db: Db, before: Date): Promise<number> {
+  const result = await withAudit(db).deleteFrom('audit_log').where('at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,3 +1,4 @@
+import { redactValue } from '../redaction/redact-value.ts';
 import type { FlowRunRow, FlowStepRow } from './schema.ts';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -18,7 +19,7 @@ export function stepView(step: FlowStepRow): Record<string, unknown> {
     attempt: step.attempt,
     retries: step.retries,
     timeout_ms: step.timeout_ms,
-    kwargs: step.resolved_kwargs ?? step.kwargs,
+    kwargs: redactValue(step.resolved_kwargs ?? step.kwargs), // secrets as ***, as in job views
     host: step.host,
     queued_at: iso(step.queued_at),
     started_at: iso(step.started_at),
@@ -33,7 +34,7 @@ export function flowRunView(run: FlowRunRow, steps?: readonly FlowStepRow[]): Re
     flow_run_id: run.flow_run_id,
     flow_name: run.flow_name,
     status: run.status,
-    arguments: run.arguments,
+    arguments: redactValue(run.arguments),
     job_id: run.job_id,
     origin_run_id: run.origin_run_id,
     owner: run.owner,

@@ -1,10 +1,20 @@
+import { redactText } from '../redaction/redact-text.ts';
 import type { RunLogger } from './base-handler.ts';
 
 const MAX_LINE_CHARS = 2000;
 
 /**
+ * Whether a run-log line's data marks it as a program's output (`{ stream: 'stdout' | 'stderr' }`):
+ * such lines stay in the run's log and reach the service log at debug level only (src/worker/run-log.ts).
+ */
+export function isProgramOutput(data: Record<string, unknown>): boolean {
+  return data.stream === 'stdout' || data.stream === 'stderr';
+}
+
+/**
  * Turns a child process's stdout/stderr chunks into run-log lines (capped, so a chatty
- * program cannot fill the run's log) while keeping the last `tailChars` of each stream.
+ * program cannot fill the run's log) while keeping the last `tailChars` of each stream. Lines are
+ * redacted by the run logger; the tail is redacted here, since it becomes a result or an error.
  */
 export class OutputCapture {
   readonly #log: RunLogger;
@@ -45,9 +55,9 @@ export class OutputCapture {
     this.#dropped = 0;
   }
 
-  /** The last characters a stream wrote. */
+  /** The last characters a stream wrote, redacted (src/redaction/). */
   tail(stream: 'stdout' | 'stderr'): string {
-    return this.#tail[stream];
+    return redactText(this.#tail[stream]);
   }
 
   #line(stream: 'stdout' | 'stderr', raw: string): void {

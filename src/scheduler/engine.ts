@@ -3,7 +3,7 @@ import type { PgBoss } from 'pg-boss';
 import type { DB } from '../db/schema.ts';
 import { createJobCommands, type JobCommands } from '../jobs/commands.ts';
 import type { Logger } from '../log.ts';
-import { startRetention } from '../maintenance/retention.ts';
+import { DEFAULT_AUDIT_RETENTION_MS, startRetention } from '../maintenance/retention.ts';
 import { jobControlFor, type DefineJob } from '../worker/job-control.ts';
 import { startWorker, type HandlerResolver, type Worker } from '../worker/worker.ts';
 import { ensureFireQueue } from './fire-queue.ts';
@@ -23,7 +23,10 @@ export interface EngineOptions {
   handlers: HandlerResolver;
   /** Lets handlers create jobs from raw input (context.jobs.create). */
   defineJob?: DefineJob;
+  /** Finished runs and failures older than this are pruned. */
   retentionMs: number;
+  /** Audit entries older than this are pruned; default DEFAULT_AUDIT_RETENTION_MS. */
+  auditRetentionMs?: number;
   shutdownTimeoutMs: number;
   /** Passed to the worker: told as attempts start and end (metrics, tracing). */
   onRunEvent?: (event: RunEvent) => void;
@@ -82,7 +85,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
           intervalMs: options.reaperIntervalMs ?? 5000,
         }),
       );
-      stops.push(await startRetention(boss, db, options.retentionMs, logger));
+      stops.push(await startRetention(boss, db, { runsMs: options.retentionMs, auditMs: options.auditRetentionMs ?? DEFAULT_AUDIT_RETENTION_MS }, logger));
     }
   } catch (err) {
     for (const stop of stops.reverse()) await stop();

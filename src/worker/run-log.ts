@@ -1,6 +1,9 @@
 import type { RunLogLine } from '../db/schema.ts';
 import type { RunLogger } from '../handlers/base-handler.ts';
+import { isProgramOutput } from '../handlers/output-capture.ts';
 import type { Logger } from '../log.ts';
+import { redactText } from '../redaction/redact-text.ts';
+import { redactFields } from '../redaction/redact-value.ts';
 
 /** Caps on what one run keeps of its log. */
 export const RUN_LOG_MAX_LINES = 1000;
@@ -24,14 +27,18 @@ export function lazyChildLog(logger: Logger, bindings: Record<string, unknown>):
 
 /**
  * A RunLogger that keeps the lines for the run row (capped: past the cap one line says how many
- * were dropped) and passes each to the process log with job_id and run_id.
+ * were dropped) and passes each to the process log with job_id and run_id. Every line is redacted
+ * first (src/redaction/), in both. A program's output (OutputCapture's lines) is the run's: the
+ * process log gets it at debug level only, since a program may print anything, its environment too.
  */
 export function createRunLogger(processLog: ProcessLog): RunLogger {
   const kept: RunLogLine[] = [];
   let bytes = 0;
   let dropped = 0;
-  const write = (level: RunLogLine['level'], msg: string, data?: Record<string, unknown>) => {
-    processLog[level](data ?? {}, msg);
+  const write = (level: RunLogLine['level'], rawMsg: string, rawData?: Record<string, unknown>) => {
+    const msg = redactText(rawMsg);
+    const data = rawData === undefined ? undefined : redactFields(rawData);
+    processLog[data !== undefined && isProgramOutput(data) ? 'debug' : level](data ?? {}, msg);
     const line: RunLogLine = data === undefined ? { at: new Date().toISOString(), level, msg } : { at: new Date().toISOString(), level, msg, data };
     let size: number;
     try {

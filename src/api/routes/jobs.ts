@@ -5,7 +5,7 @@ import type { JobState } from '../../db/schema.ts';
 import { body, ownerScope, params, type ApiContext, type ApiEnv } from '../api-env.ts';
 import { operation, type DataDeps } from '../data-deps.ts';
 import type { RequestValidator } from '../request-validation.ts';
-import { jobInput, jobView } from '../job-view.ts';
+import { jobView, patchedInput } from '../job-view.ts';
 import { JobViewCache } from '../job-view-cache.ts';
 import { DEFAULT_JOB_VIEW_CACHE_SIZE } from '../../config.ts';
 import { findVisibleJob, listJobsPage, type JobListQuery } from '../queries/jobs.ts';
@@ -67,8 +67,8 @@ export function jobsRoutes(deps: DataDeps, validator: RequestValidator): Hono<Ap
   operation(app, validator, 'PATCH', '/jobs/{job_id}', async (c) => {
     const job = await visibleJob(c, params<{ job_id: string }>(c).job_id);
     const patch = body<Record<string, unknown>>(c);
-    // The stored definition with the patch over it, validated as a whole like a new job; null clears a field.
-    const def = defineJob({ ...jobInput(job), ...patch, job_id: job.job_id }, { registry: deps.registry, now: now(), source: job.source, owner: job.owner });
+    // The stored definition with the patch over it, validated as a whole like a new job.
+    const def = defineJob(patchedInput(job, patch), { registry: deps.registry, now: now(), source: job.source, owner: job.owner });
     return c.json({ job: jobView(await deps.commands.update(job.job_id, def)) });
   });
 
