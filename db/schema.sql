@@ -9,6 +9,7 @@ create table api_tokens (
   created_at timestamp with time zone not null default now(),
   last_used_at timestamp with time zone,
   revoked_at timestamp with time zone,
+  handlers ARRAY not null default '{}'::text[],
   constraint api_tokens_pkey PRIMARY KEY (token_id),
   constraint api_tokens_token_hash_key UNIQUE (token_hash)
 );

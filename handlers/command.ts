@@ -43,6 +43,8 @@ export class CommandFailedError extends Error {
 
 export class Command extends BaseHandler<CommandKwargs, CommandResult> {
   static override name = 'command';
+  // Runs any program as bosun's user: creating or changing its jobs is a permission.
+  static override powerful = true;
   static override description =
     'Runs a program: an argv list (no shell) or a command line (through /bin/sh -c), with env, cwd and a timeout. ' +
     'stdout and stderr go to the run log (capped); a non-zero exit fails the run with the exit code and the end of stderr.';

@@ -13,6 +13,8 @@ export interface FunctionKwargs {
 
 export class CallFunction extends BaseHandler<FunctionKwargs, unknown> {
   static override name = 'function';
+  // Runs code of the functions folder with bosun's rights: creating or changing its jobs is a permission.
+  static override powerful = true;
   static override description =
     'Imports a module from the functions folder (BOSUN_FUNCTIONS_DIR, default ./functions; paths outside it are refused) and calls a named export ' +
     'with `args` (and `kwargs` as one last argument when given); `this` is the run context (signal, log). Its return value is the result.';

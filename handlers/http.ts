@@ -60,6 +60,8 @@ async function readCapped(response: Response, maxChars: number): Promise<{ text:
 
 export class Http extends BaseHandler<HttpKwargs, HttpResult> {
   static override name = 'http';
+  // Sends requests from where bosun sits on the network: creating or changing its jobs is a permission.
+  static override powerful = true;
   static override description =
     'Calls a URL (method, headers, JSON or text body, timeout) and fails the run unless the status is the one expected (any 2xx by default). ' +
     'The status and the body (capped) are the result.';

@@ -1,7 +1,9 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import { BosunError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { presentedToken, type AuthPolicy } from '../auth/auth-policy.ts';
+import type { AuthPolicy } from '../auth/auth-policy.ts';
+import { authenticate } from '../auth/authenticate.ts';
+import { permittedCommands } from '../auth/permitted-commands.ts';
 import { onError, problemResponse, toProblem } from './problem.ts';
 import { limitBody } from './body-limit.ts';
 import { healthRoutes, type HealthProbe } from './routes/health.ts';
@@ -40,9 +42,6 @@ export interface ApiDeps {
   metrics?: Metrics;
 }
 
-// Health probes and the documentation are open to all: load balancers and people finding their way.
-const PUBLIC = /^\/api\/v1\/(liveness|readiness|openapi\.(json|yaml)|ui(\/.*)?)$/;
-
 /** Builds the Hono app: `/api/v1/*` routes, Swagger UI, and problem+json for every error. */
 export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
@@ -50,6 +49,8 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   app.use(metrics.http);
   app.onError(onError(deps.logger));
   app.notFound((c) => problemResponse(c, toProblem(new BosunError('not-found', `no route ${c.req.method} ${c.req.path}`), c.req.path)));
+  // Every route but the public reads (src/auth/authenticate.ts) asks who calls, before any other work.
+  if (deps.auth) app.use(authenticate(deps.auth));
 
   const api = new Hono<ApiEnv>();
   api.use(limitBody(deps.bodyLimitBytes));
@@ -58,36 +59,26 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
 
   if (deps.data) {
     if (!deps.auth) throw new Error('createApp: data routes need an auth policy');
-    api.use(authenticate(deps.auth));
+    // Jobs of powerful handlers are created and changed only as the caller may (src/auth/handler-permission.ts).
+    const data: DataDeps = { ...deps.data, commands: permittedCommands(deps.data.commands, { db: deps.data.db, registry: deps.data.registry }) };
     api.use(actorMiddleware());
     const validator = createRequestValidator(deps.spec().json);
     // Order matters where a literal segment and a parameter compete: /jobs/clean-failed before /jobs/{job_id}.
-    api.route('/', jobsRoutes(deps.data, validator));
-    api.route('/', handlerJobsRoutes(deps.data, validator));
-    api.route('/', runsRoutes(deps.data, validator));
-    api.route('/', failuresRoutes(deps.data, validator));
-    api.route('/', handlersRoutes(deps.data, validator));
-    api.route('/', serviceStateRoutes(deps.data, validator));
-    api.route('/', flowsRoutes(validator));
-    api.route('/', auditRoutes(deps.data, validator));
+    api.route('/', jobsRoutes(data, validator));
+    api.route('/', handlerJobsRoutes(data, validator));
+    api.route('/', runsRoutes(data, validator));
+    api.route('/', failuresRoutes(data, validator));
+    api.route('/', handlersRoutes(data, validator));
+    api.route('/', serviceStateRoutes(data, validator));
+    api.route('/', flowsRoutes(validator, data.registry));
+    api.route('/', auditRoutes(data, validator));
   }
   // At the root, where Prometheus looks by default, and under /api/v1 with the rest; protected like the rest.
   api.route('/', metricsRoutes(metrics));
-  if (deps.auth) app.use('/metrics', authenticate(deps.auth));
   app.route('/', metricsRoutes(metrics));
 
   app.route('/api/v1', api);
   app.route('/dashboard', dashboardRoutes());
   app.get('/', (c) => c.redirect('/dashboard/'));
   return app;
-}
-
-/** Sets the caller's identity from `Authorization: Bearer` or `auth_token`; public paths pass untouched. */
-function authenticate(policy: AuthPolicy): MiddlewareHandler<ApiEnv> {
-  return async (c, next) => {
-    if (PUBLIC.test(c.req.path)) return next();
-    const token = presentedToken(c.req.header('authorization'), c.req.header('auth_token'));
-    c.set('identity', await policy.identify(token));
-    await next();
-  };
 }

@@ -2,9 +2,12 @@ import { isIP } from 'node:net';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { BosunError, ConfigError } from '../errors.ts';
-import { hasActiveTokens, verifyToken, type Identity } from './tokens.ts';
+import { hasActiveTokens, tokensEverMade, verifyToken, type Identity } from './tokens.ts';
 
-/** BOSUN_AUTH: `on` requires a token, `off` never does, `auto` does once a token exists or off loopback. */
+/**
+ * BOSUN_AUTH: `on` requires a token, `off` never does, `auto` does off loopback and, on loopback,
+ * from the first token ever made (revoking them all does not reopen it; BOSUN_AUTH=off does).
+ */
 export type AuthMode = 'auto' | 'on' | 'off';
 
 /** Who may use the API: decided per request from the presented token, the mode and the bind address. */
@@ -13,8 +16,8 @@ export interface AuthPolicy {
   identify(token: string | undefined): Promise<Identity>;
 }
 
-/** The operator on loopback with no tokens configured: sees and changes everything. */
-export const ANONYMOUS: Identity = Object.freeze({ user: null, admin: true });
+/** The operator with auth off, or on loopback before any token was made: sees and changes everything. */
+export const ANONYMOUS: Identity = Object.freeze({ user: null, admin: true, handlers: Object.freeze([]) });
 
 /** Whether a bind address only accepts connections from this machine. */
 export function isLoopback(host: string): boolean {
@@ -40,14 +43,21 @@ export async function checkAuthStartup(db: Kysely<DB>, mode: AuthMode, host: str
   }
 }
 
-/** The policy for a mode and bind address; `auto` re-checks for tokens so one created by the CLI applies at once. */
+/**
+ * The policy for a mode and bind address. `auto` looks for a token until it finds one, so one made
+ * by the CLI closes the API within seconds; once found, it never looks again: closed is for good.
+ */
 export function createAuthPolicy(db: Kysely<DB>, mode: AuthMode, host: string): AuthPolicy {
   const loopback = isLoopback(host);
-  let known: { active: boolean; at: number } | undefined;
+  let closed = false;
+  let checkedAt = 0;
   const tokensExist = async (): Promise<boolean> => {
-    // Cached briefly: a request without a token should not cost a query every time.
-    if (known === undefined || Date.now() - known.at > 2000) known = { active: await hasActiveTokens(db), at: Date.now() };
-    return known.active;
+    // Cached briefly while open: a request without a token should not cost a query every time.
+    if (!closed && Date.now() - checkedAt > 2000) {
+      closed = await tokensEverMade(db);
+      checkedAt = Date.now();
+    }
+    return closed;
   };
   return {
     async identify(token) {

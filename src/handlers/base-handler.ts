@@ -56,6 +56,12 @@ export abstract class BaseHandler<Kwargs = Record<string, unknown>, Result = unk
   static kwargsSchema: JsonSchema = { type: 'object' };
   static defaults: HandlerDefaults = {};
   /**
+   * Whether jobs of this handler can do what the bosun process can (run programs, load code,
+   * reach the network): creating or changing one then needs an admin token or a token granted
+   * this handler (`bosun tokens create --handlers <name>`). `command`, `function` and `http` are.
+   */
+  static powerful: boolean = false;
+  /**
    * Optional check beyond the JSON Schema, run by the registry's validateKwargs after the schema
    * passed (so at job creation: API, YAML, CLI), on the kwargs with defaults applied. Throw a
    * BosunError('invalid-kwargs', message, { field: 'kwargs.<name>' }) to refuse them (400).
@@ -71,5 +77,6 @@ export type HandlerClass = (abstract new () => BaseHandler) & {
   description: string;
   kwargsSchema: JsonSchema;
   defaults: HandlerDefaults;
+  powerful?: boolean;
   validate?: (kwargs: Record<string, unknown>) => void;
 };

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join, extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ValidateFunction } from 'ajv';
-import { BosunError } from '../errors.ts';
+import { BosunError, ConfigError } from '../errors.ts';
 import type { HandlerClass } from './base-handler.ts';
 import { createKwargsAjv, checkKwargs } from './kwargs-validator.ts';
 
@@ -39,7 +39,13 @@ function isHandlerClass(value: unknown): value is HandlerClass {
   return typeof value === 'function' && typeof (value as { prototype?: { execute?: unknown } }).prototype?.execute === 'function';
 }
 
-function buildRegistry(entries: Entry[]): HandlerRegistry {
+/** Which loaded handlers are turned on: all by default, or those BOSUN_HANDLERS names. */
+export interface RegistryOptions {
+  /** Names of the handlers to register; the others are loaded (a broken file still stops startup) but refused by name. */
+  enabled?: readonly string[];
+}
+
+function buildRegistry(entries: Entry[], options: RegistryOptions = {}): HandlerRegistry {
   const ajv = createKwargsAjv();
   const byName = new Map<string, Entry>();
   const byAlias = new Map<string, Entry>();
@@ -82,15 +88,26 @@ function buildRegistry(entries: Entry[]): HandlerRegistry {
       byAlias.set(alias, entry);
     }
   }
-  const sorted = [...byName.values()].map((e) => e.cls).sort((a, b) => a.name.localeCompare(b.name));
+  // Every file is loaded and checked (a broken one stops startup either way); BOSUN_HANDLERS then
+  // decides which handlers are served, and a turned-off one is refused with the reason.
+  const enabled = options.enabled === undefined ? undefined : new Set(options.enabled);
+  const missing = [...(enabled ?? [])].filter((name) => !byName.has(name));
+  if (missing.length > 0) {
+    throw new ConfigError('BOSUN_HANDLERS', `names ${missing.map((m) => `'${m}'`).join(', ')}, which no handler folder defines (loaded: ${[...byName.keys()].sort().join(', ')})`);
+  }
+  const isOn = (cls: HandlerClass) => enabled === undefined || enabled.has(cls.name);
+  const sorted = [...byName.values()].map((e) => e.cls).filter(isOn).sort((a, b) => a.name.localeCompare(b.name));
+  const known = sorted.map((c) => c.name).join(', ') || '(none loaded)';
+  const turnedOff = (name: string) =>
+    new BosunError('unknown-handler', `handler '${name}' is turned off on this bosun (BOSUN_HANDLERS turns on only: ${known})`, { field: 'handler', details: { handler: name } });
 
   return {
     resolve(nameOrClassName) {
       const entry = byName.get(nameOrClassName) ?? byAlias.get(nameOrClassName);
       if (entry === undefined) {
-        const known = sorted.map((c) => c.name).join(', ') || '(none loaded)';
         throw new BosunError('unknown-handler', `unknown handler '${nameOrClassName}' (known handlers: ${known})`, { field: 'handler', details: { handler: nameOrClassName } });
       }
+      if (!isOn(entry.cls)) throw turnedOff(entry.cls.name);
       return entry.cls;
     },
     list() {
@@ -99,6 +116,7 @@ function buildRegistry(entries: Entry[]): HandlerRegistry {
     validateKwargs(handler, kwargs) {
       const validate = validators.get(handler);
       if (validate === undefined) throw new BosunError('unknown-handler', `handler '${handler.name}' is not registered`, { field: 'handler' });
+      if (!isOn(handler)) throw turnedOff(handler.name);
       const checked = checkKwargs(validate, handler.name, kwargs);
       try {
         handler.validate?.(checked);
@@ -112,8 +130,8 @@ function buildRegistry(entries: Entry[]): HandlerRegistry {
 }
 
 /** A registry of the given classes (tests, embedding); same checks as loadHandlers. */
-export function registryOf(classes: HandlerClass[]): HandlerRegistry {
-  return buildRegistry(classes.map((cls, i) => ({ cls, origin: `handler #${i + 1} (${String(cls.name)})`, aliases: [] })));
+export function registryOf(classes: HandlerClass[], options: RegistryOptions = {}): HandlerRegistry {
+  return buildRegistry(classes.map((cls, i) => ({ cls, origin: `handler #${i + 1} (${String(cls.name)})`, aliases: [] })), options);
 }
 
 async function handlerFiles(dir: string): Promise<string[]> {
@@ -129,8 +147,9 @@ async function handlerFiles(dir: string): Promise<string[]> {
 /**
  * Imports every handler file of `dirs` in order (built-in `handlers/` first, then the user's
  * BOSUN_HANDLERS_DIR); a file that fails to import, exports no handler, or clashes by name stops here.
+ * `options.enabled` (BOSUN_HANDLERS) turns on only the handlers it names.
  */
-export async function loadHandlers(dirs: string[] = [BUILTIN_HANDLERS_DIR]): Promise<HandlerRegistry> {
+export async function loadHandlers(dirs: string[] = [BUILTIN_HANDLERS_DIR], options: RegistryOptions = {}): Promise<HandlerRegistry> {
   const entries: Entry[] = [];
   for (const dir of dirs) {
     for (const file of await handlerFiles(dir)) {
@@ -153,5 +172,5 @@ export async function loadHandlers(dirs: string[] = [BUILTIN_HANDLERS_DIR]): Pro
       for (const [cls, aliases] of found) entries.push({ cls, origin: file, aliases });
     }
   }
-  return buildRegistry(entries);
+  return buildRegistry(entries, options);
 }

@@ -3,9 +3,11 @@ import type { FlowDefinition, FlowRunStatus } from '../../flows/flow.ts';
 import { topologicalOrder } from '../../flows/graph.ts';
 import { flowRunView } from '../../flows/report.ts';
 import { installedFlows } from '../../flows/runtime.ts';
-import { body, ownerScope, params, type ApiEnv } from '../api-env.ts';
+import { body, ownerScope, params, type ApiContext, type ApiEnv } from '../api-env.ts';
 import { operation } from '../data-deps.ts';
 import type { RequestValidator } from '../request-validation.ts';
+import type { HandlerRegistry } from '../../handlers/registry.ts';
+import { assertMayDefine } from '../../auth/permitted-commands.ts';
 
 /** A declared flow as the API shows it: its steps and its graph (nodes, edges, an order to run them in). */
 export function flowView(flow: FlowDefinition): Record<string, unknown> {
@@ -23,8 +25,13 @@ export function flowView(flow: FlowDefinition): Record<string, unknown> {
 }
 
 /** Flows: the declared graphs, starting a run, a run with its steps, rerun. The flows are this process's (src/flows/runtime.ts). */
-export function flowsRoutes(validator: RequestValidator): Hono<ApiEnv> {
+export function flowsRoutes(validator: RequestValidator, registry: Pick<HandlerRegistry, 'resolve'>): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
+  // A run's arguments reach its steps' kwargs: starting a flow uses its steps' handlers, powerful ones included.
+  const mayStart = (c: ApiContext, flowName: string) => {
+    const flows = installedFlows().catalog;
+    if (flows.has(flowName)) assertMayDefine(c.get('identity'), flows.get(flowName).steps, registry, flows);
+  };
 
   operation(app, validator, 'GET', '/flows', (c) => {
     const flows = installedFlows().catalog.list();
@@ -39,6 +46,7 @@ export function flowsRoutes(validator: RequestValidator): Hono<ApiEnv> {
     const { flow_name } = params<{ flow_name: string }>(c);
     const input = body<{ arguments?: Record<string, unknown>; task_names?: string[]; run_subsequent?: boolean; follow_subflows?: boolean } | undefined>(c) ?? {};
     const selection = input.task_names ? { task_names: input.task_names, run_subsequent: input.run_subsequent ?? false, follow_subflows: input.follow_subflows ?? false } : undefined;
+    mayStart(c, flow_name);
     const flows = installedFlows();
     const run = await flows.start(flow_name, input.arguments ?? {}, { owner: c.get('identity').user ?? null, ...(selection ? { selection } : {}) });
     const { steps } = await flows.get(run.flow_run_id);

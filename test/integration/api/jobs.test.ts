@@ -28,7 +28,7 @@ test('command handler kwargs are validated by the schema, naming the field', asy
   assert.equal(bad.status, 400, bad.text);
   assert.equal(bad.json.field, 'kwargs.command');
   assert.equal(bad.json.error, bad.json.detail);
-  const ok = await h.call('POST', '/jobs/command?state=paused&job_id=echo', { who: 'alice', body: { command: ['echo', 'hi'] } });
+  const ok = await h.call('POST', '/jobs/command?state=paused&job_id=echo', { who: 'admin', body: { command: ['echo', 'hi'] } });
   assert.equal(ok.status, 201, ok.text);
   assert.equal((ok.json.job as J).state, 'paused');
   assert.equal((ok.json.job as J).active, false);
