@@ -1,7 +1,12 @@
 // `command`: runs a program (an argv list, or a command line through /bin/sh -c) in a process
 // group of its own, so a timeout or cancel kills everything it started, not just the shell.
+// It starts from a minimal environment (never bosun's secrets) and, when bosun is root, as an
+// unprivileged user (BOSUN_COMMAND_USER, default nobody); root can still signal its group.
 import { spawn } from 'node:child_process';
+import { loadConfig } from '../src/config.ts';
 import { BaseHandler, type HandlerContext, type JsonSchema } from '../src/handlers/base-handler.ts';
+import { jobEnvironment } from '../src/handlers/job-environment.ts';
+import { commandUser, defaultCwd } from '../src/handlers/run-as.ts';
 import { OutputCapture } from '../src/handlers/output-capture.ts';
 import { terminateGroup } from '../src/handlers/process-group.ts';
 import { parseDuration } from '../src/schedule/index.ts';
@@ -47,7 +52,9 @@ export class Command extends BaseHandler<CommandKwargs, CommandResult> {
   static override powerful = true;
   static override description =
     'Runs a program: an argv list (no shell) or a command line (through /bin/sh -c), with env, cwd and a timeout. ' +
-    'stdout and stderr go to the run log (capped); a non-zero exit fails the run with the exit code and the end of stderr.';
+    'stdout and stderr go to the run log (capped); a non-zero exit fails the run with the exit code and the end of stderr. ' +
+    "The program gets a minimal environment (PATH, HOME, USER, LOGNAME, LANG, LC_*, TZ, the names the operator allows with BOSUN_COMMAND_ENV, and `env`), never bosun's own; " +
+    'when bosun runs as root it runs as BOSUN_COMMAND_USER (default nobody).';
   static override kwargsSchema: JsonSchema = {
     type: 'object',
     additionalProperties: false,
@@ -61,9 +68,17 @@ export class Command extends BaseHandler<CommandKwargs, CommandResult> {
         ],
         examples: ['find /tmp -name "*.tmp" -mtime +7 -delete', ['echo', 'hello']],
       },
-      env: { type: 'object', description: 'Extra environment variables.', additionalProperties: { type: 'string' } },
-      inherit_env: { type: 'boolean', default: true, description: "Start from bosun's own environment (false: only `env` and PATH)." },
-      cwd: { type: 'string', minLength: 1, description: "Working directory; bosun's own when absent." },
+      env: { type: 'object', description: 'Environment variables added to the minimal environment (PATH, HOME, USER, LOGNAME, LANG, LC_*, TZ); they win over it.', additionalProperties: { type: 'string' } },
+      inherit_env: {
+        type: 'boolean',
+        default: true,
+        description: "Also pass the variables the operator allows by name (BOSUN_COMMAND_ENV); false: only the minimal environment and `env`. bosun's own environment is never passed.",
+      },
+      cwd: {
+        type: 'string',
+        minLength: 1,
+        description: "Working directory; when absent, bosun's own, or (bosun running as root, the command as another user) that user's home if it owns one, else /tmp.",
+      },
       timeout: { type: ['string', 'number'], description: 'Kill the process group after this long ("30s", "5 minutes", seconds as a number).' },
       max_log_lines: { type: 'integer', minimum: 0, maximum: 100000, default: 1000, description: 'Output lines kept in the run log.' },
       tail_chars: { type: 'integer', minimum: 0, maximum: 1048576, default: 4000, description: 'Characters of stdout (result) and stderr (error) kept.' },
@@ -74,11 +89,14 @@ export class Command extends BaseHandler<CommandKwargs, CommandResult> {
     const timeoutMs = kwargs.timeout === undefined ? undefined : parseDuration(kwargs.timeout, 'kwargs.timeout');
     context.signal.throwIfAborted();
     const [file, ...args] = typeof kwargs.command === 'string' ? ['/bin/sh', '-c', kwargs.command] : kwargs.command;
-    const env = kwargs.inherit_env ? { ...process.env, ...kwargs.env } : { PATH: process.env.PATH ?? '/usr/bin:/bin', ...kwargs.env };
+    const user = commandUser(loadConfig(process.env).commandUser);
+    const env = jobEnvironment(kwargs.env, { operatorAllowed: kwargs.inherit_env, user });
+    const cwd = kwargs.cwd ?? defaultCwd(user);
     const output = new OutputCapture(context.log, kwargs.max_log_lines, kwargs.tail_chars);
     const started = Date.now();
 
-    const child = spawn(file!, args, { cwd: kwargs.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // uid/gid: Node clears supplementary groups when it switches user, so only the user's own group remains.
+    const child = spawn(file!, args, { cwd, env, uid: user.uid, gid: user.gid, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => output.write('stdout', chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => output.write('stderr', chunk));
     const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
@@ -99,7 +117,8 @@ export class Command extends BaseHandler<CommandKwargs, CommandResult> {
         child.once('exit', (code, signal) => resolve({ code, signal }));
       });
     } catch (err) {
-      throw new CommandFailedError(`cannot start ${JSON.stringify(file)}: ${(err as Error).message}`, null, null, '');
+      const as = user.uid === undefined ? '' : ` as user ${user.name}`;
+      throw new CommandFailedError(`cannot start ${JSON.stringify(file)}${as}: ${(err as Error).message}`, null, null, '');
     } finally {
       context.signal.removeEventListener('abort', onAbort);
       clearTimeout(timer);

@@ -1,13 +1,15 @@
-// The `command` handler against real processes: exit codes, output, env/cwd, and process
-// groups killed on timeout and on cancel (grandchildren included).
+// The `command` handler against real processes: exit codes, output, env/cwd, the minimal
+// environment, the user it runs as, and process groups killed on timeout and on cancel
+// (grandchildren included; as root these run as nobody, so root signals another user's group).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadHandlers } from '../../../src/handlers/registry.ts';
+import { ConfigError } from '../../../src/errors.ts';
 import { Command, CommandFailedError, type CommandKwargs, type CommandResult } from '../../../handlers/command.ts';
 import { handlerContext } from './handler-context.ts';
 
@@ -25,6 +27,25 @@ function running(pid: number): boolean {
     return false;
   }
 }
+
+/** A folder the command can write to whichever user it runs as; removed after the test. */
+async function scratchDir(t: { after(fn: () => unknown): void }): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'bosun-cmd-'));
+  await chmod(dir, 0o777);
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Sets environment variables of this process (bosun's environment, as the handler sees it) for one test. */
+function setEnv(t: { after(fn: () => unknown): void }, vars: Record<string, string>): void {
+  for (const [name, value] of Object.entries(vars)) {
+    const before = process.env[name];
+    process.env[name] = value;
+    t.after(() => (before === undefined ? delete process.env[name] : (process.env[name] = before)));
+  }
+}
+
+const isRoot = process.getuid?.() === 0;
 
 async function waitForFile(path: string, ms = 5000): Promise<string> {
   const until = Date.now() + ms;
@@ -53,15 +74,59 @@ test('an argv list runs without a shell: metacharacters are plain arguments', as
   assert.equal(result.stdout_tail, '$HOME; rm -rf /\n');
 });
 
-test('env, inherit_env and cwd', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'bosun-cmd-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  process.env.BOSUN_TEST_INHERITED = 'inherited';
-  t.after(() => delete process.env.BOSUN_TEST_INHERITED);
-  const a = await run({ command: 'echo "$GREETING $BOSUN_TEST_INHERITED $(pwd)"', env: { GREETING: 'hi' }, cwd: dir });
-  assert.equal(a.stdout_tail, `hi inherited ${dir}\n`);
-  const b = await run({ command: 'echo "[$BOSUN_TEST_INHERITED]"', inherit_env: false });
+test('env and cwd', async (t) => {
+  const dir = await scratchDir(t);
+  const a = await run({ command: 'echo "$GREETING $(pwd)"', env: { GREETING: 'hi' }, cwd: dir });
+  assert.equal(a.stdout_tail, `hi ${dir}\n`);
+});
+
+test("bosun's environment does not reach the command: only the minimal one, the operator's names and env", async (t) => {
+  setEnv(t, {
+    BOSUN_CANARY_SECRET: 'canary-bosun-7f3a',
+    DATABASE_URL: 'postgresql://bosun:canary-db-7f3a@127.0.0.1:5432/bosun',
+    OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer canary-otel-7f3a',
+    PGPASSWORD: 'canary-pg-7f3a',
+    UNRELATED_SETTING: 'canary-other-7f3a',
+    LANG: 'C.UTF-8',
+    TZ: 'Europe/Paris',
+  });
+  const { stdout_tail: env } = await run({ command: ['env'], env: { JOB_VAR: 'mine' }, tail_chars: 100000 });
+  assert.doesNotMatch(env, /canary/, env);
+  const names = env.trim().split('\n').map((line) => line.slice(0, line.indexOf('='))).sort();
+  assert.deepEqual(names, ['HOME', 'JOB_VAR', 'LANG', 'LOGNAME', 'PATH', 'TZ', 'USER']);
+  assert.match(env, /^JOB_VAR=mine$/m);
+  assert.match(env, /^TZ=Europe\/Paris$/m);
+});
+
+test('BOSUN_COMMAND_ENV passes the names it lists, inherit_env: false withholds them too', async (t) => {
+  setEnv(t, { UNRELATED_SETTING: 'allowed-value', HTTPS_PROXY: 'http://proxy:3128', BOSUN_COMMAND_ENV: 'UNRELATED_SETTING,HTTPS_PROXY' });
+  const a = await run({ command: 'echo "[$UNRELATED_SETTING] [$HTTPS_PROXY] [$BOSUN_COMMAND_ENV]"' });
+  assert.equal(a.stdout_tail, '[allowed-value] [http://proxy:3128] []\n');
+  const b = await run({ command: 'echo "[$UNRELATED_SETTING]"', inherit_env: false });
   assert.equal(b.stdout_tail, '[]\n');
+});
+
+test('as root, a command runs as nobody, with its home, starting in /tmp when nobody has none', { skip: !isRoot && 'needs root' }, async () => {
+  const nobody = Number((await run({ command: ['id', '-u', 'nobody'] })).stdout_tail);
+  const { stdout_tail } = await run({ command: 'echo "$(id -u) $(id -g) $(id -G) $USER $HOME $(pwd)"' });
+  const [uid, gid, groups, user, home, cwd] = stdout_tail.trim().split(' ');
+  assert.equal(Number(uid), nobody);
+  assert.notEqual(uid, '0');
+  assert.notEqual(gid, '0');
+  assert.equal(groups, gid, 'no supplementary group of root is kept');
+  assert.equal(user, 'nobody');
+  assert.notEqual(home, process.env.HOME);
+  assert.equal(cwd, '/tmp');
+});
+
+test('as root, BOSUN_COMMAND_USER=root runs commands as root (the operator said so)', { skip: !isRoot && 'needs root' }, async (t) => {
+  setEnv(t, { BOSUN_COMMAND_USER: 'root' });
+  assert.equal((await run({ command: ['id', '-u'] })).stdout_tail, '0\n');
+});
+
+test('a BOSUN_COMMAND_USER that does not exist fails the run naming the setting', async (t) => {
+  setEnv(t, { BOSUN_COMMAND_USER: 'no-such-bosun-user' });
+  await assert.rejects(run({ command: ['true'] }), (err: unknown) => err instanceof ConfigError && /^BOSUN_COMMAND_USER: /.test(err.message));
 });
 
 test('a non-zero exit fails with the exit code and the tail of stderr', async () => {
@@ -75,7 +140,7 @@ test('a non-zero exit fails with the exit code and the tail of stderr', async ()
 });
 
 test('a program that does not exist fails with a clear message', async () => {
-  await assert.rejects(run({ command: ['/nonexistent/bosun-program'] }), /cannot start "\/nonexistent\/bosun-program": spawn \/nonexistent\/bosun-program ENOENT/);
+  await assert.rejects(run({ command: ['/nonexistent/bosun-program'] }), /cannot start "\/nonexistent\/bosun-program"( as user nobody)?: spawn \/nonexistent\/bosun-program ENOENT/);
 });
 
 test('output is capped in the run log, the tail is kept', async () => {
@@ -88,8 +153,7 @@ test('output is capped in the run log, the tail is kept', async () => {
 });
 
 test('the timeout kills the whole process group, grandchildren included', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'bosun-cmd-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await scratchDir(t);
   const pidFile = join(dir, 'grandchild.pid');
   const started = Date.now();
   await assert.rejects(run({ command: `sleep 30 & echo $! > ${pidFile}; wait`, timeout: '300ms' }), (err: unknown) => err instanceof CommandFailedError && /timed out after 300 ms/.test(err.message));
@@ -100,8 +164,7 @@ test('the timeout kills the whole process group, grandchildren included', async 
 });
 
 test('a group that ignores SIGTERM is killed with SIGKILL', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'bosun-cmd-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await scratchDir(t);
   const pidFile = join(dir, 'stubborn.pid');
   const controller = new AbortController();
   const done = run({ command: `trap '' TERM; echo $$ > ${pidFile}; while true; do sleep 0.1; done` }, handlerContext(controller.signal));
@@ -113,8 +176,7 @@ test('a group that ignores SIGTERM is killed with SIGKILL', async (t) => {
 });
 
 test('cancel (abort) kills the group and fails with the abort reason', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'bosun-cmd-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await scratchDir(t);
   const pidFile = join(dir, 'child.pid');
   const controller = new AbortController();
   const done = run({ command: `sleep 30 & echo $! > ${pidFile}; wait` }, handlerContext(controller.signal));
