@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The service's entry point: `npm start`. Reads the environment, starts every part,
-// and stops them in order on SIGINT/SIGTERM; a second signal forces the exit.
+// and stops them in order on SIGINT/SIGTERM/SIGHUP; a second signal forces the exit.
 import { loadConfig } from './config.ts';
+import { pino } from 'pino';
 import { createLogger } from './log.ts';
 import { startService, type Service } from './service.ts';
 import { BosunError } from './errors.ts';
@@ -40,8 +41,14 @@ export async function main(): Promise<void> {
       void (service?.forceStop() ?? Promise.resolve()).finally(() => process.exit(1));
     }
   };
+  // SIGHUP is the terminal closing: the same graceful stop as Ctrl-C, not node's instant exit
+  // that would leave PostgreSQL running. The closed terminal fails every later write to stdout
+  // (EIO); pino reports that as an 'error' event, which must not end the process in the middle
+  // of its stop: those log lines are lost, the stop goes on.
+  (Reflect.get(logger, pino.symbols.streamSym) as NodeJS.EventEmitter | undefined)?.on('error', () => {});
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
 
   try {
     service = await startService(config, logger);

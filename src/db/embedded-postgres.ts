@@ -1,15 +1,14 @@
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, chown } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import { userInfo } from 'node:os';
-import { writeFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { tmpdir, userInfo } from 'node:os';
 import pg from 'pg';
 import { ConfigError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { adoptPassword, ensurePassword, LEGACY_PASSWORD, readPassword, SUPERUSER } from './embedded-password.ts';
+import { startWatchdog } from './embedded-postgres-watchdog.ts';
 
 /** A PostgreSQL server bosun started for itself, and how to reach it. */
 export interface EmbeddedServer {
@@ -27,11 +26,19 @@ export interface EmbeddedOptions {
   binDir?: string;
 }
 
-const USER = 'postgres';
+const USER = SUPERUSER;
 // Crash recovery after a kill can take a while on a big data folder; a minute is generous.
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
-const PASSWORD = 'bosun-embedded';
+
+// The server takes password (SCRAM) connections over loopback TCP and nothing else: no unix socket
+// (see spawnPostgres), no `trust`. Rewritten at every start, so clusters made by older versions
+// (cleartext `password` lines, IPv6 loopback, replication) get the same rules.
+const PG_HBA = `# Written by bosun at every start: the embedded server takes password connections over loopback only.
+host all all 127.0.0.1/32 scram-sha-256
+`;
+
+const urlFor = (password: string, port: number) => `postgres://${USER}:${password}@127.0.0.1:${port}/postgres`;
 
 async function isPortFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -61,7 +68,11 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** The server running on a data folder, from its postmaster.pid (line 1 the pid, line 4 the port). */
+/**
+ * The server running on a data folder, from its postmaster.pid (line 1 the pid, line 4 the port),
+ * and its URL with the password of the file beside the folder (the old fixed one before a first
+ * start of this version made the file).
+ */
 export function runningServer(dataDir: string): { pid: number; port: number; url: string } | undefined {
   const pidFile = join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return undefined;
@@ -69,7 +80,7 @@ export function runningServer(dataDir: string): { pid: number; port: number; url
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
   if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || !isAlive(pid)) return undefined;
-  return { pid, port, url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres` };
+  return { pid, port, url: urlFor(readPassword(dataDir) ?? LEGACY_PASSWORD, port) };
 }
 
 /** Other bosun processes connected to a server (application_name starts with "bosun"). */
@@ -96,7 +107,9 @@ async function bosunClients(url: string): Promise<number> {
 async function stopLeftover(dataDir: string, logger: Logger): Promise<void> {
   const running = runningServer(dataDir);
   if (running === undefined) return;
-  if ((await bosunClients(running.url)) > 0) {
+  // A leftover of an older bosun may still have the fixed password the file is about to replace.
+  const clients = Math.max(await bosunClients(running.url), await bosunClients(urlFor(LEGACY_PASSWORD, running.port)));
+  if (clients > 0) {
     throw new ConfigError(
       'BOSUN_DATA_DIR',
       `${dataDir} is in use by another running bosun (PostgreSQL pid ${running.pid}); one data folder serves one bosun process — ` +
@@ -122,31 +135,37 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const created = !existsSync(join(dataDir, 'PG_VERSION'));
   if (created) log.info({ dataDir }, 'creating the PostgreSQL data folder');
   await prepareDataDir(binDir, dataDir, ids);
-  if (created) await initdb(join(binDir, 'initdb'), dataDir, ids);
-  else await stopLeftover(dataDir, log);
+  if (!created) await stopLeftover(dataDir, log);
+  // Made before initdb, so a cluster never exists without its password file.
+  const { password } = await ensurePassword(dataDir);
+  if (created) await initdb(join(binDir, 'initdb'), dataDir, password, ids);
+  await writeHba(dataDir, ids);
 
   const child = await spawnPostgres(join(binDir, 'postgres'), dataDir, port, ids, log);
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      // A fast shutdown that has not ended in time becomes an immediate one (crash recovery
+      // at the next start) rather than a stop that never returns.
+      const immediate = setTimeout(() => child.kill('SIGQUIT'), STOP_TIMEOUT_MS);
+      child.once('exit', () => {
+        clearTimeout(immediate);
+        resolve();
+      });
+      child.kill('SIGINT'); // fast shutdown: disconnect clients, checkpoint, exit
+    });
+    return stopping;
+  };
+  try {
+    await adoptPassword(dataDir, port, password, log);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
   log.info({ port, dataDir }, 'embedded PostgreSQL ready');
 
-  let stopping: Promise<void> | undefined;
-  return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
-    port,
-    stop() {
-      stopping ??= new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        // A fast shutdown that has not ended in time becomes an immediate one (crash recovery
-        // at the next start) rather than a stop that never returns.
-        const immediate = setTimeout(() => child.kill('SIGQUIT'), STOP_TIMEOUT_MS);
-        child.once('exit', () => {
-          clearTimeout(immediate);
-          resolve();
-        });
-        child.kill('SIGINT'); // fast shutdown: disconnect clients, checkpoint, exit
-      });
-      return stopping;
-    },
-  };
+  return { url: urlFor(password, port), port, stop };
 }
 
 async function packagedBinDir(): Promise<string> {
@@ -200,14 +219,21 @@ async function prepareDataDir(binDir: string, dataDir: string, ids: PostgresIds)
   }
 }
 
-async function initdb(initdbBin: string, dataDir: string, ids: PostgresIds): Promise<void> {
-  const pwfile = join(tmpdir(), `bosun-pw-${randomBytes(6).toString('hex')}`);
-  await writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
+async function initdb(initdbBin: string, dataDir: string, password: string, ids: PostgresIds): Promise<void> {
+  // initdb reads the password from a file: one in a private folder of its own, readable by
+  // the user initdb runs as and nobody else, removed as soon as initdb is done.
+  const folder = await mkdtemp(join(tmpdir(), 'bosun-initdb-'));
+  const pwfile = join(folder, 'password');
+  await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
+  if ('uid' in ids) {
+    await chown(folder, ids.uid, ids.gid);
+    await chown(pwfile, ids.uid, ids.gid);
+  }
   try {
     await new Promise<void>((resolve, reject) => {
       const child = spawn(
         initdbBin,
-        [`--pgdata=${dataDir}`, `--username=${USER}`, `--pwfile=${pwfile}`, '--auth=password', '--encoding=UTF8', '--locale=C'],
+        [`--pgdata=${dataDir}`, `--username=${USER}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'],
         { ...ids, stdio: ['ignore', 'ignore', 'pipe'] },
       );
       let stderr = '';
@@ -216,8 +242,15 @@ async function initdb(initdbBin: string, dataDir: string, ids: PostgresIds): Pro
       child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`initdb failed (code ${code}): ${stderr.trim()}`))));
     });
   } finally {
-    await rm(pwfile, { force: true });
+    await rm(folder, { recursive: true, force: true });
   }
+}
+
+/** Replaces the cluster's pg_hba.conf with bosun's rules (PG_HBA), owned by the user PostgreSQL runs as. */
+async function writeHba(dataDir: string, ids: PostgresIds): Promise<void> {
+  const file = join(dataDir, 'pg_hba.conf');
+  await writeFile(file, PG_HBA, { mode: 0o600 });
+  if ('uid' in ids) await chown(file, ids.uid, ids.gid);
 }
 
 function spawnPostgres(
@@ -229,12 +262,19 @@ function spawnPostgres(
 ): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     // Own process group: a Ctrl-C in the terminal reaches bosun only, which then
-    // finishes its runs, writes their records and stops PostgreSQL last.
+    // finishes its runs, writes their records and stops PostgreSQL last. Settings given here win
+    // over postgresql.conf and ALTER SYSTEM: loopback TCP only, no unix socket.
     const child = spawn(
       postgres,
       ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', "unix_socket_directories=", '-c', 'max_connections=200'],
       { ...ids, detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
     );
+    // Armed at once, not once ready: a bosun killed during the start leaves nothing behind either.
+    // Disarmed when the postmaster exits, whoever stopped it.
+    if (child.pid !== undefined) {
+      const watchdog = startWatchdog(child.pid, dataDir, ids, log);
+      child.once('exit', () => watchdog.disarm());
+    }
     let output = '';
     let ready = false;
     child.stderr?.setEncoding('utf8');
