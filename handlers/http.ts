@@ -1,7 +1,13 @@
 // `http`: calls a URL and checks the status. The response body (capped) is the run's result,
-// so a health ping or a webhook leaves a readable trace.
+// so a health ping or a webhook leaves a readable trace. Every connection, redirects included,
+// goes through the target guard (BOSUN_HTTP_ALLOW / BOSUN_HTTP_DENY, metadata refused).
+import { fetch, Headers, type Agent, type Response } from 'undici';
+import { loadConfig } from '../src/config.ts';
 import { BaseHandler, type HandlerContext, type JsonSchema } from '../src/handlers/base-handler.ts';
+import { guardedAgent, httpTargetPolicy, HttpTargetRefusedError } from '../src/handlers/http-target-guard.ts';
 import { parseDuration } from '../src/schedule/index.ts';
+
+export { HttpTargetRefusedError };
 
 export interface HttpKwargs {
   url: string;
@@ -42,14 +48,28 @@ export class HttpRequestError extends Error {
   }
 }
 
+/** One dispatcher per policy: connections are pooled, and a changed policy gets fresh ones. */
+const agents = new Map<string, Agent>();
+
+function agentFor(allow: readonly string[], deny: readonly string[]): Agent {
+  const key = JSON.stringify([allow, deny]);
+  let agent = agents.get(key);
+  if (agent === undefined) {
+    agent = guardedAgent(httpTargetPolicy(allow, deny));
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
 async function readCapped(response: Response, maxChars: number): Promise<{ text: string; truncated: boolean }> {
   if (response.body === null) return { text: '', truncated: false };
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
   let text = '';
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return { text, truncated: false };
-    text += value;
+    if (done) return { text: text + decoder.decode(), truncated: false };
+    text += decoder.decode(value, { stream: true });
     if (text.length > maxChars) {
       // The rest is never downloaded: a huge body costs one chunk, not the whole transfer.
       await reader.cancel().catch(() => {});
@@ -90,6 +110,8 @@ export class Http extends BaseHandler<HttpKwargs, HttpResult> {
 
   override async execute(kwargs: HttpKwargs, context: HandlerContext): Promise<HttpResult> {
     const timeoutMs = parseDuration(kwargs.timeout, 'kwargs.timeout');
+    const config = loadConfig(process.env);
+    const dispatcher = agentFor(config.httpAllow, config.httpDeny);
     const headers = new Headers(kwargs.headers);
     let body: string | undefined = kwargs.body;
     if (kwargs.json !== undefined) {
@@ -102,12 +124,13 @@ export class Http extends BaseHandler<HttpKwargs, HttpResult> {
     let response: Response;
     let text: { text: string; truncated: boolean };
     try {
-      response = await fetch(kwargs.url, { method: kwargs.method, headers, body, signal, redirect: 'follow' });
+      response = await fetch(kwargs.url, { method: kwargs.method, headers, body, signal, redirect: 'follow', dispatcher });
       text = await readCapped(response, kwargs.max_body_chars);
     } catch (err) {
       if (context.signal.aborted) throw context.signal.reason ?? err;
       if (timeout.aborted) throw new HttpRequestError(`${kwargs.method} ${kwargs.url}: no answer within ${timeoutMs} ms`, err);
       const reason = (err as Error & { cause?: { code?: string; message?: string } }).cause;
+      if (reason instanceof HttpTargetRefusedError) throw reason;
       throw new HttpRequestError(`${kwargs.method} ${kwargs.url} failed: ${reason?.code ?? reason?.message ?? (err as Error).message}`, err);
     }
     context.log.info(`${kwargs.method} ${kwargs.url} → ${response.status}`, { status: response.status, elapsed_ms: Date.now() - started });

@@ -1,11 +1,12 @@
-// The `http` handler against a real local server (node:http on 127.0.0.1:0).
+// The `http` handler against a real local server (node:http on 127.0.0.1:0), and its target
+// guard: metadata addresses, redirects to them, and the operator's allow and deny lists.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { loadHandlers } from '../../../src/handlers/registry.ts';
-import { Http, HttpRequestError, HttpStatusError, type HttpKwargs, type HttpResult } from '../../../handlers/http.ts';
+import { Http, HttpRequestError, HttpStatusError, HttpTargetRefusedError, type HttpKwargs, type HttpResult } from '../../../handlers/http.ts';
 import { handlerContext } from './handler-context.ts';
 
 const registry = await loadHandlers();
@@ -23,6 +24,7 @@ const server = createServer(async (req, res) => {
   if (req.url === '/down') return void res.writeHead(503).end('maintenance until 10:00');
   if (req.url === '/slow') return void setTimeout(() => res.writeHead(200).end('late'), 2000);
   if (req.url === '/big') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(1_000_000));
+  if (req.url?.startsWith('/redirect?to=')) return void res.writeHead(302, { location: decodeURIComponent(req.url.slice('/redirect?to='.length)) }).end();
   if (req.url === '/echo') return void res.writeHead(200, { 'content-type': 'application/json' }).end(body);
   res.writeHead(404).end();
 });
@@ -96,4 +98,71 @@ test('kwargs are checked when the job is defined', () => {
   assert.throws(() => registry.validateKwargs(handler, { url: 'file:///etc/passwd' }), /kwargs\.url must match pattern/);
   assert.throws(() => registry.validateKwargs(handler, { url: base, json: {}, body: 'x' }), /must not match/);
   assert.throws(() => registry.validateKwargs(handler, { url: base, expected_status: 700 }), /kwargs\.expected_status/);
+});
+
+const originals = new WeakMap<object, Map<string, string | undefined>>();
+
+/** Sets environment variables of this process (bosun's settings, as the handler reads them) until the test ends. */
+function setEnv(t: { after(fn: () => unknown): void }, vars: Record<string, string>): void {
+  let saved = originals.get(t);
+  if (saved === undefined) {
+    const restore = new Map<string, string | undefined>();
+    originals.set(t, (saved = restore));
+    t.after(() => restore.forEach((value, name) => (value === undefined ? delete process.env[name] : (process.env[name] = value))));
+  }
+  for (const [name, value] of Object.entries(vars)) {
+    if (!saved.has(name)) saved.set(name, process.env[name]);
+    process.env[name] = value;
+  }
+}
+
+const refused = (pattern: RegExp) => (err: unknown) => err instanceof HttpTargetRefusedError && pattern.test(err.message);
+
+test('cloud metadata and link-local targets are refused before connecting', async () => {
+  for (const url of [
+    'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
+    'http://[fd00:ec2::254]/latest/meta-data/',
+    'http://[fe80::1]:8080/',
+    'http://[::ffff:169.254.169.254]/',
+    'http://0.0.0.0:8080/',
+  ]) {
+    await assert.rejects(run({ url, timeout: '2s' }), refused(/link-local|metadata|this network|this host/), url);
+  }
+  await assert.rejects(run({ url: 'http://169.254.169.254/' }), refused(/^169\.254\.169\.254:80 is link-local .*; allow it with BOSUN_HTTP_ALLOW$/));
+});
+
+test('a redirect to a metadata address is refused at that hop', async () => {
+  const hops = seen.length;
+  await assert.rejects(run({ url: `${base}/redirect?to=${encodeURIComponent('http://169.254.169.254/latest/meta-data/')}` }), refused(/^169\.254\.169\.254:80 is link-local/));
+  assert.equal(seen.length, hops + 1, 'the first hop was made, to the local server');
+  // A redirect that stays on allowed targets is still followed.
+  assert.deepEqual((await run({ url: `${base}/redirect?to=${encodeURIComponent(`${base}/json`)}` })).body, { ok: true });
+});
+
+test('BOSUN_HTTP_DENY refuses a loopback port, a name and a CIDR, and wins over the allow list', async (t) => {
+  const port = new URL(base).port;
+  setEnv(t, { BOSUN_HTTP_DENY: `127.0.0.1:${port}` });
+  const hops = seen.length;
+  await assert.rejects(run({ url: `${base}/json` }), refused(new RegExp(`^127\\.0\\.0\\.1:${port} is refused by BOSUN_HTTP_DENY entry '127\\.0\\.0\\.1:${port}'$`)));
+  assert.equal(seen.length, hops, 'nothing reached the server');
+  setEnv(t, { BOSUN_HTTP_DENY: 'localhost' });
+  await assert.rejects(run({ url: `http://localhost:${port}/json` }), refused(/^localhost \(.+\):\d+ is refused by BOSUN_HTTP_DENY entry 'localhost'$/));
+  assert.equal((await run({ url: `${base}/json` })).status, 200, 'the same server by address is not the name denied');
+  setEnv(t, { BOSUN_HTTP_DENY: '127.0.0.0/8', BOSUN_HTTP_ALLOW: '127.0.0.1' });
+  await assert.rejects(run({ url: `${base}/json` }), refused(/BOSUN_HTTP_DENY entry '127\.0\.0\.0\/8'/));
+});
+
+test('BOSUN_HTTP_ALLOW restricts targets to its entries', async (t) => {
+  const other = createServer((_req, res) => void res.writeHead(200).end('other'));
+  other.listen(0, '127.0.0.1');
+  await once(other, 'listening');
+  t.after(() => other.close());
+  const otherPort = (other.address() as AddressInfo).port;
+  setEnv(t, { BOSUN_HTTP_ALLOW: `127.0.0.1:${new URL(base).port}` });
+  assert.equal((await run({ url: `${base}/json` })).status, 200);
+  await assert.rejects(run({ url: `http://127.0.0.1:${otherPort}/` }), refused(/is not in BOSUN_HTTP_ALLOW/));
+  // A redirect from the allowed server to the other one is refused too.
+  await assert.rejects(run({ url: `${base}/redirect?to=${encodeURIComponent(`http://127.0.0.1:${otherPort}/`)}` }), refused(/is not in BOSUN_HTTP_ALLOW/));
+  setEnv(t, { BOSUN_HTTP_ALLOW: 'localhost' });
+  assert.equal((await run({ url: `http://localhost:${otherPort}/` })).body, 'other');
 });
