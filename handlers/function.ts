@@ -1,7 +1,11 @@
 // `function`: imports a module from the functions folder (BOSUN_FUNCTIONS_DIR, default
-// ./functions) and calls one of its exports; what it returns is the run's result.
+// ./functions) and calls one of its exports in a worker thread of its own; what it returns is the
+// run's result. Whatever the function does (process.exit, a throw from a timer, an endless loop,
+// a memory blow-up) fails that run only.
 import { BaseHandler, type HandlerContext, type JsonSchema } from '../src/handlers/base-handler.ts';
-import { importFunctionModule, resolveFunctionModule, FunctionModuleError } from '../src/handlers/function-module.ts';
+import { resolveFunctionModule } from '../src/handlers/function-module.ts';
+import { runInThread } from '../src/handlers/isolated-function/run-in-thread.ts';
+import { jobEnvironment } from '../src/handlers/job-environment.ts';
 import { loadConfig } from '../src/config.ts';
 
 export interface FunctionKwargs {
@@ -17,7 +21,8 @@ export class CallFunction extends BaseHandler<FunctionKwargs, unknown> {
   static override powerful = true;
   static override description =
     'Imports a module from the functions folder (BOSUN_FUNCTIONS_DIR, default ./functions; paths outside it are refused) and calls a named export ' +
-    'with `args` (and `kwargs` as one last argument when given); `this` is the run context (signal, log). Its return value is the result.';
+    'with `args` (and `kwargs` as one last argument when given), in a worker thread of its own (heap capped by BOSUN_FUNCTION_MEMORY_MB, a minimal environment); ' +
+    '`this` is the run context (signal, log, jobs). Its return value, through JSON, is the result.';
   static override kwargsSchema: JsonSchema = {
     type: 'object',
     additionalProperties: false,
@@ -31,18 +36,16 @@ export class CallFunction extends BaseHandler<FunctionKwargs, unknown> {
   };
 
   override async execute(kwargs: FunctionKwargs, context: HandlerContext): Promise<unknown> {
-    const dir = loadConfig(process.env).functionsDir;
-    const file = await resolveFunctionModule(dir, kwargs.module);
-    const module = await importFunctionModule(file);
-    const fn = module[kwargs.function];
-    if (typeof fn !== 'function') {
-      const exported = Object.keys(module).filter((k) => typeof module[k] === 'function');
-      throw new FunctionModuleError(`${kwargs.module} has no exported function '${kwargs.function}' (functions it exports: ${exported.join(', ') || 'none'})`);
-    }
-    context.signal.throwIfAborted();
+    const config = loadConfig(process.env);
+    const file = await resolveFunctionModule(config.functionsDir, kwargs.module);
     const args = kwargs.kwargs === undefined ? kwargs.args : [...kwargs.args, kwargs.kwargs];
-    const value: unknown = await (fn as (...a: unknown[]) => unknown).apply(context, args);
-    // The result is stored as JSON: what JSON cannot hold is dropped here, not at the database.
-    return value === undefined ? null : (JSON.parse(JSON.stringify(value) ?? 'null') as unknown);
+    const call = {
+      file,
+      modulePath: kwargs.module,
+      exportName: kwargs.function,
+      args,
+      context: { jobId: context.jobId, runId: context.runId, attempt: context.attempt, scheduledFor: context.scheduledFor.toISOString() },
+    };
+    return runInThread(call, context, { memoryMb: config.functionMemoryMb, env: jobEnvironment() });
   }
 }

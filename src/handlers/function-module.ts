@@ -1,4 +1,4 @@
-import { realpath, stat } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -38,12 +38,21 @@ export async function resolveFunctionModule(allowedDir: string, modulePath: stri
   return file;
 }
 
-/** Imports a module file; an edited file is imported afresh (its mtime is part of the URL). */
+/** Imports a module file. Each run imports in a thread of its own, so an edited file is read afresh. */
 export async function importFunctionModule(file: string): Promise<Record<string, unknown>> {
-  const { mtimeMs } = await stat(file);
   try {
-    return (await import(`${pathToFileURL(file).href}?mtime=${mtimeMs}`)) as Record<string, unknown>;
+    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (err) {
     throw new FunctionModuleError(`cannot import ${file}: ${(err as Error).message}`, err);
   }
+}
+
+type Callable = (...args: unknown[]) => unknown;
+
+/** The export `name` of a module when it is a function; refuses anything else, naming what it does export. */
+export function exportedFunction(module: Record<string, unknown>, name: string, modulePath: string): Callable {
+  const fn = module[name];
+  if (typeof fn === 'function') return fn as Callable;
+  const exported = Object.keys(module).filter((k) => typeof module[k] === 'function');
+  throw new FunctionModuleError(`${modulePath} has no exported function '${name}' (functions it exports: ${exported.join(', ') || 'none'})`);
 }
