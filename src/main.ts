@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { createLogger } from './log.ts';
 import { startService, type Service } from './service.ts';
 import { BosunError } from './errors.ts';
+import { installFatalHandlers } from './process/fatal.ts';
 
 /** Runs the service until a signal arrives. */
 export async function main(): Promise<void> {
@@ -22,9 +23,10 @@ export async function main(): Promise<void> {
   // starting waits for them, then stops them all, so nothing is left running.
   let service: Service | undefined;
   let signals = 0;
+  let exitCode = 0;
   const shutdown = () => {
     service!.stop().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
         process.exit(1);
@@ -49,6 +51,15 @@ export async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
+  // An error nothing caught, or a class handler calling process.exit (src/process/fatal.ts): the
+  // same graceful stop as a first signal, then a non-zero exit.
+  installFatalHandlers({
+    logger,
+    stop: () => {
+      exitCode = 1;
+      if (++signals === 1 && service) shutdown();
+    },
+  });
 
   try {
     service = await startService(config, logger);

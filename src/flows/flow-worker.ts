@@ -5,9 +5,10 @@ import type { HandlerClass, HandlerContext, JobControl } from '../handlers/base-
 import type { HandlerRegistry } from '../handlers/registry.ts';
 import type { Logger } from '../log.ts';
 import { errorInfo, executeAttempt, WorkerStopped, type AttemptResult } from '../worker/execute-attempt.ts';
-import { capResult } from '../worker/result-cap.ts';
+import { failsForTheData, sqlState } from '../worker/data-error.ts';
 import { retryDelayMs } from '../worker/retry-delay.ts';
 import { createRunLogger } from '../worker/run-log.ts';
+import { storableOutcome } from '../worker/storable.ts';
 import { blockAfter, queueReady, recordStepFailure, type AdvanceDeps } from './advance.ts';
 import { claimStep, countSteps, getFlowSteps, markQueued, settleStep, settleSucceeded } from './repository.ts';
 import { fastCommit } from './fast-commit.ts';
@@ -83,6 +84,8 @@ export async function startFlowWorker(options: FlowWorkerOptions): Promise<FlowW
         }
       }
     } as unknown as HandlerClass;
+    // Named as the handler, for the errors that name it (HandlerCalledExit, UncaughtInHandler).
+    Object.defineProperty(Noting, 'name', { value: handler.name });
     const context: Omit<HandlerContext, 'signal'> = {
       jobId: flowRun.job_id ?? `flow:${flowRun.flow_name}`,
       runId: step.step_run_id,
@@ -102,16 +105,35 @@ export async function startFlowWorker(options: FlowWorkerOptions): Promise<FlowW
     return { result, exitCode, lines: lines.lines() };
   };
 
+  // A step whose outcome the database refuses for a reason in the data (storable.ts makes that
+  // rare) is recorded failed with that reason, rather than left running until its message expires.
   const settle = async (message: StepMessage, ended: Ended): Promise<void> => {
-    const { result, exitCode, lines } = ended;
-    if (result.status === 'abandoned') return;
+    try {
+      await settleOnce(message, ended);
+    } catch (err) {
+      if (!failsForTheData(err) || ended.result.status === 'abandoned') throw err;
+      const state = sqlState(err);
+      const reason = `the database refused the outcome: ${err instanceof Error ? err.message : String(err)}${state ? ` (SQLSTATE ${state})` : ''}`;
+      log.error({ err, flow_run_id: message.flow_run_id, step_id: message.step_id }, 'the outcome of a flow step cannot be stored; recording it as failed');
+      const lines: RunLogLine[] = [{ at: new Date().toISOString(), level: 'error', msg: `the outcome could not be stored: ${reason}` }];
+      await settleOnce(message, { result: { status: 'failed', error: { name: 'UnstorableOutcome', message: reason, stack: null } }, exitCode: ended.exitCode, lines });
+    }
+  };
+
+  const settleOnce = async (message: StepMessage, ended: Ended): Promise<void> => {
+    const { exitCode } = ended;
+    if (ended.result.status === 'abandoned') return;
+    // What PostgreSQL cannot hold as it is (NUL, lone surrogates, sizes past the caps) is stored made safe.
+    const safe = storableOutcome(ended.result.status === 'succeeded' ? { result: ended.result.result, log: ended.lines } : { error: ended.result.error, log: ended.lines });
+    const result: AttemptResult = ended.result.status === 'succeeded' ? { status: 'succeeded', result: safe.result } : { status: ended.result.status, error: safe.error! };
+    const lines = safe.log;
     // The run's fixed fields (arguments, job, owner): read once, without a lock; nothing here changes them.
     const flowRun = await runs.get(message.flow_run_id);
     const settled = await db.transaction().execute(async (trx) => {
       await fastCommit(trx);
       if (result.status === 'succeeded') {
         // The hot path: one statement stores the step, advances its dependants and counts it out.
-        const done = await settleSucceeded(trx, message.flow_run_id, message.step_id, message.attempt, { result: capResult(result.result), exit_code: exitCode, log: lines });
+        const done = await settleSucceeded(trx, message.flow_run_id, message.step_id, message.attempt, { result: result.result, exit_code: exitCode, log: lines });
         if (!done) return undefined;
         if (done.ready.length === 0) return { run: done.run, step: done.step, queued: 0 };
         const advanced = await queueReady(trx, advance, flowRun, await getFlowSteps(trx, message.flow_run_id, done.ready));

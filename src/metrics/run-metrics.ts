@@ -15,26 +15,42 @@ export function createRunMetrics(registry: Registry): RunObserver {
   const misfires = new Counter({ name: 'bosun_misfires_total', help: 'Occurrences not run because they came due past their misfire grace time (or were coalesced)', labelNames: ['handler'], registers });
   const retries = new Counter({ name: 'bosun_retries_total', help: 'Failed attempts followed by a retry', labelNames: ['handler'], registers });
   const failures = new Counter({ name: 'bosun_failures_total', help: 'Failed or timed-out attempts (one failure row each)', labelNames: ['handler'], registers });
-  const inProgress = new Gauge({ name: 'bosun_runs_in_progress', help: 'Attempts executing in this process now', labelNames: ['handler'], registers });
+  // The attempts started and not yet ended, by run: the gauge is counted from it when scraped, so
+  // an end told twice, or a start whose end never came before the worker stopped, cannot skew it.
+  const live = new Map<string, string>();
+  new Gauge({
+    name: 'bosun_runs_in_progress',
+    help: 'Attempts executing in this process now (from the start of the handler to the outcome recorded)',
+    labelNames: ['handler'],
+    registers,
+    collect() {
+      const counts = new Map<string, number>();
+      for (const handler of live.values()) counts.set(handler, (counts.get(handler) ?? 0) + 1);
+      // Handlers seen before stay at 0 rather than vanish, as inc/dec left them.
+      for (const handler of seen) this.set({ handler }, counts.get(handler) ?? 0);
+    },
+  });
+  const seen = new Set<string>();
 
   return (event: RunEvent) => {
     const handler = event.job.handler;
     switch (event.kind) {
       case 'started':
-        inProgress.inc({ handler });
+        live.set(event.run.run_id, handler);
+        seen.add(handler);
         if (event.run.attempt === 1) {
           lateness.observe({ handler, trigger: event.run.trigger }, Math.max(0, Date.now() - event.run.scheduled_for.getTime()) / 1000);
         }
         return;
       case 'ended':
-        inProgress.dec({ handler });
+        live.delete(event.run.run_id);
         duration.observe({ handler, status: event.status }, event.ms / 1000);
         if (event.status !== 'succeeded') failures.inc({ handler });
         if (event.retrying) retries.inc({ handler });
         else runs.inc({ handler, status: event.status });
         return;
       case 'abandoned':
-        inProgress.dec({ handler });
+        if (!live.delete(event.run.run_id)) return;
         // Cancelled or reaped: its final status is counted where that happened, not here.
         duration.observe({ handler, status: 'abandoned' }, event.ms / 1000);
         return;

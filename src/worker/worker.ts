@@ -182,6 +182,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     const started = Date.now();
     runLog.info({ scheduled_for: run.scheduled_for, late_ms: started - run.scheduled_for.getTime(), trigger: run.trigger }, 'run started');
     notify({ kind: 'started', job, run });
+    // Every start is matched by one end event, however the attempt ends (the in-progress gauge counts on it).
+    let ended = false;
+    const end = (event: RunEvent) => {
+      ended = true;
+      notify(event);
+    };
     try {
       let result: AttemptResult;
       let handler: HandlerClass | undefined;
@@ -198,20 +204,22 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       handlerDone();
       if (result.status === 'abandoned') {
         runLog.info({ reason: result.reason }, 'run ended from outside');
-        notify({ kind: 'abandoned', job, run, ms: Date.now() - started });
+        end({ kind: 'abandoned', job, run, ms: Date.now() - started });
         return;
       }
-      const ending = result.status === 'succeeded' ? result : { status: result.status, error: result.error };
+      const ending = result.status === 'succeeded' ? result : { status: result.status, error: result.error, final: result.final };
       // Successes go through the batcher (several per transaction under load); failures keep their own transaction.
       const settled =
         ending.status === 'succeeded'
           ? { run: await successes.settle(job, { run, result: ending.result, log: lines.lines() }), retryAt: null }
           : await settleRunDurably({ db, boss, host, logger }, job, run, ending, lines.lines());
       if (settled.retryAt) timer.arm(settled.retryAt);
-      if (settled.run) notify({ kind: 'ended', job, run: settled.run, status: ending.status, ms: Date.now() - started, retrying: settled.retryAt !== null });
-      else notify({ kind: 'abandoned', job, run, ms: Date.now() - started });
+      if (settled.run) end({ kind: 'ended', job, run: settled.run, status: settled.run.status === 'failed' ? 'failed' : ending.status, ms: Date.now() - started, retrying: settled.retryAt !== null });
+      else end({ kind: 'abandoned', job, run, ms: Date.now() - started });
       runLog.info({ status: settled.run?.status ?? 'gone', ms: Date.now() - started, retry_at: settled.retryAt }, 'run ended');
     } finally {
+      // Not recorded (the database unreachable for minutes): the reaper ends the run.
+      if (!ended) notify({ kind: 'abandoned', job, run, ms: Date.now() - started });
       inFlight.delete(run.run_id);
       finish();
     }

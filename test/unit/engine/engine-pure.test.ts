@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { retryDelayMs, MAX_RETRY_DELAY_MS } from '../../../src/worker/retry-delay.ts';
 import { deterministicUuid, occurrenceMessageId, attemptMessageId } from '../../../src/scheduler/message-id.ts';
 import { coalesce, planFrom } from '../../../src/scheduler/plan.ts';
-import { capResult, RESULT_MAX_BYTES } from '../../../src/worker/result-cap.ts';
 import { createRunLogger, lazyChildLog, RUN_LOG_MAX_LINES } from '../../../src/worker/run-log.ts';
 import { pino } from 'pino';
 import { parseSchedule } from '../../../src/schedule/index.ts';
@@ -57,18 +56,6 @@ test('coalesce: the latest due occurrence stands for a backlog; misfire by grace
   assert.equal(late.decision, 'run');
   const hourly = parseSchedule({ periodically: '1 hour', when: '2030-01-01T00:00:00Z', misfire_grace_time: '1s' }, new Date('2030-01-01T00:00:00Z'));
   assert.deepEqual(coalesce(hourly, new Date('2030-01-01T01:00:00Z'), new Date('2030-01-01T01:00:02Z'), 0).decision, 'misfired');
-});
-
-test('capResult keeps small JSON, summarises large or unserialisable values', () => {
-  assert.deepEqual(capResult({ a: 1 }), { a: 1 });
-  assert.equal(capResult(undefined), null);
-  const big = capResult('x'.repeat(RESULT_MAX_BYTES + 10)) as { truncated: boolean; preview: string };
-  assert.equal(big.truncated, true);
-  assert.equal(big.preview.length, 1024);
-  const cyclic: Record<string, unknown> = {};
-  cyclic.self = cyclic;
-  assert.equal((capResult(cyclic) as { unserialisable: boolean }).unserialisable, true);
-  assert.equal((capResult(10n) as { unserialisable: boolean }).unserialisable, true);
 });
 
 test('the run log keeps lines up to its cap and says how many it dropped', () => {
