@@ -29,6 +29,8 @@ export interface Config {
   flowsDir: string;
   /** A user's own handler folder, loaded after the built-in `handlers/`. */
   handlersDir: string | undefined;
+  /** The handlers turned on (BOSUN_HANDLERS); undefined: every loaded one. Others are refused by name. */
+  enabledHandlers: readonly string[] | undefined;
   /** The only folder the `function` handler imports modules from. */
   functionsDir: string;
   /** Heap limit of the worker thread each `function` run happens in, in MB. */
@@ -205,6 +207,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     throw new ConfigError('BOSUN_BOSS_SCHEMA', `'${bossSchema}' is not a plain lower-case SQL identifier`);
   }
   const handlersDir = env.BOSUN_HANDLERS_DIR?.trim();
+  const handlerList = str(env, 'BOSUN_HANDLERS', 'all');
+  const enabledHandlers = handlerList.toLowerCase() === 'all' ? undefined : Object.freeze(handlerList.split(',').map((h) => h.trim()).filter(Boolean));
+  for (const name of enabledHandlers ?? []) {
+    if (!/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/.test(name)) throw new ConfigError('BOSUN_HANDLERS', `'${name}' is not a handler name (expected all, or a comma-separated list such as noop,http)`);
+  }
 
   return Object.freeze({
     databaseUrl,
@@ -220,6 +227,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     defaultJobsDir: resolve(cwd, str(env, 'BOSUN_DEFAULT_JOBS_DIR', 'default-jobs')),
     flowsDir: resolve(cwd, str(env, 'BOSUN_FLOWS_DIR', 'flows')),
     handlersDir: handlersDir ? resolve(cwd, handlersDir) : undefined,
+    enabledHandlers,
     functionsDir: resolve(cwd, str(env, 'BOSUN_FUNCTIONS_DIR', 'functions')),
     functionMemoryMb: int(env, 'BOSUN_FUNCTION_MEMORY_MB', 256, 16, 65536),
     pruneDefaultJobs: bool(env, 'BOSUN_PRUNE_DEFAULT_JOBS', false),

@@ -85,7 +85,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     await ensureFireQueue(boss);
     // The flows folder is read before the default-job files, so a job file naming an unknown
     // flow (flow-scheduling's flow_name) is refused here too.
-    const handlers = await loadHandlers(handlerDirs(config));
+    const handlers = await loadHandlers(handlerDirs(config), { enabled: config.enabledHandlers });
     const flowCatalog = await loadFlowCatalog(config.flowsDir, handlers, logger);
     stack.push(async () => flowCatalog.uninstall());
     const { registry } = await startDefaultJobs({

@@ -38,7 +38,7 @@ export async function run(args: string[]): Promise<number> {
   }
   try {
     const config = loadConfig();
-    const registry = await loadHandlers(handlerDirs(config));
+    const registry = await loadHandlers(handlerDirs(config), { enabled: config.enabledHandlers });
     if (args.includes('--schema')) {
       process.stdout.write(`${JSON.stringify(jobFileSchema(registry), null, 2)}\n`);
       return EXIT.ok;

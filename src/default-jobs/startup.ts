@@ -15,14 +15,14 @@ export function handlerDirs(config: Pick<Config, 'handlersDir'>): string[] {
  * default-jobs folder. Any broken handler file or job file throws, and startup stops with it.
  */
 export async function startDefaultJobs(deps: {
-  config: Pick<Config, 'handlersDir' | 'defaultJobsDir' | 'pruneDefaultJobs'>;
+  config: Pick<Config, 'handlersDir' | 'enabledHandlers' | 'defaultJobsDir' | 'pruneDefaultJobs'>;
   db: Kysely<DB>;
   commands: JobUpserter;
   logger: Logger;
   /** Handlers already loaded (startup loads them first, to load the flows before these job files). */
   registry?: HandlerRegistry;
 }): Promise<{ registry: HandlerRegistry; report: SyncReport }> {
-  const registry = deps.registry ?? (await loadHandlers(handlerDirs(deps.config)));
+  const registry = deps.registry ?? (await loadHandlers(handlerDirs(deps.config), { enabled: deps.config.enabledHandlers }));
   deps.logger.info({ handlers: registry.list().map((h) => h.name) }, 'handlers loaded');
   const report = await syncDefaultJobs({
     dir: deps.config.defaultJobsDir,

@@ -70,11 +70,14 @@ export async function api(method, path, body) {
   return data;
 }
 
-/** POSTs to the dashboard's own schedule preview (no token needed: it reads no data). */
+/** POSTs to the dashboard's own schedule preview, with the token: it does work, so it is not open to all. */
 export async function previewSchedules(items, count) {
+  const headers = { 'content-type': 'application/json' };
+  const token = getToken();
+  if (token) headers.authorization = `Bearer ${token}`;
   const res = await fetch(`${meta('bosun-base')}schedule-preview`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers,
     body: JSON.stringify({ schedules: items, count }),
   });
   if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null), 'schedule preview failed');
