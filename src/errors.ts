@@ -19,6 +19,9 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'payload-too-large'
+  | 'method-not-allowed'
+  | 'unsupported-media-type'
+  | 'misdirected-request'
   | 'unavailable'
   | 'invalid-flow';
 
@@ -35,6 +38,9 @@ const STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   'payload-too-large': 413,
+  'method-not-allowed': 405,
+  'unsupported-media-type': 415,
+  'misdirected-request': 421,
   unavailable: 503,
   'invalid-flow': 400,
 };

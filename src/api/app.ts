@@ -1,10 +1,17 @@
 import { Hono } from 'hono';
-import { BosunError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { AuthPolicy } from '../auth/auth-policy.ts';
 import { authenticate } from '../auth/authenticate.ts';
 import { permittedCommands } from '../auth/permitted-commands.ts';
-import { onError, problemResponse, toProblem } from './problem.ts';
+import { onError } from './problem.ts';
+import { notFoundOrNotAllowed } from './not-found.ts';
+import { pathMethods } from './guards/path-methods.ts';
+import { securityHeaders } from './guards/security-headers.ts';
+import { servedHosts } from './guards/served-hosts.ts';
+import { sameOriginWrites } from './guards/same-origin-writes.ts';
+import { wellFormedUrl } from './guards/well-formed-url.ts';
+import { jsonContentType } from './guards/json-content-type.ts';
+import type { EdgePolicy } from './guards/edge-policy.ts';
 import { limitBody } from './body-limit.ts';
 import { healthRoutes, type HealthProbe } from './routes/health.ts';
 import { docsRoutes } from './routes/docs.ts';
@@ -40,7 +47,14 @@ export interface ApiDeps {
   auth?: AuthPolicy;
   /** This process's metrics, served at /metrics; a registry of the app's own when absent. */
   metrics?: Metrics;
+  /** Hosts and browser origins served beyond loopback, IP literals and bosun's own origin. */
+  edge?: EdgePolicy;
 }
+
+// Probes tell nothing and are often sent by a name nobody lists (a container's service name): any Host.
+const HEALTH = /^\/api\/v1\/(liveness|readiness)$/;
+// Routes served outside openapi.yaml, for 405 answers.
+const NON_SPEC_PATHS = { '/metrics': ['GET'], '/dashboard/schedule-preview': ['POST'], '/': ['GET'] };
 
 /** Builds the Hono app: `/api/v1/*` routes, Swagger UI, and problem+json for every error. */
 export function createApp(deps: ApiDeps): Hono<ApiEnv> {
@@ -48,7 +62,14 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   const metrics = deps.metrics ?? createMetrics();
   app.use(metrics.http);
   app.onError(onError(deps.logger));
-  app.notFound((c) => problemResponse(c, toProblem(new BosunError('not-found', `no route ${c.req.method} ${c.req.path}`), c.req.path)));
+  const paths = pathMethods(deps.spec().json, '/api/v1', NON_SPEC_PATHS);
+  app.notFound(notFoundOrNotAllowed(paths));
+  // The HTTP edge's guards, before anything else reads the request (src/api/guards/).
+  app.use(securityHeaders());
+  app.use(servedHosts(deps.edge?.allowedHosts ?? [], (path) => HEALTH.test(path)));
+  app.use(sameOriginWrites(deps.edge?.allowedOrigins ?? []));
+  app.use(wellFormedUrl(paths.parameterAt));
+  app.use(jsonContentType());
   // Every route but the public reads (src/auth/authenticate.ts) asks who calls, before any other work.
   if (deps.auth) app.use(authenticate(deps.auth));
 

@@ -30,6 +30,9 @@ const TITLES: Record<string, string> = {
   unauthorized: 'Unauthorized',
   forbidden: 'Forbidden',
   'payload-too-large': 'Payload too large',
+  'method-not-allowed': 'Method not allowed',
+  'unsupported-media-type': 'Unsupported media type',
+  'misdirected-request': 'Misdirected request',
   unavailable: 'Service unavailable',
   'invalid-flow': 'Invalid flow',
   internal: 'Internal server error',
@@ -59,11 +62,11 @@ export function toProblem(err: unknown, instance?: string): Problem {
   return { type: PROBLEM_BASE + 'internal', title: TITLES.internal!, status: 500, detail, ...(instance ? { instance } : {}), error: detail };
 }
 
-/** Answers a problem document with its status and the problem+json media type. */
-export function problemResponse(c: Context, problem: Problem): Response {
+/** Answers a problem document with its status and the problem+json media type (plus `headers`, such as `Allow`). */
+export function problemResponse(c: Context, problem: Problem, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(problem), {
     status: problem.status,
-    headers: { 'content-type': 'application/problem+json' },
+    headers: { ...headers, 'content-type': 'application/problem+json' },
   });
 }
 

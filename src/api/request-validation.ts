@@ -3,6 +3,7 @@ import addFormatsModule from 'ajv-formats';
 import type { MiddlewareHandler } from 'hono';
 import { BosunError, ValidationError } from '../errors.ts';
 import type { ApiEnv } from './api-env.ts';
+import { readJsonBody } from './json-body.ts';
 
 // ajv-formats is CommonJS; under Node's ESM loader its function is the default export.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -120,25 +121,11 @@ function validateParams(op: CompiledOperation, query: Record<string, string[]>, 
   return values;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 async function readBody(request: Request, body: NonNullable<CompiledOperation['body']>): Promise<unknown> {
-  const bytes = new Uint8Array(await request.arrayBuffer());
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    throw new ValidationError('the request body is not valid UTF-8', { field: 'body' });
-  }
-  if (text.trim() === '') {
+  const value = await readJsonBody(request, body.fieldPrefix);
+  if (value === undefined) {
     if (body.required) throw new ValidationError('a JSON request body is required', { field: 'body' });
     return undefined;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new ValidationError(`the request body is not valid JSON: ${(err as Error).message}`, { field: 'body' });
   }
   if (!body.validate(value)) throw toValidationError(body.validate.errors ?? [], 'body', body.fieldPrefix);
   return value;

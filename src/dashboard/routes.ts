@@ -4,6 +4,7 @@ import { BosunError, ValidationError } from '../errors.ts';
 import { loadAssets } from './assets.ts';
 import { parsePreviewBody, previewSchedules } from './schedule-preview.ts';
 import { shell } from './shell.ts';
+import { readJsonBody } from '../api/json-body.ts';
 
 /** How the dashboard is wired to the rest of bosun; the defaults fit `createApp`. */
 export interface DashboardOptions {
@@ -52,12 +53,8 @@ export function dashboardRoutes(options: DashboardOptions = {}): Hono {
       },
     }),
     async (c) => {
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        throw new ValidationError('the body is not valid JSON', { field: 'body' });
-      }
+      const body = await readJsonBody(c.req.raw);
+      if (body === undefined) throw new ValidationError('a JSON request body is required', { field: 'body' });
       const { items, count } = parsePreviewBody(body);
       return c.json({ previews: previewSchedules(items, count, now()) });
     },

@@ -30,7 +30,17 @@ test('Swagger UI: Try it out on POST /jobs/noop and GET /jobs, then the shown cu
   const databaseUrl = await createTestDatabase('bosun_ui');
   const { base } = await startService(serviceEnv({ DATABASE_URL: databaseUrl }));
   const page = await (await launchChromium({ width: 1400, height: 1000 })).newPage();
-  await page.goto(`${base}/api/v1/ui/`);
+  // The page runs under its Content-Security-Policy: anything it blocks is reported here.
+  const violations: string[] = [];
+  page.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) violations.push(msg.text());
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const ui = await page.goto(`${base}/api/v1/ui/`);
+  assert.match(ui?.headers()['content-security-policy'] ?? '', /frame-ancestors 'none'/);
+  assert.equal(ui?.headers()['x-content-type-options'], 'nosniff');
   await page.locator('.opblock').first().waitFor({ timeout: 20_000 });
   await screenshot(page, 'swagger-ui.png');
 
@@ -38,6 +48,8 @@ test('Swagger UI: Try it out on POST /jobs/noop and GET /jobs, then the shown cu
   assert.equal(created.status, '201', `POST /jobs/noop answered ${created.status}`);
   const listed = await tryOperation(page, 'operations-jobs-listJobs', 'swagger-get-jobs.png');
   assert.equal(listed.status, '200', `GET /jobs answered ${listed.status}`);
+
+  assert.deepEqual(violations, [], 'Swagger UI works under its Content-Security-Policy');
 
   for (const [curl, check] of [
     [created.curl, (out: Record<string, unknown>) => assert.equal((out.job as Record<string, unknown>).handler, 'noop')],

@@ -1,0 +1,48 @@
+import { ValidationError } from '../../errors.ts';
+import { textFault } from './text-faults.ts';
+
+/**
+ * Limits on the shape of a parsed JSON body, checked before anything walks it recursively
+ * (schema validation, serialisation, the database): a body nested deeper than this is refused
+ * rather than left to overflow a stack, and every string, keys included, must be storable text.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Throws a ValidationError naming the first field (`kwargs.url`, `tags.0`) too deep or holding text that cannot be stored. */
+export function checkJsonShape(value: unknown, fieldPrefix = ''): void {
+  visit(value, [], fieldPrefix);
+}
+
+function fieldName(path: readonly string[], prefix: string): string {
+  const name = prefix + path.join('.');
+  return name === '' ? 'body' : name.replace(/\.$/, '');
+}
+
+function visit(value: unknown, path: string[], prefix: string): void {
+  if (typeof value === 'string') {
+    const fault = textFault(value);
+    if (fault) throw new ValidationError(`'${fieldName(path, prefix)}' ${fault}`, { field: fieldName(path, prefix) });
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  if (path.length >= MAX_JSON_DEPTH) {
+    // The path as far as it is worth reading: the outermost fields say where the nesting is.
+    const where = fieldName(path.slice(0, 3), prefix);
+    throw new ValidationError(`'${where}' is nested deeper than ${MAX_JSON_DEPTH} levels`, { field: where });
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(String(i));
+      visit(value[i], path, prefix);
+      path.pop();
+    }
+    return;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const fault = textFault(key);
+    if (fault) throw new ValidationError(`a field name in '${fieldName(path, prefix)}' ${fault}`, { field: fieldName(path, prefix) });
+    path.push(key);
+    visit(item, path, prefix);
+    path.pop();
+  }
+}
