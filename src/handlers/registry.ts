@@ -42,7 +42,7 @@ function isHandlerClass(value: unknown): value is HandlerClass {
 /** Which loaded handlers are turned on: all by default, or those BOSUN_HANDLERS names. */
 export interface RegistryOptions {
   /** Names of the handlers to register; the others are loaded (a broken file still stops startup) but refused by name. */
-  enabled?: readonly string[];
+  enabled?: readonly string[] | undefined;
 }
 
 function buildRegistry(entries: Entry[], options: RegistryOptions = {}): HandlerRegistry {
