@@ -4,7 +4,8 @@ import { BlockList, isIP } from 'node:net';
 
 /**
  * `*` (any target), an IP address or CIDR (`10.0.0.0/8`, `fd00::/8`, `[::1]`), a host name
- * (`api.example.com`) or its subdomains (`*.example.com`); each may end with `:port`
+ * (`api.example.com`) or the names under one (`*.example.com`, not example.com itself); each
+ * may end with `:port`
  * (IPv6 in brackets then: `[::1]:8080`).
  */
 export type HttpTarget =
@@ -28,7 +29,7 @@ export function parseHttpTarget(entry: string): HttpTarget {
   if (bracketed !== null) {
     target = bracketed[1]!;
     if (bracketed[2] !== undefined) port = parsePort(entry, bracketed[2]);
-  } else if ((target.match(/:/g) ?? []).length === 1) {
+  } else if ((target.match(/:/g) ?? []).length === 1 && /:\d+$/.test(target)) {
     const at = target.lastIndexOf(':');
     port = parsePort(entry, target.slice(at + 1));
     target = target.slice(0, at);
@@ -69,6 +70,6 @@ export function matchesHttpTarget(rule: HttpTarget, host: string, address: strin
     case 'net':
       return rule.block.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
     case 'host':
-      return host === rule.name || (rule.subdomains && host.endsWith(`.${rule.name}`));
+      return rule.subdomains ? host.endsWith(`.${rule.name}`) : host === rule.name;
   }
 }
