@@ -84,7 +84,8 @@ export class Http extends BaseHandler<HttpKwargs, HttpResult> {
   static override powerful = true;
   static override description =
     'Calls a URL (method, headers, JSON or text body, timeout) and fails the run unless the status is the one expected (any 2xx by default). ' +
-    'The status and the body (capped) are the result.';
+    'The status and the body (capped) are the result. ' +
+    'Link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254) are refused, redirects included, and the operator may restrict targets (BOSUN_HTTP_ALLOW, BOSUN_HTTP_DENY).';
   static override kwargsSchema: JsonSchema = {
     type: 'object',
     additionalProperties: false,
