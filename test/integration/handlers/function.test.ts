@@ -143,9 +143,9 @@ test('a bad export name is refused when the job is defined', () => {
 
 // What a careless function does, and the error its run fails with.
 const misbehaving: Array<[string, string, RegExp, RegExp]> = [
-  ['process.exit(7)', 'exits', /^FunctionExited: process\.exit\(7\) ended the function's thread/, /isolation\.ts:3/],
-  ['a throw from a setTimeout', 'throwsFromTimer', /^RangeError: thrown from a timer$/, /isolation\.ts:5/],
-  ['an unhandled rejection', 'rejectsUnhandled', /^TypeError: nobody awaited me$/, /isolation\.ts:9/],
+  ['process.exit(7)', 'exits', /^FunctionExited: process\.exit\(7\) ended the function's thread/, /isolation\.ts:4:/],
+  ['a throw from a setTimeout', 'throwsFromTimer', /^RangeError: thrown from a timer$/, /isolation\.ts:6:/],
+  ['an unhandled rejection', 'rejectsUnhandled', /^TypeError: nobody awaited me$/, /isolation\.ts:10:/],
   ['a memory blow-up', 'allocatesUntilTheLimit', /^FunctionOutOfMemory: the function ran out of memory: its heap reached the limit of 64 MB \(BOSUN_FUNCTION_MEMORY_MB\)/, /./],
 ];
 for (const [what, fn, message, stack] of misbehaving) {
