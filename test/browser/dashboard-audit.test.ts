@@ -46,8 +46,9 @@ async function rows(scope = 'table.audit'): Promise<Array<[string, string]>> {
   after(() => rm(noDefaults, { recursive: true, force: true }));
   const env = serviceEnv({ DATABASE_URL: databaseUrl, BOSUN_AUTH: 'on', BOSUN_DEFAULT_JOBS_DIR: noDefaults });
 
-  // The real CLI, as an operator would: the token is printed once on stdout.
-  const created = await run(process.execPath, ['src/cli/main.ts', 'tokens', 'create', '--user', 'alice'], { cwd: ROOT, env });
+  // The real CLI, as an operator would: the token is printed once on stdout. alice's job runs a
+  // command, so her token is granted that powerful handler.
+  const created = await run(process.execPath, ['src/cli/main.ts', 'tokens', 'create', '--user', 'alice', '--handlers', 'command'], { cwd: ROOT, env });
   alice = created.stdout.trim();
   assert.match(alice, /^\S{20,}$/);
 

@@ -23,7 +23,8 @@ const config = loadConfig({
 const service = await startService(config, testLogger);
 after(() => service.stop());
 const tokens = {
-  alice: (await createToken(service.database.db, { user: 'alice' })).token,
+  // alice runs commands: her token is granted the powerful `command` handler.
+  alice: (await createToken(service.database.db, { user: 'alice', handlers: ['command'] })).token,
   bob: (await createToken(service.database.db, { user: 'bob' })).token,
   root: (await createToken(service.database.db, { user: 'root', admin: true })).token,
 };
