@@ -31,7 +31,8 @@ export function handlerPathItem(handler: HandlerClass): Record<string, unknown> 
     `Creates a \`${handler.name}\` job: the body is the handler's kwargs, the schedule is in the query ` +
     `(the seed service's form; \`POST /jobs\` takes everything in the body). ` +
     'Without `periodically` or `cron` the job runs once, at `when` (now when omitted). ' +
-    'The job, its first occurrence and its `created` audit entry are stored in one transaction.';
+    'The job, its first occurrence and its `created` audit entry are stored in one transaction.' +
+    (handler.powerful === true ? ` \`${handler.name}\` is powerful: an admin token or a token granted it (\`bosun tokens create --handlers ${handler.name}\`) is needed, else 403.` : '');
   return {
     'x-bosun-handler': handler.name,
     post: {
@@ -58,6 +59,8 @@ export function handlerPathItem(handler: HandlerClass): Record<string, unknown> 
         '201': { $ref: '#/components/responses/JobCreated' },
         '400': { $ref: '#/components/responses/Problem' },
         '401': { $ref: '#/components/responses/Problem' },
+        // Only tokens granted a powerful handler (or admin) may create its jobs.
+        ...(handler.powerful === true ? { '403': { $ref: '#/components/responses/HandlerForbidden' } } : {}),
         '409': { $ref: '#/components/responses/Problem' },
         '413': { $ref: '#/components/responses/Problem' },
       },
