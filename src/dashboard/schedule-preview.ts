@@ -1,11 +1,15 @@
 import { ValidationError } from '../errors.ts';
-import { describeSchedule, nextOccurrence, type Schedule } from '../schedule/index.ts';
+import { describeSchedule, nextOccurrence, readStoredSchedule, type Schedule } from '../schedule/index.ts';
 
 /** At most this many schedules per request and occurrences per schedule, so a preview stays cheap. */
 export const MAX_PREVIEW_SCHEDULES = 500;
 export const MAX_PREVIEW_OCCURRENCES = 20;
-
-const KINDS = new Set(['once', 'interval', 'cron', 'rrule', 'dates']);
+/**
+ * Milliseconds of occurrence maths one request may spend; schedules not reached by then get an
+ * `error` saying so. Each occurrence is bounded on its own (src/schedule/limits.ts), so the event
+ * loop is held at most this long plus one occurrence.
+ */
+export const PREVIEW_BUDGET_MS = 25;
 
 /** What the browser asks about one stored schedule (a job's `schedule` as the API returns it). */
 export interface PreviewRequest {
@@ -18,7 +22,8 @@ export type Preview = { description: string; upcoming: string[] } | { error: str
 
 /**
  * Checks the body of `POST /dashboard/schedule-preview`: `{schedules: [{schedule, run_count?}], count?}`.
- * Only the shape is checked here; a schedule the maths cannot read becomes that item's `error`.
+ * Each schedule is checked as bosun checks a new one (an `invalid-schedule` naming it otherwise),
+ * before any occurrence is computed.
  */
 export function parsePreviewBody(body: unknown): { items: PreviewRequest[]; count: number } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError('expected a JSON object', { field: 'body' });
@@ -32,22 +37,21 @@ export function parsePreviewBody(body: unknown): { items: PreviewRequest[]; coun
     const field = `schedules[${i}]`;
     if (typeof item !== 'object' || item === null) throw new ValidationError(`${field}: expected an object`, { field });
     const { schedule, run_count = 0 } = item as Record<string, unknown>;
-    if (typeof schedule !== 'object' || schedule === null || !KINDS.has(String((schedule as { kind?: unknown }).kind))) {
-      throw new ValidationError(`${field}.schedule: expected a stored schedule with a known kind`, { field: `${field}.schedule` });
-    }
-    if (!Number.isInteger(run_count) || (run_count as number) < 0) throw new ValidationError(`${field}.run_count: expected a whole number`, { field: `${field}.run_count` });
-    return { schedule: schedule as Schedule, run_count: run_count as number };
+    if (!Number.isSafeInteger(run_count) || (run_count as number) < 0) throw new ValidationError(`${field}.run_count: expected a whole number`, { field: `${field}.run_count` });
+    return { schedule: readStoredSchedule(schedule, `${field}.schedule`), run_count: run_count as number };
   });
   return { items, count: count as number };
 }
 
-/** Describes each schedule and lists its next `count` occurrences after `now`. */
-export function previewSchedules(items: PreviewRequest[], count: number, now: Date): Preview[] {
+/** Describes each schedule and lists its next `count` occurrences after `now`, within PREVIEW_BUDGET_MS. */
+export function previewSchedules(items: PreviewRequest[], count: number, now: Date, clock: () => number = () => performance.now()): Preview[] {
+  const deadline = clock() + PREVIEW_BUDGET_MS;
   return items.map(({ schedule, run_count }) => {
     try {
       const upcoming: string[] = [];
       let after = now;
       for (let i = 0; i < count; i++) {
+        if (clock() > deadline) return { error: `not previewed: this request used its ${PREVIEW_BUDGET_MS} ms of schedule maths; ask for fewer schedules` };
         const next = nextOccurrence(schedule, after, run_count + i);
         if (next === null) break;
         upcoming.push(next.toISOString());

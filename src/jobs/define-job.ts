@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ValidationError } from '../errors.ts';
 import type { HandlerRegistry } from '../handlers/registry.ts';
 import { parseDuration, parseSchedule, type ScheduleInput } from '../schedule/index.ts';
+import { MAX_SHORT_DURATION_MS } from '../schedule/limits.ts';
+import { checkJobId } from './job-id.ts';
 import type { JobDefinition, Overlap } from './job.ts';
 
 /** What defineJob needs besides the input: the handlers, the clock, and who/what is defining the job. */
@@ -45,12 +47,9 @@ export const JOB_FIELDS = [
   'retry_backoff',
 ] as const;
 
-const JOB_ID = /^[A-Za-z0-9._:@/-]{1,200}$/;
 const OVERLAPS: readonly Overlap[] = ['skip', 'queue', 'allow'];
 const MAX_DESCRIPTION = 2000;
 const MAX_RETRIES = 100;
-/** Postgres `integer` columns hold the milliseconds. */
-const MAX_MS = 2_147_483_647;
 
 /** null and "" (YAML's empty value, an empty query parameter) mean "not given". */
 function given(value: unknown): boolean {
@@ -60,10 +59,7 @@ function given(value: unknown): boolean {
 function jobId(value: unknown): string {
   if (!given(value)) return randomUUID();
   if (typeof value !== 'string') throw new ValidationError(`job_id must be a string, got ${JSON.stringify(value)}`, { field: 'job_id' });
-  if (!JOB_ID.test(value)) {
-    throw new ValidationError(`job_id ${JSON.stringify(value)} must be 1 to 200 characters of letters, digits and . _ : @ / - (no spaces)`, { field: 'job_id' });
-  }
-  return value;
+  return checkJobId(value);
 }
 
 function state(value: unknown): 'running' | 'paused' {
@@ -74,9 +70,9 @@ function state(value: unknown): 'running' | 'paused' {
 }
 
 function milliseconds(value: unknown, field: string, allowZero: boolean): number {
-  const ms = parseDuration(value, field);
+  // PostgreSQL `integer` columns hold the milliseconds.
+  const ms = parseDuration(value, field, MAX_SHORT_DURATION_MS);
   if (!allowZero && ms === 0) throw new ValidationError(`${field} must be longer than 0`, { field });
-  if (ms > MAX_MS) throw new ValidationError(`${field} must be at most about 24 days, got ${JSON.stringify(value)}`, { field });
   return ms;
 }
 

@@ -2,6 +2,7 @@
  * Durations as the seed's users wrote them (pytimeparse) plus ISO-8601, to milliseconds and back.
  */
 import { ScheduleError } from '../errors.ts';
+import { MAX_INTERVAL_MS, MAX_SCHEDULE_TEXT } from './limits.ts';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -41,14 +42,26 @@ function calendarUnit(field: string, value: unknown): ScheduleError {
   );
 }
 
-/** Milliseconds of a duration: a number of seconds, pytimeparse text or ISO-8601. Never negative. */
-export function parseDuration(value: unknown, field: string): number {
+/**
+ * Milliseconds of a duration: a number of seconds, pytimeparse text or ISO-8601. Never negative,
+ * never more than `maxMs` (a field's own bound from limits.ts; 100 years when it has none).
+ */
+export function parseDuration(value: unknown, field: string, maxMs = MAX_INTERVAL_MS): number {
   let ms: number | undefined;
   if (typeof value === 'number') ms = value * SECOND;
-  else if (typeof value === 'string') ms = parseText(value.trim().toLowerCase(), field, value);
-  if (ms === undefined || !Number.isFinite(ms)) throw unparseable(field, value);
+  else if (typeof value === 'string') {
+    if (value.length > MAX_SCHEDULE_TEXT) throw new ScheduleError(field, `'${field}' must be at most ${MAX_SCHEDULE_TEXT} characters`);
+    ms = parseText(value.trim().toLowerCase(), field, value);
+  }
+  if (ms === undefined || Number.isNaN(ms)) throw unparseable(field, value);
   if (ms < 0) throw new ScheduleError(field, `'${field}' cannot be negative: ${JSON.stringify(value)}`);
+  if (ms > maxMs) throw new ScheduleError(field, `'${field}' must be at most ${durationText(maxMs)}, got ${JSON.stringify(value)}`);
   return Math.round(ms);
+}
+
+/** A bound in words: "100 years" for the interval bound (years have no fixed length elsewhere), else formatDuration's. */
+function durationText(ms: number): string {
+  return ms === MAX_INTERVAL_MS ? '100 years (36525 days)' : `${formatDuration(Math.floor(ms / SECOND) * SECOND)} (${ms} ms)`;
 }
 
 function parseText(text: string, field: string, raw: string): number | undefined {

@@ -9,3 +9,4 @@ export { misfireDecision } from './misfire.ts';
 export { formatDuration, parseDuration } from './duration.ts';
 export { parseWhen } from './when.ts';
 export { describeSchedule } from './describe.ts';
+export { readStoredSchedule } from './stored.ts';

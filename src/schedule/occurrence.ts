@@ -5,14 +5,12 @@
 import { cronAtOrBefore, cronNext } from './cron.ts';
 import { rruleAtOrBefore, rruleNext } from './rrule.ts';
 import type { Schedule } from './types.ts';
+import { MAX_WINDOW_JUMPS, MAX_YEAR } from './limits.ts';
 import { inWindow, lastOpen, nextOpening } from './window.ts';
 
-/**
- * A schedule that keeps landing outside its window is given up after this many jumps between
- * openings (each at least a day apart, so years of search), instead of looping forever.
- */
-const MAX_WINDOW_JUMPS = 1000;
 const DAY = 86_400_000;
+/** No occurrence after the last instant bosun stores (the end of year MAX_YEAR, UTC). */
+const LAST_INSTANT = Date.UTC(MAX_YEAR, 11, 31, 23, 59, 59, 999);
 
 /** First occurrence of the kind strictly after `after`, ignoring limits. */
 function kindNext(s: Schedule, after: number): number | null {
@@ -78,7 +76,7 @@ function earliest(s: Schedule): number {
 }
 
 function untilMs(s: Schedule): number {
-  return s.until === undefined ? Infinity : Date.parse(s.until);
+  return s.until === undefined ? LAST_INSTANT : Math.min(Date.parse(s.until), LAST_INSTANT);
 }
 
 function exhausted(s: Schedule, runCount: number): boolean {

@@ -8,6 +8,7 @@ import { formatDuration, parseDuration } from './duration.ts';
 import { firstOccurrence } from './occurrence.ts';
 import { normalizeRrule } from './rrule.ts';
 import type { Schedule, ScheduleInput } from './types.ts';
+import { MAX_DATES, MAX_RUNS, MAX_SHORT_DURATION_MS, MAX_WINDOW_JUMPS, MIN_INTERVAL_MS } from './limits.ts';
 import { parseWhen } from './when.ts';
 import { parseWindow } from './window.ts';
 import { canonicalZone, formatInstant, toWall } from './zone.ts';
@@ -15,7 +16,6 @@ import { canonicalZone, formatInstant, toWall } from './zone.ts';
 const TRIGGERS = ['periodically', 'cron', 'rrule', 'dates', 'weekly', 'monthly'] as const;
 type Trigger = (typeof TRIGGERS)[number];
 const DEFAULT_GRACE_MS = 1000;
-const MIN_INTERVAL_MS = 1000;
 const DAY = 86_400_000;
 
 /** YAML's empty `when:` is null; query strings send "". Both mean "not given". */
@@ -45,7 +45,7 @@ export function parseSchedule(input: ScheduleInput, now: Date, options: ParseOpt
   }
   const trigger: Trigger | undefined = present[0];
   const timezone = canonicalZone(input.timezone);
-  const misfireGraceMs = given(input.misfire_grace_time) ? parseDuration(input.misfire_grace_time, 'misfire_grace_time') : DEFAULT_GRACE_MS;
+  const misfireGraceMs = given(input.misfire_grace_time) ? parseDuration(input.misfire_grace_time, 'misfire_grace_time', MAX_SHORT_DURATION_MS) : DEFAULT_GRACE_MS;
   const when = given(input.when) ? parseWhen(input.when, timezone, 'when', now) : undefined;
   const base = { timezone, misfireGraceMs };
   const dtstart = (): string => wallText(when === undefined ? Math.floor(toWall(timezone, now.getTime()) / DAY) * DAY : toWall(timezone, when.getTime()));
@@ -80,6 +80,7 @@ export function parseSchedule(input: ScheduleInput, now: Date, options: ParseOpt
     case 'dates': {
       if (when !== undefined) throw new ScheduleError('when', `'dates' already lists the run times; leave 'when' out`);
       const list: unknown[] = Array.isArray(input.dates) ? input.dates : [input.dates];
+      if (list.length > MAX_DATES) throw new ScheduleError('dates', `'dates' may list at most ${MAX_DATES} instants, got ${list.length}`);
       const instants = list.map((d, i) => parseWhen(d, timezone, `dates[${i}]`, now).getTime());
       const sorted = [...new Set(instants)].sort((a, b) => a - b);
       if (!allowPast && (sorted.at(-1) ?? 0) + misfireGraceMs < now.getTime()) throw new ScheduleError('dates', `Every one of 'dates' is in the past`);
@@ -99,8 +100,8 @@ export function parseSchedule(input: ScheduleInput, now: Date, options: ParseOpt
 
 function parseMaxRuns(value: unknown): number {
   const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) {
-    throw new ScheduleError('max_runs', `'max_runs' must be a whole number of at least 1, got ${JSON.stringify(value)}`);
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1 || n > MAX_RUNS) {
+    throw new ScheduleError('max_runs', `'max_runs' must be a whole number of at least 1 and at most ${MAX_RUNS}, got ${JSON.stringify(value)}`);
   }
   return n;
 }
@@ -111,7 +112,7 @@ function refuseNever(s: Schedule, trigger: string, now: Date, allowPast: boolean
   const first = firstOccurrence(bare);
   if (first === null) throw new ScheduleError(trigger, `'${trigger}' never occurs`);
   if (window !== undefined && firstOccurrence({ ...bare, window }) === null) {
-    throw new ScheduleError('window', `No occurrence of this schedule falls inside 'window'`);
+    throw new ScheduleError('window', `No occurrence of this schedule falls inside 'window' (bosun looks through its next ${MAX_WINDOW_JUMPS} openings)`);
   }
   if (until !== undefined) {
     const untilMs = Date.parse(until);

@@ -11,6 +11,9 @@
 import rrulePkg from 'rrule';
 import type { Options, RRule as RRuleType } from 'rrule';
 import { ScheduleError } from '../errors.ts';
+import { checkRuleBounds, checkRuleReachable } from './rrule-bounds.ts';
+import { MAX_RRULE_PERIODS } from './limits.ts';
+import { BoundedRRule, FREQ_UNITS, RrulePeriodLimit } from './rrule-budget.ts';
 import { fromWall, toWall } from './zone.ts';
 
 const { RRule, Weekday, Frequency } = rrulePkg;
@@ -39,6 +42,7 @@ export function normalizeRrule(value: unknown, field = 'rrule'): string {
     const what = options.freq === undefined ? 'it needs FREQ=YEARLY, MONTHLY, WEEKLY, DAILY, HOURLY, MINUTELY or SECONDLY' : `bad ${bad?.[0].toUpperCase()}`;
     throw new ScheduleError(field, `Unable to parse '${field}': ${JSON.stringify(value)} (${what}) ${EXAMPLE}`);
   }
+  checkRuleBounds(options, field);
   try {
     new RRule({ ...options, dtstart: new Date(0) });
   } catch (error) {
@@ -69,8 +73,11 @@ function compile(rule: string, dtstart: string): Compiled {
   let c = compiled.get(key);
   if (c !== undefined) return c;
   const startWall = Date.parse(`${dtstart}Z`);
-  const base = new RRule({ ...RRule.parseString(rule), dtstart: new Date(startWall) });
+  const base = new BoundedRRule({ ...RRule.parseString(rule), dtstart: new Date(startWall) });
   const o = base.options;
+  // Rules are checked when written; stored or previewed ones are checked again before any iteration.
+  checkRuleBounds(o, 'rrule');
+  checkRuleReachable(o, startWall, 'rrule');
   const explicit: Partial<Options> = {
     freq: o.freq,
     interval: o.interval,
@@ -86,10 +93,21 @@ function compile(rule: string, dtstart: string): Compiled {
     bysecond: o.bysecond,
     byeaster: o.byeaster,
   };
-  const finite = o.count === null ? null : base.all().map((d) => d.getTime());
+  const finite = o.count === null ? null : allOccurrences(base, o.count);
   if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
   compiled.set(key, (c = { base, explicit, startWall, finite, anchored: new Map(), memoAfter: NaN, memoNext: null }));
   return c;
+}
+
+/** A COUNT's whole list, computed once; its search is bounded like every other. */
+function allOccurrences(rule: RRuleType, count: number): number[] {
+  try {
+    return rule.all().map((d) => d.getTime());
+  } catch (error) {
+    if (!(error instanceof RrulePeriodLimit)) throw error;
+    const unit = FREQ_UNITS[rule.options.freq] ?? 'periods';
+    throw new ScheduleError('rrule', `'rrule' COUNT=${count}: the occurrences span more than ${MAX_RRULE_PERIODS} ${unit}, the most bosun lists; lower COUNT, use a coarser FREQ, or leave COUNT out and set 'until' or 'max_runs'`);
+  }
 }
 
 const FIXED_SIZE: Record<number, number> = { [Frequency.DAILY]: DAY, [Frequency.HOURLY]: HOUR, [Frequency.MINUTELY]: 60_000, [Frequency.SECONDLY]: 1000 };
@@ -122,7 +140,7 @@ function source(c: Compiled, wall: number): RRuleType | number[] {
   let rule = c.anchored.get(aligned);
   if (rule === undefined) {
     if (c.anchored.size >= MAX_ANCHORED) c.anchored.clear();
-    c.anchored.set(aligned, (rule = new RRule({ ...c.explicit, dtstart: new Date(periodStart(freq, wkst, aligned)) })));
+    c.anchored.set(aligned, (rule = new BoundedRRule({ ...c.explicit, dtstart: new Date(periodStart(freq, wkst, aligned)) })));
   }
   return rule;
 }

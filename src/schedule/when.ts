@@ -3,6 +3,7 @@
  * dateutil-style short forms of the seed ("Mon Feb 20, 14:56", "20 February 2026 2:56 pm").
  */
 import { ScheduleError } from '../errors.ts';
+import { MAX_SCHEDULE_TEXT, MAX_YEAR, MIN_YEAR } from './limits.ts';
 import { MONTH_SHORT, weekdayIndex, monthIndex } from './names.ts';
 import { fromWall } from './zone.ts';
 
@@ -27,15 +28,24 @@ interface Fields {
 export function parseWhen(value: unknown, timezone: string, field: string, now?: Date): Date {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new ScheduleError(field, `'${field}' is not a valid date`);
-    return value;
+    return inRange(value, field, value.toISOString());
   }
   if (typeof value !== 'string' || value.trim() === '') {
     throw new ScheduleError(field, `Unable to parse '${field}': ${JSON.stringify(value)} ${EXAMPLES}`);
   }
+  if (value.length > MAX_SCHEDULE_TEXT) throw new ScheduleError(field, `'${field}' must be at most ${MAX_SCHEDULE_TEXT} characters`);
   const text = value.trim().toLowerCase();
   const iso = ISO.exec(text);
-  if (iso !== null) return fromIso(iso, timezone, field, value);
-  return fromWords(text, timezone, field, value, now);
+  return inRange(iso !== null ? fromIso(iso, timezone, field, value) : fromWords(text, timezone, field, value, now), field, value);
+}
+
+/** Instants bosun stores and computes with: UTC years MIN_YEAR to MAX_YEAR. */
+function inRange(date: Date, field: string, raw: string): Date {
+  const year = date.getUTCFullYear();
+  if (year < MIN_YEAR || year > MAX_YEAR) {
+    throw new ScheduleError(field, `'${field}': ${JSON.stringify(raw)} is outside the years ${MIN_YEAR} to ${MAX_YEAR} (UTC) that bosun accepts`);
+  }
+  return date;
 }
 
 function fromIso(m: RegExpExecArray, timezone: string, field: string, raw: string): Date {

@@ -94,8 +94,10 @@ test('a finished one-shot schedule has no upcoming occurrence', async () => {
   assert.deepEqual(previews[0]!.upcoming, []);
 });
 
-test('a schedule the maths cannot read becomes that item\'s error, not a failed request', async () => {
-  const res = await preview({ schedules: [{ schedule: { kind: 'cron', expression: 'not cron', timezone: 'UTC', misfireGraceMs: 1000, start: 'x' } }, { schedule: interval }], count: 1 });
+test('a schedule the maths cannot follow becomes that item\'s error, not a failed request', async () => {
+  // Well formed, but no occurrence within the rrule search limit (src/schedule/limits.ts).
+  const never = { kind: 'rrule', rule: 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', dtstart: '2026-01-01T00:00:00', timezone: 'UTC', misfireGraceMs: 1000 };
+  const res = await preview({ schedules: [{ schedule: never }, { schedule: interval }], count: 1 });
   assert.equal(res.status, 200);
   const { previews } = (await res.json()) as { previews: Array<Record<string, unknown>> };
   assert.equal(typeof previews[0]!.error, 'string');
@@ -111,6 +113,7 @@ const refusals: Array<[string, unknown, string]> = [
   ['count not whole', { schedules: [], count: 1.5 }, 'count'],
   ['an unknown kind', { schedules: [{ schedule: { kind: 'sometimes' } }] }, 'schedules[0].schedule'],
   ['a negative run_count', { schedules: [{ schedule: interval, run_count: -1 }] }, 'schedules[0].run_count'],
+  ['a stored cron that is not cron', { schedules: [{ schedule: { kind: 'cron', expression: 'not cron', timezone: 'UTC', misfireGraceMs: 1000, start: '2026-01-01T00:00:00Z' } }] }, 'schedules[0].schedule.cron'],
 ];
 for (const [name, body, field] of refusals) {
   test(`the schedule preview refuses ${name} with 400 naming ${field}`, async () => {
