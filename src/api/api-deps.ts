@@ -7,6 +7,7 @@ import { createJobCommands } from '../jobs/commands.ts';
 import { checkAuthStartup, createAuthPolicy } from '../auth/auth-policy.ts';
 import type { ApiDeps, JobCommandsPort } from './app.ts';
 import { loadOpenApi, servedSpec } from './openapi.ts';
+import { edgePolicy } from './guards/edge-policy.ts';
 
 /**
  * Everything createApp needs in a running service: the served spec (committed contract plus
@@ -24,6 +25,7 @@ export async function apiDeps(
   return {
     logger: parts.logger,
     bodyLimitBytes: config.bodyLimitBytes,
+    edge: edgePolicy(config),
     spec: () => spec,
     health: { ready: parts.ready },
     data: { db: parts.database.db, commands, registry, jobViewCacheSize: config.jobViewCacheSize },

@@ -54,7 +54,7 @@ export interface ApiDeps {
 // Probes tell nothing and are often sent by a name nobody lists (a container's service name): any Host.
 const HEALTH = /^\/api\/v1\/(liveness|readiness)$/;
 // Routes served outside openapi.yaml, for 405 answers.
-const NON_SPEC_PATHS = { '/metrics': ['GET'], '/dashboard/schedule-preview': ['POST'], '/': ['GET'] };
+const NON_SPEC_PATHS = { '/metrics': ['GET'], '/': ['GET'] };
 
 /** Builds the Hono app: `/api/v1/*` routes, Swagger UI, and problem+json for every error. */
 export function createApp(deps: ApiDeps): Hono<ApiEnv> {

@@ -75,6 +75,8 @@ export function onError(logger: Logger) {
   return (err: Error, c: Context): Response => {
     const problem = toProblem(err, c.req.path);
     if (problem.status >= 500) logger.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
-    return problemResponse(c, problem);
+    // A 405 says what the path does have (RFC 9110).
+    const allow = err instanceof BosunError && err.code === 'method-not-allowed' && Array.isArray(err.details.allow) ? { allow: err.details.allow.join(', ') } : undefined;
+    return problemResponse(c, problem, allow);
   };
 }

@@ -59,6 +59,11 @@ export function dashboardRoutes(options: DashboardOptions = {}): Hono {
       return c.json({ previews: previewSchedules(items, count, now()) });
     },
   );
+  app.all('/schedule-preview', (c) => {
+    const allow = ['OPTIONS', 'POST'];
+    if (c.req.method === 'OPTIONS') return c.body(null, 204, { allow: allow.join(', ') });
+    throw new BosunError('method-not-allowed', `/dashboard/schedule-preview has no method ${c.req.method.slice(0, 20)}; it has POST`, { field: 'method', details: { allow } });
+  });
   // Last, so the routes above win: Hono mounts '/' at '/dashboard' only, so the slash form is matched here.
   app.get('/*', async (c) => {
     const mount = base.slice(0, -1);

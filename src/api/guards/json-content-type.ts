@@ -16,12 +16,19 @@ export function isJsonContentType(value: string): boolean {
   return parameters.every((p) => !p.startsWith('charset=') || /^charset="?utf-8"?$/.test(p));
 }
 
-/** Why a request's body must be refused with 415, or undefined when it may be read. */
-export function contentTypeRefusal(request: { method: string; contentType?: string | undefined; hasBody: boolean }): string | undefined {
+/**
+ * Why a request's body must be refused with 415, or undefined when it may be read. Over a socket
+ * a body comes with Content-Length or Transfer-Encoding; with neither there is none, but a
+ * Request built in process (app.request) may carry one all the same, so a non-JSON type is
+ * refused then too.
+ */
+export function contentTypeRefusal(request: { method: string; contentType?: string | undefined; contentLength?: string | undefined; chunked: boolean }): string | undefined {
   if (BODILESS_METHODS.has(request.method.toUpperCase())) return undefined;
+  const length = request.contentLength?.trim();
   // An empty body is no body: `curl -X POST` of a route that reads none keeps working, whatever it declares.
-  if (!request.hasBody) return undefined;
-  if (request.contentType === undefined) return 'a request body needs Content-Type: application/json';
+  if (length === '0' && !request.chunked) return undefined;
+  const hasBody = request.chunked || length !== undefined;
+  if (request.contentType === undefined) return hasBody ? 'a request body needs Content-Type: application/json' : undefined;
   if (isJsonContentType(request.contentType)) return undefined;
   return `Content-Type '${request.contentType.slice(0, 100)}' is not accepted: send the body as application/json (UTF-8)`;
 }
@@ -30,12 +37,12 @@ export function contentTypeRefusal(request: { method: string; contentType?: stri
 export function jsonContentType(): MiddlewareHandler {
   return async (c, next) => {
     if (BODILESS_METHODS.has(c.req.method)) return next();
-    const length = c.req.header('content-length');
-    const chunked = c.req.header('transfer-encoding') !== undefined;
-    // Over a socket a body always comes with one of those two headers; a Request built in
-    // process (app.request) may carry one without, and only then is the stream looked at.
-    const hasBody = chunked || (length !== undefined ? length.trim() !== '0' : c.req.raw.body !== null);
-    const refusal = contentTypeRefusal({ method: c.req.method, contentType: c.req.header('content-type'), hasBody });
+    const refusal = contentTypeRefusal({
+      method: c.req.method,
+      contentType: c.req.header('content-type'),
+      contentLength: c.req.header('content-length'),
+      chunked: c.req.header('transfer-encoding') !== undefined,
+    });
     if (refusal !== undefined) throw new BosunError('unsupported-media-type', refusal, { field: 'Content-Type' });
     await next();
   };

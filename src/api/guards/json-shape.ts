@@ -10,7 +10,7 @@ export const MAX_JSON_DEPTH = 64;
 
 /** Throws a ValidationError naming the first field (`kwargs.url`, `tags.0`) too deep or holding text that cannot be stored. */
 export function checkJsonShape(value: unknown, fieldPrefix = ''): void {
-  visit(value, [], fieldPrefix);
+  visit(value, [], 0, fieldPrefix);
 }
 
 function fieldName(path: readonly string[], prefix: string): string {
@@ -18,7 +18,8 @@ function fieldName(path: readonly string[], prefix: string): string {
   return name === '' ? 'body' : name.replace(/\.$/, '');
 }
 
-function visit(value: unknown, path: string[], prefix: string): void {
+/** `named`: how many leading segments of `path` are object members (`kwargs.x`), not array positions. */
+function visit(value: unknown, path: string[], named: number, prefix: string): void {
   if (typeof value === 'string') {
     const fault = textFault(value);
     if (fault) throw new ValidationError(`'${fieldName(path, prefix)}' ${fault}`, { field: fieldName(path, prefix) });
@@ -26,14 +27,14 @@ function visit(value: unknown, path: string[], prefix: string): void {
   }
   if (value === null || typeof value !== 'object') return;
   if (path.length >= MAX_JSON_DEPTH) {
-    // The path as far as it is worth reading: the outermost fields say where the nesting is.
-    const where = fieldName(path.slice(0, 3), prefix);
+    // The member the nesting is under (`kwargs.x`), not a path sixty-four steps long.
+    const where = fieldName(path.slice(0, named), prefix);
     throw new ValidationError(`'${where}' is nested deeper than ${MAX_JSON_DEPTH} levels`, { field: where });
   }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       path.push(String(i));
-      visit(value[i], path, prefix);
+      visit(value[i], path, named, prefix);
       path.pop();
     }
     return;
@@ -42,7 +43,7 @@ function visit(value: unknown, path: string[], prefix: string): void {
     const fault = textFault(key);
     if (fault) throw new ValidationError(`a field name in '${fieldName(path, prefix)}' ${fault}`, { field: fieldName(path, prefix) });
     path.push(key);
-    visit(item, path, prefix);
+    visit(item, path, named === path.length - 1 ? named + 1 : named, prefix);
     path.pop();
   }
 }

@@ -27,16 +27,20 @@ test('JSON media types', () => {
 });
 
 test('bodies: JSON read, others refused, no body passes whatever it declares', () => {
-  const cases: Array<[string, { method: string; contentType?: string; hasBody: boolean }, boolean]> = [
-    ['JSON body', { method: 'POST', contentType: 'application/json', hasBody: true }, true],
-    ['no body, no type (curl -X POST …/run)', { method: 'POST', hasBody: false }, true],
-    ['no body, form type (curl -d "")', { method: 'POST', contentType: 'application/x-www-form-urlencoded', hasBody: false }, true],
-    ['a GET with a stray text body', { method: 'GET', contentType: 'text/plain', hasBody: true }, true],
-    ['text/plain body (no-cors fetch)', { method: 'POST', contentType: 'text/plain;charset=UTF-8', hasBody: true }, false],
-    ['form body', { method: 'PATCH', contentType: 'application/x-www-form-urlencoded', hasBody: true }, false],
-    ['multipart body', { method: 'PUT', contentType: 'multipart/form-data; boundary=x', hasBody: true }, false],
-    ['body without a type', { method: 'POST', hasBody: true }, false],
-    ['DELETE with a text body', { method: 'DELETE', contentType: 'text/plain', hasBody: true }, false],
+  type Request = { method: string; contentType?: string; contentLength?: string; chunked: boolean };
+  const cases: Array<[string, Request, boolean]> = [
+    ['JSON body', { method: 'POST', contentType: 'application/json', contentLength: '2', chunked: false }, true],
+    ['chunked JSON body', { method: 'PATCH', contentType: 'application/json', chunked: true }, true],
+    ['no body, no type (curl -X POST …/run)', { method: 'POST', contentLength: '0', chunked: false }, true],
+    ['no body headers at all (curl -X DELETE)', { method: 'DELETE', chunked: false }, true],
+    ['no body, form type (curl -d "")', { method: 'POST', contentType: 'application/x-www-form-urlencoded', contentLength: '0', chunked: false }, true],
+    ['a GET with a stray text body', { method: 'GET', contentType: 'text/plain', contentLength: '3', chunked: false }, true],
+    ['text/plain body (no-cors fetch)', { method: 'POST', contentType: 'text/plain;charset=UTF-8', contentLength: '40', chunked: false }, false],
+    ['form body', { method: 'PATCH', contentType: 'application/x-www-form-urlencoded', contentLength: '3', chunked: false }, false],
+    ['multipart body, chunked', { method: 'PUT', contentType: 'multipart/form-data; boundary=x', chunked: true }, false],
+    ['body without a type', { method: 'POST', contentLength: '3', chunked: false }, false],
+    ['chunked body without a type', { method: 'POST', chunked: true }, false],
+    ['in-process text body (no length)', { method: 'DELETE', contentType: 'text/plain', chunked: false }, false],
   ];
   for (const [name, request, passes] of cases) assert.equal(contentTypeRefusal(request) === undefined, passes, name);
 });

@@ -21,9 +21,11 @@ test('JSON shape: the first fault, with its field', () => {
     ['a handler body key', { 'x\ud800': 1 }, 'kwargs.', 'kwargs'],
     ['a bare string body', '\u0000', '', 'body'],
     [`${MAX_JSON_DEPTH} levels pass`, nested(MAX_JSON_DEPTH), '', undefined],
-    [`${MAX_JSON_DEPTH + 1} levels do not`, nested(MAX_JSON_DEPTH + 1), '', '0.0.0'],
-    ['deep kwargs', { kwargs: { x: nested(100) } }, '', 'kwargs.x.0'],
-    ['deep handler body', { x: nested(100_000) }, 'kwargs.', 'kwargs.x.0.0'],
+    [`${MAX_JSON_DEPTH + 1} levels do not`, nested(MAX_JSON_DEPTH + 1), '', 'body'],
+    ['deep kwargs', { kwargs: { x: nested(100) } }, '', 'kwargs.x'],
+    ['deep objects name their members', JSON.parse('{"a":'.repeat(100) + '1' + '}'.repeat(100)), '', Array(MAX_JSON_DEPTH).fill('a').join('.')],
+    ['members after an array are not the name', { tags: [{ a: nested(100) }] }, '', 'tags'],
+    ['deep handler body', { x: nested(100_000) }, 'kwargs.', 'kwargs.x'],
   ];
   for (const [name, value, prefix, field] of cases) {
     if (field === undefined) {
