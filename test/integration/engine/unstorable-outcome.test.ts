@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { engineDatabase, definition } from './engine-fixture.ts';
 import { testLogger } from '../../helpers/database.ts';
+import type { RunLogLine } from '../../../src/db/schema.ts';
 import { getJob, insertJob } from '../../../src/jobs/repository.ts';
 import { getRun, insertRun } from '../../../src/runs/repository.ts';
 import { settleRunDurably } from '../../../src/worker/settle.ts';
@@ -37,8 +38,9 @@ test('a result or error with NUL or a lone surrogate is stored made safe, with a
   assert.equal(settled.run?.status, 'succeeded');
   const stored = await getRun(db, ok.run_id);
   assert.deepEqual(stored.result, { out: 'a\ufffdb', odd: '\ufffd', n: '7' });
-  assert.equal(stored.log[0]?.msg, 'line\ufffd');
-  assert.match(stored.log.at(-1)?.msg ?? '', /^outcome stored made safe: result: NUL characters replaced with U\+FFFD; /);
+  const log = stored.log as unknown as RunLogLine[];
+  assert.equal(log[0]?.msg, 'line\ufffd');
+  assert.match(log.at(-1)?.msg ?? '', /^outcome stored made safe: result: NUL characters replaced with U\+FFFD; /);
 
   const bad = await runningRun('uo-safe');
   const failed = await settleRunDurably(deps, job, bad, { status: 'failed', error: { name: 'Error', message: 'x\u0000y', stack: 'at \ud800' } }, []);
