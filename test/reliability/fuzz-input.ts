@@ -15,14 +15,18 @@ export function random(): number {
   state >>>= 0;
   return state / 2 ** 32;
 }
+// A lone surrogate has no percent-encoding: sent as the UTF-8 bytes of one, which no decoder accepts.
+const encode = (text: string): string => (text.isWellFormed() ? encodeURIComponent(text) : '%ED%A0%80');
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const int = (n: number) => Math.floor(random() * n);
 
-const STRINGS = ['', ' ', 'noop', 'command', 'x'.repeat(300), '../../etc/passwd', '%00', '\u0000', 'ñ☃💥', '1e999', '-1', 'null', 'true', '[]', '{}', "'; drop table jobs; --", '5s', '1 day', '*/5 * * * *', '61 * * * *', 'FREQ=DAILY', 'FREQ=NOPE', '2026-02-30T10:00:00Z', 'yesterday', 'now', 'Europe/Nowhere', 'UTC', 'paused', 'running', 'active', 'fuzz-known'];
+const STRINGS = ['', ' ', 'noop', 'command', 'x'.repeat(300), '../../etc/passwd', '%00', '\u0000', 'ñ☃💥', '1e999', '-1', 'null', 'true', '[]', '{}', "'; drop table jobs; --", '5s', '1 day', '*/5 * * * *', '61 * * * *', 'FREQ=DAILY', 'FREQ=NOPE', '2026-02-30T10:00:00Z', 'yesterday', 'now', 'Europe/Nowhere', 'UTC', 'paused', 'running', 'active', 'fuzz-known', '\ud800', 'a\udc00b', 'x\u0000y'];
+// Raw path segments and query values as a client may write them: NUL, an encoded surrogate, malformed escapes.
+const RAW_ESCAPES = ['%00', 'a%00b', '%zz', '%E0%A4%A', '%ED%A0%80', '%', '%FF'];
 const FIELDS = ['job_id', 'handler', 'kwargs', 'description', 'periodically', 'cron', 'rrule', 'dates', 'weekly', 'monthly', 'when', 'timezone', 'until', 'max_runs', 'window', 'misfire_grace_time', 'overlap', 'timeout', 'retries', 'retry_delay', 'retry_backoff', 'state', 'owner', 'bogus'];
 const QUERY_KEYS = ['state', 'limit', 'offset', 'job_id', 'handler', 'status', 'periodically', 'cron', 'when', 'timezone', 'sort', 'owner', 'from', 'to', 'q', 'since'];
 const PATHS = ['/jobs', '/jobs/{id}', '/jobs/{id}/run', '/jobs/{id}/runs', '/jobs/clean-failed', '/jobs/noop', '/jobs/command', '/jobs/http', '/runs', '/runs/{id}', '/runs/{id}/cancel', '/failures', '/failures/{id}', '/handlers', '/service/state', '/readiness', '/liveness', '/audit', '/metrics', '/{id}', '/jobs/{id}/{id}'];
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'PURGE'];
 
 /** A random JSON-able value, nested up to `depth`. */
 function value(depth: number): unknown {
@@ -53,7 +57,8 @@ function body(): string | undefined {
   if (r < 0.15) return undefined;
   if (r < 0.3) return pick(['{', '{"handler":', 'nul', '[1,2', '"\\ud800"', '{"a":1}}', '\u0000\u0001', '{"handler":"noop",}', 'a=b&c=d', '<xml/>']);
   if (r < 0.35) return JSON.stringify(Array.from({ length: 2000 }, () => jobish()));
-  if (r < 0.38) return '['.repeat(5000) + ']'.repeat(5000);
+  if (r < 0.37) return '['.repeat(5000) + ']'.repeat(5000);
+  if (r < 0.38) return `{"handler":"noop","kwargs":{"x":${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}}}`;
   if (r < 0.4) return JSON.stringify({ handler: 'noop', description: 'x'.repeat(300_000) });
   if (r < 0.7) return JSON.stringify(jobish());
   return JSON.stringify(value(4));
@@ -65,9 +70,10 @@ function query(): string {
   for (let i = 0; i < n; i++) {
     const key = random() < 0.8 ? pick(QUERY_KEYS) : pick(STRINGS);
     const v = random() < 0.7 ? pick(STRINGS) : String(value(0));
-    parts.push(`${encodeURIComponent(key)}=${random() < 0.9 ? encodeURIComponent(v) : v.replace(/[#\s]/g, '')}`);
+    parts.push(`${encode(key)}=${random() < 0.9 ? encode(v) : v.replace(/[#\s]/g, '')}`);
   }
   if (random() < 0.05) parts.push('%E0%A4%A', '&&=&', 'limit=1&limit=2');
+  if (random() < 0.05) parts.push(`${pick(QUERY_KEYS)}=${pick(RAW_ESCAPES)}`);
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
@@ -76,7 +82,8 @@ function segment(): string {
   if (r < 0.3) return 'fuzz-known';
   if (r < 0.5) return `fuzz-${int(1e9)}`;
   if (r < 0.6) return '00000000-0000-0000-0000-000000000000';
-  return encodeURIComponent(pick(STRINGS)) || 'x';
+  if (r < 0.65) return pick(RAW_ESCAPES);
+  return encode(pick(STRINGS)) || 'x';
 }
 
 /** One random request against `api` (the /api/v1 base URL). */
@@ -94,6 +101,8 @@ export function fuzzRequest(api: string): { method: string; url: string; headers
   if (random() < 0.1) headers.accept = pick(['text/html', 'application/xml', '*/*;q=0', '']);
   if (random() < 0.1) headers['x-forwarded-for'] = pick(['1.2.3.4', 'garbage', '::1, 10.0.0.1']);
   if (random() < 0.05) headers['content-encoding'] = pick(['gzip', 'br', 'identity']);
+  if (random() < 0.05) headers.origin = pick(['http://evil.example', 'null', 'http://127.0.0.1', 'garbage']);
+  if (random() < 0.05) headers['sec-fetch-site'] = pick(['cross-site', 'same-site', 'same-origin', 'none', '?']);
   const withBody = method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
   return { method, url: `${api}${path}${query()}`, headers, body: withBody ? body() : undefined };
 }
