@@ -29,7 +29,7 @@ export const MAX_RRULE_COUNT = 1000;
 
 /**
  * Periods (years, months, weeks, days, hours…) the rrule library may step through to answer one
- * question, and a COUNT's whole list may span. A rule whose next occurrence lies further is refused
+ * question. A rule whose next occurrence lies further is refused
  * when created (`rrule`), so each answer costs milliseconds, however the BYxxx parts combine.
  * 500 years hold the Gregorian calendar's 400-year cycle: a YEARLY rule refused never occurs.
  */
@@ -40,6 +40,9 @@ export const MAX_RRULE_PERIODS = 500;
  * from one opening to the next; one that lands in none of the first is refused when created.
  */
 export const MAX_WINDOW_JUMPS = 64;
+
+/** Periods a COUNT's whole list may span: as many as COUNT's bound, so FREQ=SECONDLY;COUNT=1000 fits. */
+export const MAX_RRULE_COUNT_PERIODS = MAX_RRULE_COUNT;
 
 /** Text fields of a schedule (`cron`, `rrule`, `timezone`, `when`…): longer is never a schedule. */
 export const MAX_SCHEDULE_TEXT = 200;

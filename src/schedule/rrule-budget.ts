@@ -14,28 +14,32 @@ const { RRule } = rrulePkg;
 type ParsedOptions = InstanceType<typeof RRule>['options'];
 /** Indexed by Frequency: YEARLY = 0 … SECONDLY = 6. */
 export const FREQ_UNITS = ['years', 'months', 'weeks', 'days', 'hours', 'minutes', 'seconds'];
-/** The loop reads `interval` twice a period; a little slack for the reads before it starts. */
-const MAX_READS = 2 * MAX_RRULE_PERIODS + 4;
 
 /** The search went past MAX_RRULE_PERIODS periods without finding what it was asked for. */
 export class RrulePeriodLimit extends ScheduleError {
-  constructor(unit: string) {
+  constructor(unit: string, periods: number) {
     super(
       'rrule',
-      `'rrule' has no occurrence within ${MAX_RRULE_PERIODS} ${unit} of the time asked about; bosun searches at most ` +
-        `${MAX_RRULE_PERIODS} of a rule's FREQ periods (use a coarser FREQ, e.g. FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29 rather than FREQ=DAILY)`,
+      `'rrule' has no occurrence within ${periods} ${unit} of the time asked about; bosun searches at most ` +
+        `${periods} of a rule's FREQ periods (use a coarser FREQ, e.g. FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29 rather than FREQ=DAILY)`,
     );
   }
 }
 
 export class BoundedRRule extends RRule {
+  /** Periods one question may step through. */
+  maxPeriods = MAX_RRULE_PERIODS;
+
   protected override _iter(iterResult: Parameters<InstanceType<typeof RRule>['_iter']>[0]): never {
     const real = this.options;
     let reads = 0;
+    // The loop reads `interval` twice a period; a little slack for the reads before it starts.
+    const maxReads = 2 * this.maxPeriods + 4;
+    const periods = this.maxPeriods;
     const counted = Object.create(real, {
       interval: {
         get(): number {
-          if (++reads > MAX_READS) throw new RrulePeriodLimit(FREQ_UNITS[real.freq] ?? 'periods');
+          if (++reads > maxReads) throw new RrulePeriodLimit(FREQ_UNITS[real.freq] ?? 'periods', periods);
           return real.interval;
         },
       },

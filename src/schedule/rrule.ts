@@ -12,7 +12,7 @@ import rrulePkg from 'rrule';
 import type { Options, RRule as RRuleType } from 'rrule';
 import { ScheduleError } from '../errors.ts';
 import { checkRuleBounds, checkRuleReachable } from './rrule-bounds.ts';
-import { MAX_RRULE_PERIODS } from './limits.ts';
+import { MAX_RRULE_COUNT_PERIODS } from './limits.ts';
 import { BoundedRRule, FREQ_UNITS, RrulePeriodLimit } from './rrule-budget.ts';
 import { fromWall, toWall } from './zone.ts';
 
@@ -49,6 +49,13 @@ export function normalizeRrule(value: unknown, field = 'rrule'): string {
     throw new ScheduleError(field, `Unable to parse '${field}': ${JSON.stringify(value)} (${(error as Error).message}) ${EXAMPLE}`);
   }
   return RRule.optionsToString(options).replace(/^RRULE:/, '');
+}
+
+/** A stored rule with its DTSTART, checked as compile() checks it, without iterating. */
+export function checkStoredRule(rule: string, dtstart: string, field: string): void {
+  const options = new RRule({ ...RRule.parseString(rule), dtstart: new Date(Date.parse(`${dtstart}Z`)) }).options;
+  checkRuleBounds(options, field);
+  checkRuleReachable(options, Date.parse(`${dtstart}Z`), field);
 }
 
 interface Compiled {
@@ -100,13 +107,17 @@ function compile(rule: string, dtstart: string): Compiled {
 }
 
 /** A COUNT's whole list, computed once; its search is bounded like every other. */
-function allOccurrences(rule: RRuleType, count: number): number[] {
+function allOccurrences(rule: BoundedRRule, count: number): number[] {
+  const search = rule.maxPeriods;
+  rule.maxPeriods = MAX_RRULE_COUNT_PERIODS;
   try {
     return rule.all().map((d) => d.getTime());
   } catch (error) {
     if (!(error instanceof RrulePeriodLimit)) throw error;
     const unit = FREQ_UNITS[rule.options.freq] ?? 'periods';
-    throw new ScheduleError('rrule', `'rrule' COUNT=${count}: the occurrences span more than ${MAX_RRULE_PERIODS} ${unit}, the most bosun lists; lower COUNT, use a coarser FREQ, or leave COUNT out and set 'until' or 'max_runs'`);
+    throw new ScheduleError('rrule', `'rrule' COUNT=${count}: the occurrences span more than ${MAX_RRULE_COUNT_PERIODS} ${unit}, the most bosun lists; lower COUNT, use a coarser FREQ, or leave COUNT out and set 'until' or 'max_runs'`);
+  } finally {
+    rule.maxPeriods = search;
   }
 }
 

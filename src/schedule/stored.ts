@@ -6,7 +6,7 @@
 import { ScheduleError } from '../errors.ts';
 import { normalizeCron } from './cron.ts';
 import { MAX_DATES, MAX_INTERVAL_MS, MAX_RUNS, MAX_SHORT_DURATION_MS, MAX_YEAR, MIN_INTERVAL_MS, MIN_YEAR } from './limits.ts';
-import { normalizeRrule } from './rrule.ts';
+import { checkStoredRule, normalizeRrule } from './rrule.ts';
 import type { Schedule, ScheduleKind } from './types.ts';
 import { parseWhen } from './when.ts';
 import { parseWindow } from './window.ts';
@@ -62,7 +62,9 @@ function read(value: unknown, prefix: string): Schedule {
       if (year === undefined || Number(year) < MIN_YEAR || Number(year) > MAX_YEAR || Number.isNaN(Date.parse(`${s.dtstart as string}Z`))) {
         throw new ScheduleError(field('dtstart'), `'${field('dtstart')}' must be a local time such as "2026-03-02T09:00:00", years ${MIN_YEAR} to ${MAX_YEAR}`);
       }
-      schedule = { kind, rule: normalizeRrule(s.rule, field('rule')), dtstart: s.dtstart as string, ...base };
+      const rule = normalizeRrule(s.rule, field('rule'));
+      checkStoredRule(rule, s.dtstart as string, field('rule'));
+      schedule = { kind, rule, dtstart: s.dtstart as string, ...base };
       break;
     }
     case 'dates': {
