@@ -1,10 +1,10 @@
 // `function`: imports a module from the functions folder (BOSUN_FUNCTIONS_DIR, default
-// ./functions) and calls one of its exports in a worker thread of its own; what it returns is the
+// ./functions) and calls one of its exports in a Node process of its own; what it returns is the
 // run's result. Whatever the function does (process.exit, a throw from a timer, an endless loop,
 // a memory blow-up) fails that run only.
 import { BaseHandler, type HandlerContext, type JsonSchema } from '../src/handlers/base-handler.ts';
 import { resolveFunctionModule } from '../src/handlers/function-module.ts';
-import { runInThread } from '../src/handlers/isolated-function/run-in-thread.ts';
+import { runInProcess } from '../src/handlers/isolated-function/run-in-process.ts';
 import { jobEnvironment } from '../src/handlers/job-environment.ts';
 import { loadConfig } from '../src/config.ts';
 
@@ -21,7 +21,7 @@ export class CallFunction extends BaseHandler<FunctionKwargs, unknown> {
   static override powerful = true;
   static override description =
     'Imports a module from the functions folder (BOSUN_FUNCTIONS_DIR, default ./functions; paths outside it are refused) and calls a named export ' +
-    'with `args` (and `kwargs` as one last argument when given), in a worker thread of its own (heap capped by BOSUN_FUNCTION_MEMORY_MB, a minimal environment); ' +
+    'with `args` (and `kwargs` as one last argument when given), in a Node process of its own (heap capped by BOSUN_FUNCTION_MEMORY_MB, a minimal environment); ' +
     '`this` is the run context (signal, log, jobs). Its return value, through JSON, is the result.';
   static override kwargsSchema: JsonSchema = {
     type: 'object',
@@ -46,6 +46,6 @@ export class CallFunction extends BaseHandler<FunctionKwargs, unknown> {
       args,
       context: { jobId: context.jobId, runId: context.runId, attempt: context.attempt, scheduledFor: context.scheduledFor.toISOString() },
     };
-    return runInThread(call, context, { memoryMb: config.functionMemoryMb, env: jobEnvironment() });
+    return runInProcess(call, context, { memoryMb: config.functionMemoryMb, env: jobEnvironment() });
   }
 }

@@ -38,7 +38,7 @@ export async function resolveFunctionModule(allowedDir: string, modulePath: stri
   return file;
 }
 
-/** Imports a module file. Each run imports in a thread of its own, so an edited file is read afresh. */
+/** Imports a module file. Each run imports in a process of its own, so an edited file is read afresh. */
 export async function importFunctionModule(file: string): Promise<Record<string, unknown>> {
   try {
     return (await import(pathToFileURL(file).href)) as Record<string, unknown>;

@@ -34,6 +34,7 @@ export function throwsFromTimer() { setTimeout(() => { throw new RangeError('thr
 export function rejectsUnhandled() { void Promise.reject(new TypeError('nobody awaited me')); return new Promise((r) => setTimeout(r, 5_000)); }
 export function loopsForever() { for (;;) {} }
 export function allocates() { const kept: string[][] = []; for (;;) kept.push(new Array(10_000).fill('x')); }
+export function growsOneArray() { const numbers: number[] = []; for (let i = 0; ; i++) numbers[i] = i + 0.5; }
 export function healthy(this: any) { this.log.info('healthy run'); console.log('said on stdout'); return { ok: true, secrets: Object.keys(process.env).filter((n) => /^(DATABASE_URL|BOSUN_|OTEL_)/.test(n)) }; }
 `);
   app = spawnLogged(process.execPath, ['src/main.ts'], {
@@ -88,6 +89,7 @@ const cases: Array<[string, string, number, string, RegExp, number]> = [
   ['an unhandled rejection', 'rejectsUnhandled', 20, 'failed', /^TypeError: nobody awaited me/, 10],
   ['an endless loop', 'loopsForever', 1, 'timed_out', /timed out after 1000 ms/, 1 + 5],
   ['a memory blow-up', 'allocates', 20, 'failed', /^FunctionOutOfMemory: .*64 MB/, 10],
+  ['one array grown past the heap limit', 'growsOneArray', 20, 'failed', /^FunctionOutOfMemory: .*64 MB/, 10],
 ];
 for (const [what, fn, timeout, status, error, withinSeconds] of cases) {
   test(`${what}: the run ends ${status} with a readable error, bosun stays up`, async () => {

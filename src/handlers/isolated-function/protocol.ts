@@ -1,8 +1,9 @@
-// What bosun and a function's worker thread say to each other. Everything crosses by structured
-// clone, which keeps only the built-in error classes: errors cross as plain descriptions.
+// What bosun and a function's process say to each other, as JSON: bosun writes on the IPC
+// channel, the process writes lines on its fd 3 (synchronously, so nothing is lost when it exits).
+// Errors cross as plain descriptions and are rebuilt on the other side.
 import type { RunLogLine } from '../../db/schema.ts';
 
-/** An error as it crosses between threads. */
+/** An error as it crosses between processes. */
 export interface SerialisedError {
   name: string;
   message: string;
@@ -11,7 +12,7 @@ export interface SerialisedError {
   code?: string;
 }
 
-/** The call a thread makes: everything it needs, with the module already resolved inside the functions folder. */
+/** The call a process makes: everything it needs, with the module already resolved inside the functions folder. */
 export interface FunctionCall {
   /** Real path of the module, checked to be inside the functions folder. */
   file: string;
@@ -22,14 +23,15 @@ export interface FunctionCall {
   context: { jobId: string; runId: string; attempt: number; scheduledFor: string };
 }
 
-/** bosun → thread. */
-export type ToThread =
+/** bosun → the function's process. */
+export type ToFunction =
+  | { type: 'call'; call: FunctionCall }
   | { type: 'abort'; reason: SerialisedError }
   | { type: 'jobs-reply'; id: number; ok: true; value: string }
   | { type: 'jobs-reply'; id: number; ok: false; error: SerialisedError };
 
-/** thread → bosun. The thread ends itself right after `returned` or `threw`. */
-export type FromThread =
+/** The function's process → bosun. The process ends itself right after `returned` or `threw`. */
+export type FromFunction =
   | { type: 'log'; level: RunLogLine['level']; msg: string; data?: Record<string, unknown> }
   | { type: 'jobs'; id: number; method: 'create' | 'runNow'; args: unknown[] }
   | { type: 'returned'; json: string }
