@@ -105,7 +105,7 @@ test('BOSUN_AUTH=on: every operation of the served spec asks for a token, but th
   for (const path of ['/api/v1/ui/', '/api/v1/ui/swagger-ui.css', '/dashboard/', '/dashboard/jobs/x', '/dashboard/assets/app.js']) {
     assert.equal((await served.request(path)).status, 200, path);
   }
-  for (const [method, path] of [['POST', '/dashboard/schedule-preview'], ['GET', '/metrics'], ['GET', '/api/v1/no-such-route'], ['DELETE', '/dashboard/']]) {
+  for (const [method, path] of [['POST', '/dashboard/schedule-preview'], ['GET', '/metrics'], ['GET', '/api/v1/no-such-route'], ['DELETE', '/dashboard/']] as const) {
     assert.equal((await served.request(path, { method })).status, 401, `${method} ${path}`);
   }
 });
