@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../src/log.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+import { passwordFile } from '../src/db/embedded-password.ts';
 
 interface Phase {
   name: string;
@@ -52,6 +53,7 @@ if (!url) {
   stop = async () => {
     await server.stop();
     await rm(dataDir, { recursive: true, force: true });
+    await rm(passwordFile(dataDir), { force: true });
   };
 }
 
