@@ -1,15 +1,15 @@
 import { ValidationError } from '../errors.ts';
 import { describeSchedule, nextOccurrence, readStoredSchedule, type Schedule } from '../schedule/index.ts';
 
-/** At most this many schedules per request and occurrences per schedule, so a preview stays cheap. */
-export const MAX_PREVIEW_SCHEDULES = 500;
+/** At most this many schedules per request (a page of the jobs list) and occurrences per schedule, so a preview stays cheap. */
+export const MAX_PREVIEW_SCHEDULES = 100;
 export const MAX_PREVIEW_OCCURRENCES = 20;
 /**
  * Milliseconds of occurrence maths one request may spend; schedules not reached by then get an
  * `error` saying so. Each occurrence is bounded on its own (src/schedule/limits.ts), so the event
  * loop is held at most this long plus one occurrence.
  */
-export const PREVIEW_BUDGET_MS = 25;
+export const PREVIEW_BUDGET_MS = 10;
 
 /** What the browser asks about one stored schedule (a job's `schedule` as the API returns it). */
 export interface PreviewRequest {
