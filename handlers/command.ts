@@ -66,7 +66,7 @@ export class Command extends BaseHandler<CommandKwargs, CommandResult> {
           { type: 'string', minLength: 1 },
           { type: 'array', items: { type: 'string' }, minItems: 1 },
         ],
-        examples: ['find /tmp -name "*.tmp" -mtime +7 -delete', ['echo', 'hello']],
+        examples: ['echo hello from bosun', ['echo', 'hello']],
       },
       env: { type: 'object', description: 'Environment variables added to the minimal environment (PATH, HOME, USER, LOGNAME, LANG, LC_*, TZ); they win over it.', additionalProperties: { type: 'string' } },
       inherit_env: {
