@@ -5,6 +5,7 @@
  */
 import { Cron } from 'croner';
 import { ScheduleError } from '../errors.ts';
+import { MAX_SCHEDULE_TEXT } from './limits.ts';
 import { WEEKDAYS } from './names.ts';
 
 const EXAMPLE = '(expected e.g. "*/5 * * * *", "0 30 9 * * mon-fri" or {minute: 0, hour: 9, day_of_week: "mon-fri"})';
@@ -15,6 +16,7 @@ const LIST_FIELDS = ['minute', 'hour', 'month', 'day', 'day_of_week'] as const;
 /** One canonical expression for every accepted form, validated by compiling it. */
 export function normalizeCron(value: unknown, timezone: string): string {
   let expression: string;
+  if (typeof value === 'string' && value.length > MAX_SCHEDULE_TEXT) throw new ScheduleError('cron', `'cron' must be at most ${MAX_SCHEDULE_TEXT} characters`);
   if (typeof value === 'string') expression = value.trim().replace(/\s+/g, ' ');
   else if (Array.isArray(value)) {
     if (value.length !== 5) throw new ScheduleError('cron', `'cron' as a list needs 5 items [minute, hour, month, day, day_of_week], got ${value.length}`);

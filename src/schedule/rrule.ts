@@ -12,7 +12,7 @@ import rrulePkg from 'rrule';
 import type { Options, RRule as RRuleType } from 'rrule';
 import { ScheduleError } from '../errors.ts';
 import { checkRuleBounds, checkRuleReachable } from './rrule-bounds.ts';
-import { MAX_RRULE_COUNT_PERIODS } from './limits.ts';
+import { MAX_RRULE_COUNT_PERIODS, MAX_SCHEDULE_TEXT } from './limits.ts';
 import { BoundedRRule, FREQ_UNITS, RrulePeriodLimit } from './rrule-budget.ts';
 import { fromWall, toWall } from './zone.ts';
 
@@ -26,6 +26,7 @@ const EXAMPLE = '(expected e.g. "FREQ=WEEKLY;BYDAY=MO,FR;BYHOUR=9")';
 /** Validated rule text without "RRULE:"; DTSTART and UNTIL belong in `when` and `until`, read in `timezone`. */
 export function normalizeRrule(value: unknown, field = 'rrule'): string {
   if (typeof value !== 'string' || value.trim() === '') throw new ScheduleError(field, `Unable to parse '${field}': ${JSON.stringify(value)} ${EXAMPLE}`);
+  if (value.length > MAX_SCHEDULE_TEXT) throw new ScheduleError(field, `'${field}' must be at most ${MAX_SCHEDULE_TEXT} characters`);
   const text = value.trim().replace(/^RRULE:/i, '');
   if (/DTSTART|TZID|UNTIL|\n/i.test(text)) {
     throw new ScheduleError(field, `'${field}' takes the rule only: put the first run in 'when', the zone in 'timezone' and the end in 'until'`);

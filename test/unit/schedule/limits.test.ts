@@ -46,6 +46,8 @@ describe('limits: refused with the field named', () => {
     ['periodically of 36526 days', { periodically: '36526 days' }, 'periodically', /at most 100 years/],
     ['an ISO duration with huge parts', { periodically: 'P99999999999999W' }, 'periodically', /at most/],
     ['a duration past 200 characters', { periodically: `${'1'.repeat(201)}s` }, 'periodically', /at most 200 characters/],
+    ['an rrule past 200 characters', { rrule: `FREQ=MINUTELY;BYSECOND=${'1,'.repeat(100)}1` }, 'rrule', /at most 200 characters/],
+    ['a cron past 200 characters', { cron: `${'1,'.repeat(100)}1 * * * *` }, 'cron', /at most 200 characters/],
     ['misfire_grace_time past 24 days', { periodically: '1 hour', misfire_grace_time: '25 days' }, 'misfire_grace_time', /at most 24 days/],
     ['max_runs past its bound', { periodically: '1 hour', max_runs: MAX_RUNS + 1 }, 'max_runs', /at most 1000000000/],
     ['until past year 9999 by its offset', { periodically: '1 hour', until: '9999-12-31T23:00:00-23:59' }, 'until', /1900 to 9999/],
