@@ -7,8 +7,8 @@ import { openDatabase, type Database } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { startBoss, type PgBoss } from './queue/boss.ts';
 import { createApp } from './api/app.ts';
-import { handlerDirs, startDefaultJobs } from './default-jobs/startup.ts';
-import { loadHandlers } from './handlers/registry.ts';
+import { startDefaultJobs } from './default-jobs/startup.ts';
+import { loadConfiguredHandlers } from './handlers/registry.ts';
 import { createJobCommands } from './jobs/commands.ts';
 import { ensureFireQueue } from './scheduler/fire-queue.ts';
 import { apiDeps } from './api/api-deps.ts';
@@ -85,7 +85,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     await ensureFireQueue(boss);
     // The flows folder is read before the default-job files, so a job file naming an unknown
     // flow (flow-scheduling's flow_name) is refused here too.
-    const handlers = await loadHandlers(handlerDirs(config), { enabled: config.enabledHandlers });
+    const handlers = await loadConfiguredHandlers(config);
     const flowCatalog = await loadFlowCatalog(config.flowsDir, handlers, logger);
     stack.push(async () => flowCatalog.uninstall());
     const { registry } = await startDefaultJobs({

@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Database } from '../db/database.ts';
 import type { PgBoss } from '../queue/boss.ts';
-import { loadHandlers, BUILTIN_HANDLERS_DIR, type HandlerRegistry } from '../handlers/registry.ts';
+import { loadConfiguredHandlers, type HandlerRegistry } from '../handlers/registry.ts';
 import { createJobCommands } from '../jobs/commands.ts';
 import { checkAuthStartup, createAuthPolicy } from '../auth/auth-policy.ts';
 import type { ApiDeps, JobCommandsPort } from './app.ts';
@@ -19,7 +19,7 @@ export async function apiDeps(
   parts: { database: Database; boss: PgBoss; logger: Logger; ready: () => Promise<boolean>; registry?: HandlerRegistry; commands?: JobCommandsPort },
 ): Promise<ApiDeps> {
   await checkAuthStartup(parts.database.db, config.auth, config.host);
-  const registry = parts.registry ?? (await loadHandlers([BUILTIN_HANDLERS_DIR, ...(config.handlersDir ? [config.handlersDir] : [])]));
+  const registry = parts.registry ?? (await loadConfiguredHandlers(config));
   const commands = parts.commands ?? createJobCommands({ db: parts.database.db, boss: parts.boss, logger: parts.logger, queueSchema: config.bossSchema });
   const spec = servedSpec(loadOpenApi(), registry.list());
   return {

@@ -5,8 +5,7 @@ import { BosunError } from '../errors.ts';
 import { formatProblem } from '../default-jobs/job-file-error.ts';
 import { jobFileSchema } from '../default-jobs/job-file-schema.ts';
 import { loadJobFiles } from '../default-jobs/load-job-files.ts';
-import { handlerDirs } from '../default-jobs/startup.ts';
-import { loadHandlers } from '../handlers/registry.ts';
+import { loadConfiguredHandlers } from '../handlers/registry.ts';
 import { flowCatalog } from '../flows/flow-catalog.ts';
 import { loadFlowFiles } from '../flows/load-flow-files.ts';
 import { installFlowCatalog } from '../flows/runtime.ts';
@@ -38,7 +37,7 @@ export async function run(args: string[]): Promise<number> {
   }
   try {
     const config = loadConfig();
-    const registry = await loadHandlers(handlerDirs(config), { enabled: config.enabledHandlers });
+    const registry = await loadConfiguredHandlers(config);
     if (args.includes('--schema')) {
       process.stdout.write(`${JSON.stringify(jobFileSchema(registry), null, 2)}\n`);
       return EXIT.ok;

@@ -1,14 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { DB } from '../db/schema.ts';
-import { BUILTIN_HANDLERS_DIR, loadHandlers, type HandlerRegistry } from '../handlers/registry.ts';
+import { loadConfiguredHandlers, type HandlerRegistry } from '../handlers/registry.ts';
 import type { Logger } from '../log.ts';
 import { syncDefaultJobs, type JobUpserter, type SyncReport } from './sync-default-jobs.ts';
-
-/** The handler folders of this configuration: the built-in `handlers/`, then BOSUN_HANDLERS_DIR. */
-export function handlerDirs(config: Pick<Config, 'handlersDir'>): string[] {
-  return config.handlersDir === undefined ? [BUILTIN_HANDLERS_DIR] : [BUILTIN_HANDLERS_DIR, config.handlersDir];
-}
 
 /**
  * Startup's step for this area: loads every handler, then validates and applies the
@@ -22,7 +17,7 @@ export async function startDefaultJobs(deps: {
   /** Handlers already loaded (startup loads them first, to load the flows before these job files). */
   registry?: HandlerRegistry;
 }): Promise<{ registry: HandlerRegistry; report: SyncReport }> {
-  const registry = deps.registry ?? (await loadHandlers(handlerDirs(deps.config), { enabled: deps.config.enabledHandlers }));
+  const registry = deps.registry ?? (await loadConfiguredHandlers(deps.config));
   deps.logger.info({ handlers: registry.list().map((h) => h.name) }, 'handlers loaded');
   const report = await syncDefaultJobs({
     dir: deps.config.defaultJobsDir,

@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join, extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ValidateFunction } from 'ajv';
+import type { Config } from '../config.ts';
 import { BosunError, ConfigError } from '../errors.ts';
 import type { HandlerClass } from './base-handler.ts';
 import { createKwargsAjv, checkKwargs } from './kwargs-validator.ts';
@@ -142,6 +143,12 @@ async function handlerFiles(dir: string): Promise<string[]> {
     throw new BosunError('invalid-handler', `cannot read the handlers folder ${dir}: ${(err as Error).message}`, { details: { file: dir }, cause: err });
   }
   return names.filter((n) => HANDLER_FILE.test(n) && extname(n) !== '').sort().map((n) => join(dir, n));
+}
+
+/** The handlers of a configuration: the built-in `handlers/`, then BOSUN_HANDLERS_DIR, less those BOSUN_HANDLERS leaves off. */
+export function loadConfiguredHandlers(config: Pick<Config, 'handlersDir' | 'enabledHandlers'>): Promise<HandlerRegistry> {
+  const dirs = config.handlersDir === undefined ? [BUILTIN_HANDLERS_DIR] : [BUILTIN_HANDLERS_DIR, config.handlersDir];
+  return loadHandlers(dirs, { enabled: config.enabledHandlers });
 }
 
 /**
