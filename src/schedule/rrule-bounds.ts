@@ -7,7 +7,7 @@
 import rrulePkg from 'rrule';
 import type { Options } from 'rrule';
 import { ScheduleError } from '../errors.ts';
-import { MAX_RRULE_COUNT } from './limits.ts';
+import { MAX_RRULE_COUNT, MAX_RRULE_PERIODS } from './limits.ts';
 
 const { Frequency } = rrulePkg;
 /** Larger intervals are better said with a coarser FREQ. */
@@ -50,6 +50,54 @@ export function checkRuleBounds(o: Partial<Options>, field: string): void {
   for (const day of [o.byweekday ?? []].flat()) {
     const n = typeof day === 'object' && day !== null ? day.n : undefined;
     if (n !== undefined && n !== null && !(Number.isInteger(n) && n !== 0 && Math.abs(n) <= 53)) refuse(field, `BYDAY=${String(day)}`, 'the number before a day takes 1 to 53 or -53 to -1');
+  }
+  checkRuleGaps(o, field);
+}
+
+const S = 1000;
+const D = 86_400 * S;
+/** Seconds of one FREQ period, the longest a month or year can be. */
+const PERIOD_MS: Record<number, number> = {
+  [Frequency.YEARLY]: 366 * D,
+  [Frequency.MONTHLY]: 31 * D,
+  [Frequency.WEEKLY]: 7 * D,
+  [Frequency.DAILY]: D,
+  [Frequency.HOURLY]: 3600 * S,
+  [Frequency.MINUTELY]: 60 * S,
+  [Frequency.SECONDLY]: S,
+};
+/** The longest wait a BYxxx part alone can impose before its value comes round again. */
+const CYCLE_MS: Array<[keyof Options, string, number]> = [
+  ['bysecond', 'BYSECOND', 60 * S],
+  ['byminute', 'BYMINUTE', 3600 * S],
+  ['byhour', 'BYHOUR', D],
+  ['byweekday', 'BYDAY', 7 * D],
+  ['bymonthday', 'BYMONTHDAY', 62 * D],
+  ['bymonth', 'BYMONTH', 366 * D],
+  ['byyearday', 'BYYEARDAY', 366 * D],
+  ['byweekno', 'BYWEEKNO', 366 * D],
+];
+
+/**
+ * Occurrences that may lie further apart than the periods bosun searches (MAX_RRULE_PERIODS) would
+ * make a later "next occurrence" fail although the rule was accepted: "FREQ=MINUTELY;BYDAY=MO"
+ * waits six days of minutes from Tuesday on. Such rules are refused as written, whatever today is.
+ */
+function checkRuleGaps(o: Partial<Options>, field: string): void {
+  if (o.freq === undefined || o.freq === null) return;
+  const step = PERIOD_MS[o.freq]! * (o.interval ?? 1);
+  for (const [key, name, cycle] of CYCLE_MS) {
+    const value = o[key];
+    if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+    const periods = Math.ceil(cycle / step);
+    if (periods > MAX_RRULE_PERIODS) {
+      refuse(
+        field,
+        `FREQ=${Frequency[o.freq]} with ${name}`,
+        `its occurrences can lie ${periods} periods apart, more than the ${MAX_RRULE_PERIODS} bosun searches; ` +
+          `use a coarser FREQ (e.g. FREQ=DAILY;${name === 'BYDAY' ? 'BYDAY=MO;' : ''}BYHOUR=9,10;BYMINUTE=0,30) or a cron expression (e.g. '* * * * MON')`,
+      );
+    }
   }
 }
 

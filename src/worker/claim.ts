@@ -1,13 +1,14 @@
 import type { PgBoss } from 'pg-boss';
 import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import type { DB, JobsTable } from '../db/schema.ts';
+import { ScheduleError } from '../errors.ts';
 import type { Job } from '../jobs/job.ts';
 import { getJobForUpdate, rowToJob } from '../jobs/repository.ts';
 import { claimAttempt, findRun, hasRunningRun, insertOccurrenceRuns, occurrenceRows, prefixedRun, prefixedRunColumns, type OccurrenceRow } from '../runs/repository.ts';
 import { claimedJobUpdates, updateClaimedJobs, type ClaimedJobUpdate } from '../runs/job-bookkeeping.ts';
 import type { Run } from '../runs/run.ts';
 import { fireQueueSql, occurrencePayload, type FireMessage, type FireQueueSql } from '../scheduler/fire-queue.ts';
-import { coalesce, planAfter } from '../scheduler/plan.ts';
+import { coalesce, planAfter, type Coalesced } from '../scheduler/plan.ts';
 import { getServiceState } from '../service-state/repository.ts';
 import { PREPARE } from '../db/prepared-statements.ts';
 import { pipelinedTransaction, pipelineOf, type Pipeline } from '../db/pipelined-transaction.ts';
@@ -35,7 +36,15 @@ export type Claim =
   /** A run this process now owns and must execute. */
   | { kind: 'execute'; job: Job; run: Run; next: Date | null; superseded?: Run | undefined }
   /** Recorded (misfired, skipped, queued) or nothing to do (stale, taken elsewhere). */
-  | { kind: 'done'; next: Date | null; recorded?: Run | undefined; superseded?: Run | undefined; job?: Job | undefined }
+  | {
+      kind: 'done';
+      next: Date | null;
+      recorded?: Run | undefined;
+      superseded?: Run | undefined;
+      job?: Job | undefined;
+      /** The job's schedule could not be planned: nothing was written, and the job holds no next occurrence. */
+      unplannable?: { job_id: string; error: ScheduleError } | undefined;
+    }
   /** The service is paused: hold the message and ask again. */
   | { kind: 'paused' };
 
@@ -263,16 +272,26 @@ async function recordOccurrences(
       claims.set(message.id, { kind: 'done', next: null });
       continue;
     }
-    const plan = coalesce(job.schedule, message.scheduled_for, now, job.run_count);
+    let plan: Coalesced;
+    let ifNot: Date | null;
+    let ifRan: Date | null;
+    try {
+      plan = coalesce(job.schedule, message.scheduled_for, now, job.run_count);
+      // Whether it runs is decided by the run insert, in the statement below; a run can only end
+      // the job (max_runs), so the next instant if it does not is the only message to plan.
+      ifNot = planAfter(job.schedule, plan.instant, job.run_count);
+      ifRan = plan.decision === 'run' ? planAfter(job.schedule, plan.instant, job.run_count + 1) : ifNot;
+    } catch (error) {
+      // One job's schedule past bosun's search bounds must not fail the batch it came in.
+      if (!(error instanceof ScheduleError)) throw error;
+      claims.set(message.id, { kind: 'done', next: null, unplannable: { job_id: job.job_id, error } });
+      continue;
+    }
     const base = { job_id: job.job_id, overlap: job.overlap };
     if (plan.superseded) rows.push({ ...base, scheduled_for: message.scheduled_for, kind: 'misfired', error: supersededError(plan.instant) });
     if (plan.decision === 'misfired') rows.push({ ...base, scheduled_for: plan.instant, kind: 'misfired', error: misfiredError(job, plan.instant, now) });
     else rows.push({ ...base, scheduled_for: plan.instant, kind: 'due', error: SKIPPED_ERROR });
     live.push({ message, instant: plan.instant, superseded: plan.superseded });
-    // Whether it runs is decided by the run insert, in the statement below; a run can only end
-    // the job (max_runs), so the next instant if it does not is the only message to plan.
-    const ifNot = planAfter(job.schedule, plan.instant, job.run_count);
-    const ifRan = plan.decision === 'run' ? planAfter(job.schedule, plan.instant, job.run_count + 1) : ifNot;
     if (ifRan !== null && ifRan.getTime() !== ifNot?.getTime()) throw new Error(`claim: job ${job.job_id} plans two different next instants`);
     updates.push({ job_id: job.job_id, instant: plan.instant, due: plan.decision === 'run', run_count: job.run_count, next_if_ran: ifRan, next_if_not: ifNot });
     if (ifNot !== null) nexts.push({ job_id: job.job_id, scheduled_for: ifNot });

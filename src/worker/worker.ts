@@ -270,6 +270,10 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const act = (result: Claim): boolean => {
     if (result.kind !== 'paused' && result.next) timer.arm(result.next);
     if (result.kind === 'done' && result.job) for (const recorded of [result.superseded, result.recorded]) if (recorded) notify({ kind: 'recorded', job: result.job, run: recorded });
+    if (result.kind === 'done' && result.unplannable) {
+      const { job_id, error } = result.unplannable;
+      log.error({ job_id, field: error.field, err: error }, 'the job stops firing: its schedule cannot be planned; change the job to plan it again');
+    }
     if (result.kind !== 'execute') return false;
     if (result.superseded) notify({ kind: 'recorded', job: result.job, run: result.superseded });
     startRun(result.job, result.run);

@@ -13,6 +13,7 @@ import { FIRE_QUEUE, enqueueAttempt, enqueueOccurrence, type FireMessage } from 
 import type { JobDefinition } from '../../../src/jobs/job.ts';
 import type { ScheduleInput } from '../../../src/schedule/index.ts';
 import { setServiceState } from '../../../src/service-state/repository.ts';
+import { sql } from 'kysely';
 
 const { db, boss } = await engineDatabase();
 const deps = { db, boss, host: 'test-host', queueSchema: 'pgboss' };
@@ -378,4 +379,32 @@ test('a batch names each job once, and holds everything while the service is pau
   } finally {
     await setServiceState(db, 'running');
   }
+});
+
+test('a job whose stored schedule cannot be planned is set aside; the rest of its batch is claimed', async () => {
+  const hourly: Case = { name: 'healthy', schedule: { periodically: '1 hour', when: ago(20).toISOString(), ...grace }, pending: ago(20) };
+  const rule: Case = { name: 'rule', schedule: { rrule: 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=28', when: ago(20).toISOString(), ...grace }, pending: ago(20) };
+  await setUp('planned-healthy', hourly);
+  await setUp('planned-never', rule);
+  // A rule that never occurs again, as a row written before its bounds existed would hold it.
+  await db
+    .updateTable('jobs')
+    .set({ schedule: sql`jsonb_set(schedule, '{rule}', '"FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"')` })
+    .where('job_id', '=', 'planned-never')
+    .execute();
+  const fetched = (await boss.fetch<FireMessage>(FIRE_QUEUE, { batchSize: 100 })).filter((m) => m.data.job_id.startsWith('planned-'));
+  assert.equal(fetched.length, 2);
+  const claims = await claimOccurrences(
+    deps,
+    fetched.map((m) => ({ id: m.id, job_id: m.data.job_id, scheduled_for: new Date((m.data as { scheduled_for: string }).scheduled_for) })),
+  );
+  assert.ok(claims instanceof Map);
+  const of = (jobId: string) => claims.get(fetched.find((m) => m.data.job_id === jobId)!.id)!;
+  const healthy = of('planned-healthy');
+  assert.equal(healthy.kind, 'execute');
+  const never = of('planned-never');
+  assert.equal(never.kind, 'done');
+  assert.equal(never.kind === 'done' && never.unplannable?.job_id, 'planned-never');
+  assert.match(never.kind === 'done' ? (never.unplannable?.error.message ?? '') : '', /rrule/);
+  assert.deepEqual((await outcome('planned-never')).runs, [], 'nothing is written for the job set aside');
 });

@@ -28,6 +28,9 @@ describe('limits: refused with the field named', () => {
   const cases: Array<[string, ScheduleInput, string, RegExp]> = [
     ['rrule COUNT past its bound', { rrule: `FREQ=SECONDLY;COUNT=${MAX_RRULE_COUNT + 1}` }, 'rrule', /COUNT must be from 1 to 1000/],
     ['the preview bomb', { rrule: 'FREQ=SECONDLY;COUNT=1000001' }, 'rrule', /COUNT/],
+    ['every minute of Mondays, minute by minute', { rrule: 'FREQ=MINUTELY;BYDAY=MO' }, 'rrule', /10080 periods apart, more than the 500/],
+    ['every hour of January, hour by hour', { rrule: 'FREQ=HOURLY;BYMONTH=1' }, 'rrule', /8784 periods apart/],
+    ['daily at three, minute by minute', { rrule: 'FREQ=MINUTELY;BYHOUR=3;BYMINUTE=0' }, 'rrule', /1440 periods apart/],
     ['a COUNT spanning too many periods', { rrule: 'FREQ=DAILY;BYDAY=MO;COUNT=1000' }, 'rrule', /span more than 1000 days/],
     ['INTERVAL past its bound', { rrule: 'FREQ=DAILY;INTERVAL=10001' }, 'rrule', /INTERVAL must be from 1 to 10000/],
     ['BYHOUR=25', { rrule: 'FREQ=SECONDLY;BYHOUR=25' }, 'rrule', /BYHOUR takes 0 to 23/],
@@ -61,6 +64,8 @@ describe('limits: accepted at the bound', () => {
   const cases: Array<[string, ScheduleInput]> = [
     ['COUNT at its bound', { rrule: `FREQ=SECONDLY;COUNT=${MAX_RRULE_COUNT}`, when: '2026-12-07T10:00:00Z' }],
     ['a leap day, yearly', { rrule: 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29' }],
+    ['every hour of Mondays', { rrule: 'FREQ=HOURLY;BYDAY=MO' }],
+    ['every day of January', { rrule: 'FREQ=DAILY;BYMONTH=1' }],
     ['an hourly INTERVAL that reaches BYHOUR', { rrule: 'FREQ=HOURLY;INTERVAL=5;BYHOUR=3', when: '2026-12-08T00:00:00Z' }],
     ['a minutely INTERVAL dividing 60 with BYHOUR', { rrule: 'FREQ=MINUTELY;INTERVAL=15;BYHOUR=9,17' }],
     ['a 100-year interval', { periodically: '36525 days' }],
