@@ -6,7 +6,7 @@
 // into "+N more". Screenshots go to test-artifacts/dashboard-flow*.png.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -75,6 +75,8 @@ async function graphStatuses(): Promise<Record<string, string>> {
   const databaseUrl = await createTestDatabase('bosun_dash_flows');
   const dir = await mkdtemp(join(tmpdir(), 'bosun-dash-flows-'));
   after(() => rm(dir, { recursive: true, force: true }));
+  // As root, commands run as an unprivileged user: it must reach the marker.
+  await chmod(dir, 0o755);
   const flowsDir = join(dir, 'flows');
   const noDefaults = join(dir, 'default-jobs');
   await mkdir(flowsDir);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 
 /** A bosun (or other) child process whose JSON log lines are collected as they come. */
 export interface Spawned {
@@ -64,11 +65,19 @@ export function spawnLogged(command: string, args: string[], env: Record<string,
   };
 }
 
-/** Whether a process with this pid still exists. */
+/**
+ * Whether a process with this pid still runs. A zombie (exited, not yet reaped: an orphan whose
+ * new parent, PID 1 in a container, does not reap) counts as gone.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    // The state follows the parenthesised command name: "1234 (postgres) Z ...".
+    return !/\)\s+Z\s/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }

@@ -69,7 +69,7 @@ test('SIGTERM to the entry point stops it and its Postgres', async (t) => {
   assert.ok(!isAlive(pgPid));
 });
 
-test('a Postgres left behind by a killed bosun is taken over on the next start', async (t) => {
+test('a Postgres left behind by a killed bosun is stopped by its watchdog or taken over on the next start', async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'bosun-entry-'));
   t.after(() => rm(dataDir, { recursive: true, force: true }));
   const first = spawnLogged(process.execPath, ['src/main.ts'], env(dataDir), ROOT);

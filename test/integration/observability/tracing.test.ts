@@ -5,7 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -149,7 +149,10 @@ test('each run is one trace from enqueue to finish, joined with pg-boss send spa
   await app.waitForLine((l) => l.msg === 'exporting traces over OTLP');
 
   // A scheduled one-shot whose first attempt fails and whose retry succeeds.
-  const marker = join(mkdtempSync(join(tmpdir(), 'bosun-tracing-marker-')), 'tried');
+  const markerDir = mkdtempSync(join(tmpdir(), 'bosun-tracing-marker-'));
+  // As root, commands run as an unprivileged user, who must be able to create the marker.
+  chmodSync(markerDir, 0o777);
+  const marker = join(markerDir, 'tried');
   const due = new Date(Date.now() + 1500).toISOString();
   const created = await call('POST', '/api/v1/jobs', {
     job_id: 'flaky',
