@@ -3,6 +3,7 @@ import type { DB, RunLogLine } from '../../db/schema.ts';
 import { ConflictError, NotFoundError } from '../../errors.ts';
 import { insertFailure } from '../../failures/repository.ts';
 import { FINAL_RUN_STATUSES, type Run } from '../../runs/run.ts';
+import { redactText } from '../../redaction/redact-text.ts';
 
 /** What an outside system reports about a run (Tethys' status callback). */
 export interface StatusReport {
@@ -35,10 +36,12 @@ export async function reportRunStatus(db: Kysely<DB>, runId: string, owner: stri
     if (FINAL_RUN_STATUSES.includes(run.status)) {
       throw new ConflictError(`run ${runId} has already ended (${run.status}); it cannot be reported on`, { field: 'status' });
     }
+    // A reported message is copied into the run's log and error: shown redacted like every copy.
+    const message = report.message === undefined ? undefined : redactText(report.message);
     const line: RunLogLine = {
       at: new Date().toISOString(),
       level: report.status === 'failed' ? 'error' : 'info',
-      msg: report.message ?? `status reported: ${report.status}`,
+      msg: message ?? `status reported: ${report.status}`,
       data: { source: 'status-callback', status: report.status, ...(report.progress === undefined ? {} : { progress: report.progress }) },
     };
     // Appended in SQL so concurrent reports and the handler's own lines are not overwritten.
@@ -54,7 +57,7 @@ export async function reportRunStatus(db: Kysely<DB>, runId: string, owner: stri
               started_at: sql<Date>`coalesce(started_at, now())`,
               finished_at: sql<Date>`now()`,
               result: report.result === undefined ? null : JSON.stringify(report.result),
-              error: report.status === 'failed' ? (report.message ?? 'reported failed by the status callback') : null,
+              error: report.status === 'failed' ? (message ?? 'reported failed by the status callback') : null,
             }
           : {}),
       })
@@ -72,7 +75,7 @@ export async function reportRunStatus(db: Kysely<DB>, runId: string, owner: stri
         kwargs: run.kwargs,
         owner: run.owner,
         error_name: 'ReportedFailure',
-        message: report.message ?? 'reported failed by the status callback',
+        message: message ?? 'reported failed by the status callback',
         stack: null,
         attempt: run.attempt,
         host,

@@ -158,14 +158,18 @@ test('failures, clean-failed, status callback, handlers, service state', async (
   const progress = await h.call('POST', `/runs/${runId}/status`, { who: 'alice', body: { status: 'running', progress: 40, message: 'copying' } });
   assert.equal(progress.status, 200, progress.text);
   assert.equal(progress.json.success, true);
-  const failed = await h.call('POST', `/runs/${runId}/status`, { who: 'alice', body: { status: 'failed', message: 'disk full' } });
+  const failed = await h.call('POST', `/runs/${runId}/status`, { who: 'alice', body: { status: 'failed', message: 'disk full at https://u:CANARYPW@example.com/?token=CANARYTK' } });
   assert.equal((failed.json.run as J).status, 'failed');
+  // The reported message is copied into the run's error, its log and the failure row: redacted there.
+  const reported = await h.call('GET', `/runs/${runId}`, { who: 'alice' });
+  assert.doesNotMatch(reported.text, /CANARY/);
+  assert.match(String((reported.json.run as J).error), /^disk full at https:\/\/u:\*\*\*@example\.com\/\?token=\*\*\*$/);
   const again = await h.call('POST', `/runs/${runId}/status`, { who: 'alice', body: { status: 'succeeded' } });
   assert.equal(again.status, 409);
   const list = await h.call('GET', '/failures?job_id=cb-1', { who: 'alice' });
   const failures = list.json.failures as J[];
   assert.equal(failures.length, 1);
-  assert.equal(failures[0]!.message, 'disk full');
+  assert.equal(failures[0]!.message, 'disk full at https://u:***@example.com/?token=***');
   assert.equal((await h.call('GET', `/failures/${String(failures[0]!.failure_id)}`, { who: 'bob' })).status, 404);
   assert.equal((await h.call('GET', `/failures/${String(failures[0]!.failure_id)}`, { who: 'alice' })).status, 200);
   assert.deepEqual((await h.call('DELETE', '/jobs/clean-failed', { who: 'bob' })).json, { removed: [] });
