@@ -4,28 +4,18 @@
 // DATABASE_URL, on a fresh data folder.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { passwordFile } from '../../src/db/embedded-password.ts';
 import { spawnLogged } from '../helpers/process.ts';
+import { postgresOf } from './embedded-bosun.ts';
 import { createJob, report, within } from './cluster.ts';
 import { pickPort, startPostgres, stopPostgres } from './restartable-postgres.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const HANDLERS = new URL('./unruly/handlers/', import.meta.url).pathname;
-
-/** Pids of the processes whose command line holds `-D <dataDir>`: a postmaster of that folder. */
-async function postgresOf(dataDir: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const argv = await readFile(`/proc/${entry}/cmdline`, 'utf8').then((t) => t.split('\0'), () => [] as string[]);
-    if (argv.some((arg, i) => arg === '-D' && argv[i + 1] === dataDir)) pids.push(Number(entry));
-  }
-  return pids;
-}
 
 test('a class handler calling process.exit: the run is recorded failed, bosun stops PostgreSQL and exits non-zero', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'bosun-handler-exit-'));
