@@ -53,6 +53,17 @@ export interface BosunErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * One of several problems reported at once (a request's or a file's), in problem+json's
+ * `errors` list: the field as the user wrote it, what is wrong, and the known name meant when
+ * the field or value is a near miss of one.
+ */
+export interface FieldProblem {
+  field: string;
+  message: string;
+  suggestion?: string;
+}
+
 /** Base of every error bosun raises on purpose. */
 export class BosunError extends Error {
   readonly code: ErrorCode;

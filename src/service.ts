@@ -5,7 +5,7 @@ import type { EmbeddedServer } from './db/embedded-postgres.ts';
 import { serviceDatabase } from './db/connect-target.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { startBoss, type PgBoss } from './queue/boss.ts';
+import { startBoss, stopBoss, type PgBoss } from './queue/boss.ts';
 import { createApp } from './api/app.ts';
 import { startDefaultJobs } from './default-jobs/startup.ts';
 import { loadConfiguredHandlers } from './handlers/registry.ts';
@@ -78,7 +78,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     let migrated = true;
 
     const boss = await startBoss(databaseUrl, config.bossSchema, logger);
-    stack.push(() => boss.stop({ graceful: true, timeout: config.shutdownTimeoutMs, close: true }));
+    stack.push(() => stopBoss(boss, { graceful: true, timeout: config.shutdownTimeoutMs }));
 
     // Every handler, then the default-jobs folder: a broken file stops startup here. Creating
     // default jobs enqueues their first occurrences, so the fire queue must exist first.

@@ -1,4 +1,5 @@
 import { BosunError } from '../errors.ts';
+import { didYouMean } from '../suggest.ts';
 
 /** One problem in one job file, at the position of the key (or token) at fault. */
 export interface JobFileProblem {
@@ -9,11 +10,13 @@ export interface JobFileProblem {
   /** The field at fault (`periodically`, `kwargs.url`, `job_id`), or `yaml` for a syntax error. */
   field: string;
   message: string;
+  /** The known name probably meant (a handler, field or argument), when the one written is close to it. */
+  suggestion?: string;
 }
 
 /** `file:line:column field: message`, the form editors and CI logs turn into links. */
 export function formatProblem(p: JobFileProblem): string {
-  return `${p.file}:${p.line}:${p.column} ${p.field}: ${p.message}`;
+  return `${p.file}:${p.line}:${p.column} ${p.field}: ${p.message}${didYouMean(p.suggestion)}`;
 }
 
 /** Every problem of a default-jobs folder at once; nothing was applied. */

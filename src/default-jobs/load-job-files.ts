@@ -1,9 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { isMap, LineCounter, parseAllDocuments, type Document } from 'yaml';
-import { BosunError } from '../errors.ts';
 import type { HandlerRegistry } from '../handlers/registry.ts';
-import { defineJob, JOB_FIELDS } from '../jobs/define-job.ts';
+import { JOB_FIELDS } from '../jobs/define-job.ts';
+import { defineJobProblems } from '../jobs/define-job-problems.ts';
+import { suggest } from '../suggest.ts';
 import type { JobDefinition } from '../jobs/job.ts';
 import type { JobFileProblem } from './job-file-error.ts';
 import { fieldPath, lineColumn, offsetOf } from './yaml-position.ts';
@@ -112,25 +113,29 @@ function parseJobFile(text: string, path: string, file: string, registry: Handle
     const found = offsetOf(doc, path);
     return found.depth === 0 && path.length > 0 ? offsetOf(doc, ['handler']).offset : found.offset;
   };
+  const problems: JobFileProblem[] = [];
   if (typeof input.job_id !== 'string' || input.job_id === '') {
     const message =
       input.job_id === undefined || input.job_id === null ? 'job_id is required in a job file (it is the key the file is applied by)' : `job_id must be a string, got ${JSON.stringify(input.job_id)}`;
-    return { problems: [at(doc, where('job_id'), 'job_id', message)] };
+    problems.push(at(doc, where('job_id'), 'job_id', message));
+    // The rest of the file is still checked, so every problem is reported at once.
+    delete input.job_id;
   }
-  try {
-    const definition = defineJob(input, { registry, now, source: `yaml:${path}`, owner: null, allowPast: true });
-    return { job: { definition, path }, idAt: lineColumn(counter, offsetOf(doc, ['job_id']).offset), problems: [] };
-  } catch (err) {
-    if (!(err instanceof BosunError)) throw err;
-    const field = err.field ?? '';
-    let message = err.message;
-    if (!topLevelKwargs && err.message.startsWith('unknown field')) message += '; with a `kwargs:` section every handler argument goes under it';
-    const perField = err.details.errors as Array<{ field: string; message: string }> | undefined;
-    if (err.code === 'invalid-kwargs' && Array.isArray(perField) && perField.length > 0) {
-      return { problems: perField.map((p) => at(doc, where(p.field), p.field, p.message)) };
-    }
-    return { problems: [at(doc, where(field), field || 'yaml', message)] };
+  const result = defineJobProblems(input, { registry, now, source: `yaml:${path}`, owner: null, allowPast: true });
+  if (result.definition !== undefined && problems.length === 0) {
+    return { job: { definition: result.definition, path }, idAt: lineColumn(counter, offsetOf(doc, ['job_id']).offset), problems: [] };
   }
+  return {
+    problems: problems.concat(result.problems.map((p) => {
+      let { message, suggestion } = p;
+      if (topLevelKwargs && suggestion === undefined && /^kwargs\.[^.]+$/.test(p.field) && /not a known argument/.test(message)) {
+        // In the top-level layout a misspelt job field reads as an unknown handler argument.
+        suggestion = suggest(p.field.slice('kwargs.'.length), JOB_FIELDS);
+      }
+      if (!topLevelKwargs && message.startsWith('unknown field')) message += '; with a `kwargs:` section every handler argument goes under it';
+      return { ...at(doc, where(p.field), p.field || 'yaml', message), ...(suggestion ? { suggestion } : {}) };
+    })),
+  };
 }
 
 /**

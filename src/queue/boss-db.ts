@@ -6,7 +6,7 @@ export interface BossDb {
   executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
   /** LISTEN on `channel` on a connection of its own, re-established after any drop; onReconnect after each re-LISTEN. */
   listen(channel: string, onNotification: (payload: string) => void, onReconnect: () => void): Promise<{ close(): Promise<void> }>;
-  /** Ends the pool (pg-boss does not close a database it was given). */
+  /** Ends the pool (pg-boss does not close a database it was given); idempotent. */
   close(): Promise<void>;
 }
 
@@ -85,12 +85,17 @@ export function createBossDb(url: string, logger: Logger, max = 10): BossDb {
     return handle;
   };
 
+  let closing: Promise<void> | undefined;
   return {
     executeSql: (text, values) => pool.query(text, values),
     listen,
-    async close() {
-      for (const l of [...listeners]) await l.close();
-      await pool.end().catch(() => {});
+    close() {
+      // Once: pool.end() a second time rejects, and every caller waits for the same end.
+      closing ??= (async () => {
+        for (const l of [...listeners]) await l.close();
+        await pool.end().catch(() => {});
+      })();
+      return closing;
     },
   };
 }

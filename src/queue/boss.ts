@@ -1,8 +1,20 @@
 import { PgBoss } from 'pg-boss';
 import type { Logger } from '../log.ts';
-import { createBossDb } from './boss-db.ts';
+import { createBossDb, type BossDb } from './boss-db.ts';
 
 export type { PgBoss };
+
+const databases = new WeakMap<PgBoss, BossDb>();
+
+/**
+ * Stops pg-boss and waits until its connections are closed. Its 'stopped' event ends the pool
+ * without waiting; a PostgreSQL stopped right after would terminate those connections and each
+ * would be logged as lost.
+ */
+export async function stopBoss(boss: PgBoss, options: { graceful: boolean; timeout?: number }): Promise<void> {
+  await boss.stop({ ...options, close: true });
+  await databases.get(boss)?.close();
+}
 
 /** Starts pg-boss on bosun's database in its own schema; its errors are logged, never unhandled. */
 export async function startBoss(url: string, schema: string, logger: Logger): Promise<PgBoss> {
@@ -19,6 +31,7 @@ export async function startBoss(url: string, schema: string, logger: Logger): Pr
   boss.on('warning', (warning) => log.warn({ warning }, 'pg-boss warning'));
   // pg-boss does not close a database it was given: end the pool once it has stopped.
   boss.once('stopped', () => void db.close());
+  databases.set(boss, db);
   try {
     await boss.start();
   } catch (err) {

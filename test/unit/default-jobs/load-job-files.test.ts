@@ -94,6 +94,36 @@ for (const [name, text, expected] of bad) {
   });
 }
 
+test('every problem of one file comes at once, each at its position, with the name probably meant', async (t) => {
+  const text = [
+    'job_id: x', //                  1
+    'handler: comand', //            2 a misspelt handler
+    'kwargs: {}',
+    'periodicaly: 1 day', //         4 a misspelt field
+    'overlap: sometimes', //         5 a bad value
+    'retries: -1', //                6 another
+    'timeout: soon', //              7 and another
+  ].join('\n');
+  const dir = await folder(t, { 'job.yaml': text });
+  const { definitions, errors } = await loadJobFiles(dir, registry, now);
+  assert.deepEqual(definitions, []);
+  const shown = errors.map((e) => [e.line, e.field, e.suggestion]);
+  assert.deepEqual(shown.sort(), [[2, 'handler', 'command'], [4, 'periodicaly', 'periodically'], [5, 'overlap', undefined], [6, 'retries', undefined], [7, 'timeout', undefined]].sort(), errors.map(formatProblem).join('\n'));
+  assert.match(formatProblem(errors.find((e) => e.field === 'handler')!), /job\.yaml:2:1 handler: unknown handler 'comand'.*; did you mean 'command'\?$/);
+});
+
+test('a misspelt argument or job field of the top-level layout gets a suggestion', async (t) => {
+  const dir = await folder(t, { 'job.yaml': 'job_id: x\nhandler: http\nurl: http://127.0.0.1/\nmethdo: GET\ntimout: 10\n' });
+  const { errors } = await loadJobFiles(dir, registry, now);
+  assert.deepEqual(errors.map((e) => [e.line, e.field, e.suggestion]), [[4, 'kwargs.methdo', 'method'], [5, 'kwargs.timout', 'timeout']]);
+});
+
+test('a file without job_id still reports its other problems', async (t) => {
+  const dir = await folder(t, { 'job.yaml': 'handler: noop\nkwargs: {}\nstate: on\n' });
+  const { errors } = await loadJobFiles(dir, registry, now);
+  assert.deepEqual(errors.map((e) => e.field), ['job_id', 'state']);
+});
+
 test('every file is checked: problems of several files come together', async (t) => {
   const dir = await folder(t, { 'a.yaml': 'handler: nope\njob_id: a\n', 'b.yaml': 'handler: noop\njob_id: b\n', 'c.yaml': 'job_id: c\nhandler: noop\ncron: 99 * * * *\n' });
   const { definitions, errors } = await loadJobFiles(dir, registry, now);
