@@ -3,6 +3,7 @@ import { keepRedacted } from '../redaction/keep-redacted.ts';
 import { redactValue } from '../redaction/redact-value.ts';
 import { describeSchedule } from '../schedule/index.ts';
 import { isoOrNull as iso } from '../time/iso-instant.ts';
+import { retryBackoffView } from '../worker/retry-delay.ts';
 
 // A schedule's words, remembered by its JSON: a page of jobs repeats a few schedules, and
 // describing one costs about five times stringifying it (describeSchedule depends on nothing
@@ -38,6 +39,7 @@ export function jobView(job: Job): Record<string, unknown> {
   const lastRun = iso(job.last_run_at);
   return {
     job_id: job.job_id,
+    name: job.name,
     handler: job.handler,
     kwargs: redactValue(job.kwargs),
     description: job.description,
@@ -52,10 +54,11 @@ export function jobView(job: Job): Record<string, unknown> {
     schedule: job.schedule,
     ...(description === undefined ? {} : { schedule_description: description }),
     overlap: job.overlap,
+    max_instances: job.max_instances,
     timeout_ms: job.timeout_ms,
     retries: job.retries,
     retry_delay_ms: job.retry_delay_ms,
-    retry_backoff: job.retry_backoff,
+    retry_backoff: retryBackoffView(job.retry_backoff),
     owner: job.owner,
     source: job.source,
     next_run_time: nextRun,
@@ -63,10 +66,24 @@ export function jobView(job: Job): Record<string, unknown> {
     last_run_status: job.last_run_status,
     last_run_time: lastRun,
     last_run_at: lastRun,
-    run_count: job.run_count,
+    // Every run started, by the schedule or by hand; max_runs counts the scheduled ones alone.
+    run_count: job.run_count + job.manual_run_count,
+    scheduled_run_count: job.run_count,
+    manual_run_count: job.manual_run_count,
+    extended_properties: redactValue(job.extended_properties),
+    labels: job.labels,
+    on_finish: job.on_finish,
     created_at: iso(job.created_at),
     updated_at: iso(job.updated_at as unknown as Date),
   };
+}
+
+/**
+ * A create's answer: `{"job": …}` as the seed service answered, and `warnings` when the input was
+ * accepted with a reinterpretation the caller should know of (a `when` weekday that was ignored).
+ */
+export function createdAnswer(job: Job, warnings: readonly string[]): Record<string, unknown> {
+  return warnings.length === 0 ? { job: jobView(job) } : { job: jobView(job), warnings };
 }
 
 /** The definition of a stored job as defineJob input, so a PATCH can change some fields and keep the rest. */
@@ -74,16 +91,21 @@ export function jobInput(job: Job): Record<string, unknown> {
   const ms = (value: number) => (value % 1000 === 0 ? `${value / 1000}s` : `PT${value / 1000}S`);
   return {
     job_id: job.job_id,
+    ...(job.name === null ? {} : { name: job.name }),
     handler: job.handler,
     kwargs: job.kwargs,
     description: job.description,
     state: job.state === 'paused' ? 'paused' : 'running',
     ...(job.schedule_input as Record<string, unknown>),
     overlap: job.overlap,
+    ...(job.max_instances === null ? {} : { max_instances: job.max_instances }),
     ...(job.timeout_ms === null ? {} : { timeout: ms(job.timeout_ms) }),
     retries: job.retries,
     retry_delay: ms(job.retry_delay_ms),
-    retry_backoff: job.retry_backoff,
+    retry_backoff: retryBackoffView(job.retry_backoff),
+    extended_properties: job.extended_properties,
+    labels: job.labels,
+    on_finish: job.on_finish,
   };
 }
 
@@ -94,5 +116,8 @@ export function jobInput(job: Job): Record<string, unknown> {
 export function patchedInput(job: Job, patch: Record<string, unknown>): Record<string, unknown> {
   const input: Record<string, unknown> = { ...jobInput(job), ...patch, job_id: job.job_id };
   if (patch.kwargs !== undefined && patch.kwargs !== null) input.kwargs = keepRedacted(patch.kwargs, job.kwargs);
+  if (patch.extended_properties !== undefined && patch.extended_properties !== null) {
+    input.extended_properties = keepRedacted(patch.extended_properties, job.extended_properties);
+  }
   return input;
 }

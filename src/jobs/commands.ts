@@ -63,7 +63,7 @@ export interface JobCommandsDeps {
 
 /** A new job's first occurrence from `now`, and its state (finished when it has none); as reschedule() plans a job with no pending one. */
 function firstInstant(def: JobDefinition, now: Date): { next_run_at: Date | null; state: JobState } {
-  const next = def.state === 'running' ? planFrom({ schedule: def.schedule, run_count: 0, last_run_at: null }, now) : null;
+  const next = def.state === 'running' ? planFrom({ schedule: def.schedule, run_count: 0, last_run_at: null }, now, 'new') : null;
   return { next_run_at: next, state: def.state === 'running' && next === null ? 'finished' : def.state };
 }
 
@@ -121,10 +121,11 @@ export function createJobCommands(deps: JobCommandsDeps): JobCommands {
     return out;
   };
 
-  // A definition change that leaves the schedule and state alone keeps the pending occurrence.
+  // A definition change that leaves the schedule and state alone keeps the pending occurrence;
+  // a new schedule starts from now, a state change alone is a resume (or a pause).
   const rescheduleIfNeeded = async (trx: Transaction<DB>, job: Job, previous: Job | undefined) => {
-    const timing = previous === undefined || JSON.stringify(previous.schedule_input) !== JSON.stringify(job.schedule_input) || previous.state !== job.state;
-    return timing ? reschedule(trx, boss, job) : job;
+    const newSchedule = previous === undefined || JSON.stringify(previous.schedule_input) !== JSON.stringify(job.schedule_input);
+    return newSchedule || previous.state !== job.state ? reschedule(trx, boss, job, newSchedule ? 'new' : 'resume') : job;
   };
 
   return {
@@ -193,7 +194,7 @@ export function createJobCommands(deps: JobCommandsDeps): JobCommands {
           return unschedule(trx, boss, await updateJob(trx, jobId, { state: 'paused' }));
         }
         if (current.state === 'running') return current;
-        return reschedule(trx, boss, await updateJob(trx, jobId, { state: 'running' }));
+        return reschedule(trx, boss, await updateJob(trx, jobId, { state: 'running' }), 'resume');
       });
       log.info({ job_id: jobId, state: job.state, next_run_at: job.next_run_at }, `job ${state === 'paused' ? 'paused' : 'resumed'}`);
       announce([job]);

@@ -3,7 +3,9 @@ import { ValidationError } from '../errors.ts';
 import type { HandlerRegistry } from '../handlers/registry.ts';
 import { parseDuration, parseSchedule, type ScheduleInput } from '../schedule/index.ts';
 import { MAX_SHORT_DURATION_MS } from '../schedule/limits.ts';
+import { parseRetryBackoff } from '../worker/retry-delay.ts';
 import { checkJobId } from './job-id.ts';
+import { parseExtendedProperties, parseLabels, parseOnFinish } from './job-metadata.ts';
 import type { JobDefinition, Overlap } from './job.ts';
 
 /** What defineJob needs besides the input: the handlers, the clock, and who/what is defining the job. */
@@ -15,6 +17,8 @@ export interface DefineJobContext {
   owner: string | null;
   /** Accept schedule times already past (committed YAML files, read again at every startup). */
   allowPast?: boolean;
+  /** Collects what was accepted with a reinterpretation, for the answer to say (e.g. a `when` weekday ignored). */
+  warnings?: string[];
 }
 
 export const SCHEDULE_FIELDS = [
@@ -35,21 +39,29 @@ export const SCHEDULE_FIELDS = [
 /** Every top-level field a job definition may have. */
 export const JOB_FIELDS = [
   'job_id',
+  'name',
   'handler',
   'kwargs',
   'description',
   'state',
   ...SCHEDULE_FIELDS,
   'overlap',
+  'max_instances',
   'timeout',
   'retries',
   'retry_delay',
   'retry_backoff',
+  'extended_properties',
+  'labels',
+  'on_finish',
 ] as const;
 
 const OVERLAPS: readonly Overlap[] = ['skip', 'queue', 'allow'];
 const MAX_DESCRIPTION = 2000;
 const MAX_RETRIES = 100;
+const MAX_NAME = 200;
+/** The most runs of one job at once a definition may allow (each holds a worker slot). */
+export const MAX_INSTANCES = 1000;
 
 /** null and "" (YAML's empty value, an empty query parameter) mean "not given". */
 function given(value: unknown): boolean {
@@ -67,6 +79,21 @@ function state(value: unknown): 'running' | 'paused' {
   if (value === 'running' || value === 'active') return 'running';
   if (value === 'paused') return 'paused';
   throw new ValidationError(`state must be 'running' (or its alias 'active') or 'paused', got ${JSON.stringify(value)}`, { field: 'state' });
+}
+
+function jobName(value: unknown): string | null {
+  if (!given(value)) return null;
+  if (typeof value !== 'string') throw new ValidationError(`name must be text, got ${JSON.stringify(value)}`, { field: 'name' });
+  if (value.length > MAX_NAME) throw new ValidationError(`name must be at most ${MAX_NAME} characters`, { field: 'name' });
+  return value;
+}
+
+function maxInstances(value: unknown): number | null {
+  if (!given(value)) return null;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_INSTANCES) {
+    throw new ValidationError(`max_instances must be a whole number from 1 to ${MAX_INSTANCES}, got ${JSON.stringify(value)}`, { field: 'max_instances' });
+  }
+  return value;
 }
 
 function milliseconds(value: unknown, field: string, allowZero: boolean): number {
@@ -108,7 +135,7 @@ export function defineJob(input: Record<string, unknown>, ctx: DefineJobContext)
   for (const field of SCHEDULE_FIELDS) if (given(input[field])) scheduleInput[field] = input[field];
   const effective: ScheduleInput = { ...scheduleInput };
   if (!given(effective.misfire_grace_time) && given(defaults.misfire_grace_time)) effective.misfire_grace_time = defaults.misfire_grace_time;
-  const schedule = parseSchedule(effective, ctx.now, { allowPast: ctx.allowPast === true });
+  const schedule = parseSchedule(effective, ctx.now, { allowPast: ctx.allowPast === true, warnings: ctx.warnings });
 
   let overlap: Overlap = 'skip';
   if (given(input.overlap)) {
@@ -124,8 +151,8 @@ export function defineJob(input: Record<string, unknown>, ctx: DefineJobContext)
     throw new ValidationError(`retries must be a whole number from 0 to ${MAX_RETRIES}, got ${JSON.stringify(retries)}`, { field: 'retries' });
   }
   const retryDelay = given(input.retry_delay) ? input.retry_delay : defaults.retry_delay;
-  const backoff = given(input.retry_backoff) ? input.retry_backoff : (defaults.retry_backoff ?? false);
-  if (typeof backoff !== 'boolean') throw new ValidationError(`retry_backoff must be true or false, got ${JSON.stringify(backoff)}`, { field: 'retry_backoff' });
+  const backoff = parseRetryBackoff(given(input.retry_backoff) ? input.retry_backoff : (defaults.retry_backoff ?? false));
+  if ('error' in backoff) throw new ValidationError(backoff.error, { field: 'retry_backoff' });
 
   return {
     job_id: id,
@@ -139,9 +166,14 @@ export function defineJob(input: Record<string, unknown>, ctx: DefineJobContext)
     timeout_ms: given(timeout) ? milliseconds(timeout, 'timeout', false) : null,
     retries,
     retry_delay_ms: given(retryDelay) ? milliseconds(retryDelay, 'retry_delay', true) : 0,
-    retry_backoff: backoff,
+    retry_backoff: backoff.factor,
     owner: ctx.owner,
     source: ctx.source,
+    name: jobName(input.name),
+    max_instances: maxInstances(input.max_instances),
+    extended_properties: parseExtendedProperties(input.extended_properties),
+    labels: parseLabels(input.labels),
+    on_finish: parseOnFinish(input.on_finish),
   };
 }
 

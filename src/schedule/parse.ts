@@ -35,6 +35,8 @@ export interface ParseOptions {
    * every startup, long after their one-shot time: there a past time is history, not a mistake.
    */
   allowPast?: boolean;
+  /** Told what was accepted with a reinterpretation (a weekday that disagrees with its date). */
+  warnings?: string[];
 }
 
 export function parseSchedule(input: ScheduleInput, now: Date, options: ParseOptions = {}): Schedule {
@@ -46,7 +48,7 @@ export function parseSchedule(input: ScheduleInput, now: Date, options: ParseOpt
   const trigger: Trigger | undefined = present[0];
   const timezone = canonicalZone(input.timezone);
   const misfireGraceMs = given(input.misfire_grace_time) ? parseDuration(input.misfire_grace_time, 'misfire_grace_time', MAX_SHORT_DURATION_MS) : DEFAULT_GRACE_MS;
-  const when = given(input.when) ? parseWhen(input.when, timezone, 'when', now) : undefined;
+  const when = given(input.when) ? parseWhen(input.when, timezone, 'when', now, options.warnings) : undefined;
   const base = { timezone, misfireGraceMs };
   const dtstart = (): string => wallText(when === undefined ? Math.floor(toWall(timezone, now.getTime()) / DAY) * DAY : toWall(timezone, when.getTime()));
 
@@ -81,7 +83,7 @@ export function parseSchedule(input: ScheduleInput, now: Date, options: ParseOpt
       if (when !== undefined) throw new ScheduleError('when', `'dates' already lists the run times; leave 'when' out`);
       const list: unknown[] = Array.isArray(input.dates) ? input.dates : [input.dates];
       if (list.length > MAX_DATES) throw new ScheduleError('dates', `'dates' may list at most ${MAX_DATES} instants, got ${list.length}`);
-      const instants = list.map((d, i) => parseWhen(d, timezone, `dates[${i}]`, now).getTime());
+      const instants = list.map((d, i) => parseWhen(d, timezone, `dates[${i}]`, now, options.warnings).getTime());
       const sorted = [...new Set(instants)].sort((a, b) => a - b);
       if (!allowPast && (sorted.at(-1) ?? 0) + misfireGraceMs < now.getTime()) throw new ScheduleError('dates', `Every one of 'dates' is in the past`);
       const dates = sorted.map((ms) => new Date(ms).toISOString());
@@ -90,7 +92,7 @@ export function parseSchedule(input: ScheduleInput, now: Date, options: ParseOpt
     }
   }
 
-  if (given(input.until)) schedule.until = parseWhen(input.until, timezone, 'until', now).toISOString();
+  if (given(input.until)) schedule.until = parseWhen(input.until, timezone, 'until', now, options.warnings).toISOString();
   if (given(input.max_runs)) schedule.maxRuns = parseMaxRuns(input.max_runs);
   const window = parseWindow(input.window);
   if (window !== undefined) schedule.window = window;

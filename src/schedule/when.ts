@@ -24,8 +24,12 @@ interface Fields {
   ms: number;
 }
 
-/** An instant; text without an offset is read in `timezone`. A year-less form takes the year of `now`. */
-export function parseWhen(value: unknown, timezone: string, field: string, now?: Date): Date {
+/**
+ * An instant; text without an offset is read in `timezone`. A year-less form takes the year of
+ * `now`. As dateutil, a complete month and day win over a weekday that disagrees: the weekday is
+ * ignored and `warnings`, when given, is told so (the seed's own example names the wrong day).
+ */
+export function parseWhen(value: unknown, timezone: string, field: string, now?: Date, warnings?: string[]): Date {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new ScheduleError(field, `'${field}' is not a valid date`);
     return inRange(value, field, value.toISOString());
@@ -36,7 +40,7 @@ export function parseWhen(value: unknown, timezone: string, field: string, now?:
   if (value.length > MAX_SCHEDULE_TEXT) throw new ScheduleError(field, `'${field}' must be at most ${MAX_SCHEDULE_TEXT} characters`);
   const text = value.trim().toLowerCase();
   const iso = ISO.exec(text);
-  return inRange(iso !== null ? fromIso(iso, timezone, field, value) : fromWords(text, timezone, field, value, now), field, value);
+  return inRange(iso !== null ? fromIso(iso, timezone, field, value) : fromWords(text, timezone, field, value, now, warnings), field, value);
 }
 
 /** Instants bosun stores and computes with: UTC years MIN_YEAR to MAX_YEAR. */
@@ -60,7 +64,7 @@ function fromIso(m: RegExpExecArray, timezone: string, field: string, raw: strin
   return new Date(wall - (sign === '-' ? -1 : 1) * minutes * 60_000);
 }
 
-function fromWords(text: string, timezone: string, field: string, raw: string, now?: Date): Date {
+function fromWords(text: string, timezone: string, field: string, raw: string, now?: Date, warnings?: string[]): Date {
   const found: { weekday?: number; month?: number; day?: number; year?: number; time?: [number, number, number]; utc?: boolean } = {};
   const once = <K extends keyof typeof found>(key: K, v: (typeof found)[K]): void => {
     if (found[key] !== undefined) throw new ScheduleError(field, `Unable to parse '${field}': ${JSON.stringify(raw)} gives the ${key} twice ${EXAMPLES}`);
@@ -94,10 +98,7 @@ function fromWords(text: string, timezone: string, field: string, raw: string, n
   const weekday = (new Date(wall).getUTCDay() + 6) % 7;
   if (found.weekday !== undefined && found.weekday !== weekday) {
     const date = `${(MONTH_SHORT[found.month - 1] ?? '').replace(/^./, (c) => c.toUpperCase())} ${found.day}, ${year}`;
-    throw new ScheduleError(
-      field,
-      `'${field}': ${JSON.stringify(raw)} says ${DAY_NAMES[found.weekday]}, but ${date} is a ${DAY_NAMES[weekday]} (give the right year or leave out the weekday)`,
-    );
+    warnings?.push(`${field}: '${raw.trim()}' says ${DAY_NAMES[found.weekday]}, but ${date} is a ${DAY_NAMES[weekday]}; the weekday was ignored`);
   }
   return new Date(found.utc === true ? wall : fromWall(timezone, wall));
 }

@@ -8,18 +8,28 @@ export interface Plannable {
 }
 
 /**
- * The occurrence to hold for a job that starts (or resumes) being scheduled at `now`: the latest
- * due one if it is still within its grace (misfire rules apply to a resume), else the next one.
- * A job that never ran and whose only occurrences are past (a one-shot `when` in the past) keeps
- * its last due one, so that it is recorded as misfired rather than silently never run.
+ * Why a job is being planned: `new` when its schedule starts now (the job is created, or its
+ * schedule replaced), `resume` when it is scheduled again after a pause.
  */
-export function planFrom(job: Plannable, now: Date): Date | null {
+export type PlanStart = 'new' | 'resume';
+
+/**
+ * The occurrence to hold for a job that starts (or resumes) being scheduled at `now`.
+ * A new schedule starts at its first occurrence at or after now: occurrences before the job (or
+ * its schedule) existed are not misfires, as in APScheduler, Kubernetes CronJob and Temporal; a
+ * backfill is not implied by a past `when`. A resume runs the latest due occurrence if it is still
+ * within its grace (missed while the job existed), else the next one. A schedule whose every
+ * occurrence is already due (a one-shot, run now or at a `when` just reached) holds its last due
+ * one: it runs within its grace, or is recorded as misfired rather than silently never run.
+ */
+export function planFrom(job: Plannable, now: Date, start: PlanStart): Date | null {
   const s = job.schedule;
   const due = latestDue(s, null, now, job.run_count);
-  if (due !== null && misfireDecision(due, now, s.misfireGraceMs) === 'run') return due;
-  const next = nextOccurrence(s, now, job.run_count);
+  const inGrace = due !== null && misfireDecision(due, now, s.misfireGraceMs) === 'run';
+  if (start === 'resume' && inGrace) return due;
+  const next = nextOccurrence(s, start === 'new' ? new Date(now.getTime() - 1) : now, job.run_count);
   if (next !== null) return next;
-  return job.last_run_at === null ? due : null;
+  return inGrace || job.last_run_at === null ? due : null;
 }
 
 /** What to do with an occurrence fetched at `now`: which instant it stands for, and the instants it supersedes. */

@@ -3,7 +3,7 @@ import { defineJob } from '../../jobs/define-job.ts';
 import { body, params, type ApiEnv } from '../api-env.ts';
 import { operation, type DataDeps } from '../data-deps.ts';
 import type { RequestValidator } from '../request-validation.ts';
-import { jobView } from '../job-view.ts';
+import { createdAnswer } from '../job-view.ts';
 
 /**
  * The seed service's `POST /jobs/{handler-name}`: kwargs in the body, schedule in the query.
@@ -17,9 +17,10 @@ export function handlerJobsRoutes(deps: DataDeps, validator: RequestValidator): 
     const handler = c.req.param('handler');
     const schedule = params<Record<string, unknown>>(c);
     const kwargs = body<Record<string, unknown> | undefined>(c) ?? {};
-    const def = defineJob({ ...schedule, handler, kwargs }, { registry: deps.registry, now: now(), source: 'api', owner: c.get('identity').user });
+    const warnings: string[] = [];
+    const def = defineJob({ ...schedule, handler, kwargs }, { registry: deps.registry, now: now(), source: 'api', owner: c.get('identity').user, warnings });
     const job = await deps.commands.create(def);
-    return c.json({ job: jobView(job) }, 201, { location: `/api/v1/jobs/${encodeURIComponent(job.job_id)}` });
+    return c.json(createdAnswer(job, warnings), 201, { location: `/api/v1/jobs/${encodeURIComponent(job.job_id)}` });
   });
   return app;
 }

@@ -5,7 +5,7 @@ import type { JobState } from '../../db/schema.ts';
 import { body, ownerScope, params, type ApiContext, type ApiEnv } from '../api-env.ts';
 import { operation, type DataDeps } from '../data-deps.ts';
 import type { RequestValidator } from '../request-validation.ts';
-import { jobView, patchedInput } from '../job-view.ts';
+import { createdAnswer, jobView, patchedInput } from '../job-view.ts';
 import { JobViewCache } from '../job-view-cache.ts';
 import { DEFAULT_JOB_VIEW_CACHE_SIZE } from '../../config.ts';
 import { findVisibleJob, listJobsPage, type JobListQuery } from '../queries/jobs.ts';
@@ -49,9 +49,10 @@ export function jobsRoutes(deps: DataDeps, validator: RequestValidator): Hono<Ap
 
   operation(app, validator, 'POST', '/jobs', async (c) => {
     const input = body<Record<string, unknown>>(c);
-    const def = defineJob(input, { registry: deps.registry, now: now(), source: 'api', owner: c.get('identity').user });
+    const warnings: string[] = [];
+    const def = defineJob(input, { registry: deps.registry, now: now(), source: 'api', owner: c.get('identity').user, warnings });
     const job = await deps.commands.create(def);
-    return c.json({ job: jobView(job) }, 201, { location: `/api/v1/jobs/${encodeURIComponent(job.job_id)}` });
+    return c.json(createdAnswer(job, warnings), 201, { location: `/api/v1/jobs/${encodeURIComponent(job.job_id)}` });
   });
 
   // Before /jobs/{job_id}: a literal segment must win over the parameter.

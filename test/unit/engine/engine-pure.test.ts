@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { retryDelayMs, MAX_RETRY_DELAY_MS } from '../../../src/worker/retry-delay.ts';
 import { deterministicUuid, occurrenceMessageId, attemptMessageId } from '../../../src/scheduler/message-id.ts';
-import { coalesce, planFrom } from '../../../src/scheduler/plan.ts';
+import { coalesce, planFrom, type PlanStart } from '../../../src/scheduler/plan.ts';
 import { createRunLogger, lazyChildLog, RUN_LOG_MAX_LINES } from '../../../src/worker/run-log.ts';
 import { pino } from 'pino';
 import { parseSchedule } from '../../../src/schedule/index.ts';
@@ -36,14 +36,24 @@ test('message ids are UUIDs that depend only on job and instant', () => {
   assert.notEqual(deterministicUuid('ab', 'c'), deterministicUuid('a', 'bc'));
 });
 
-test('planFrom: latest due within grace, else next; a past one-shot that never ran is kept (to be recorded misfired)', () => {
+test('planFrom: a new schedule starts at or after now; a resume runs the latest due within grace', () => {
   const now = new Date('2030-01-01T00:00:10.500Z');
   const every = parseSchedule({ periodically: '5s', when: '2030-01-01T00:00:00Z', misfire_grace_time: '1s' }, now);
-  assert.equal(planFrom({ schedule: every, run_count: 0, last_run_at: null }, now)?.toISOString(), '2030-01-01T00:00:10.000Z');
-  assert.equal(planFrom({ schedule: every, run_count: 0, last_run_at: null }, new Date('2030-01-01T00:00:12Z'))?.toISOString(), '2030-01-01T00:00:15.000Z');
   const once = parseSchedule({ when: '2030-01-01T00:00:00Z' }, new Date('2029-12-31T00:00:00Z'));
-  assert.equal(planFrom({ schedule: once, run_count: 0, last_run_at: null }, now)?.toISOString(), '2030-01-01T00:00:00.000Z');
-  assert.equal(planFrom({ schedule: once, run_count: 1, last_run_at: new Date() }, now), null);
+  const onceNow = parseSchedule({}, new Date('2030-01-01T00:00:10.200Z'));
+  const never = { run_count: 0, last_run_at: null };
+  const cases: Array<[string, Parameters<typeof planFrom>[0], Date, PlanStart, string | null]> = [
+    ['resume: the latest due one within grace', { schedule: every, ...never }, now, 'resume', '2030-01-01T00:00:10.000Z'],
+    ['new: occurrences before now are not misfires', { schedule: every, ...never }, now, 'new', '2030-01-01T00:00:15.000Z'],
+    ['new: one exactly now is the first', { schedule: every, ...never }, new Date('2030-01-01T00:00:10Z'), 'new', '2030-01-01T00:00:10.000Z'],
+    ['resume: past grace, the next one', { schedule: every, ...never }, new Date('2030-01-01T00:00:12Z'), 'resume', '2030-01-01T00:00:15.000Z'],
+    ['new: a one-shot run now is held (within its grace)', { schedule: onceNow, ...never }, now, 'new', '2030-01-01T00:00:10.200Z'],
+    ['new: a one-shot of an updated job that ran, due now, is held', { schedule: onceNow, run_count: 3, last_run_at: new Date(0) }, now, 'new', '2030-01-01T00:00:10.200Z'],
+    ['new: a past one-shot that never ran is kept (to be recorded misfired)', { schedule: once, ...never }, now, 'new', '2030-01-01T00:00:00.000Z'],
+    ['resume: a past one-shot that never ran is kept', { schedule: once, ...never }, now, 'resume', '2030-01-01T00:00:00.000Z'],
+    ['resume: a past one-shot that ran is finished', { schedule: once, run_count: 1, last_run_at: new Date() }, now, 'resume', null],
+  ];
+  for (const [name, job, at, start, expected] of cases) assert.equal(planFrom(job, at, start)?.toISOString() ?? null, expected, name);
 });
 
 test('coalesce: the latest due occurrence stands for a backlog; misfire by grace', () => {

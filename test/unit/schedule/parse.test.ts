@@ -33,7 +33,6 @@ describe('parseSchedule: every error names its field', () => {
     [{ periodically: '1 hour', cron: '* * * * *' }, 'cron', /Give only one of .*got 'periodically' and 'cron'/],
     [{ dates: ['2026-03-01'], weekly: { days: 'mon', at: '9:00' } }, 'weekly', /Give only one of .*got 'dates' and 'weekly'/],
     [{ when: '2026-02-20 14:00' }, 'when', /'when' is in the past .*leave 'when' out to run now/],
-    [{ when: 'Mon Feb 20, 14:56' }, 'when', /says Monday, but Feb 20, 2026 is a Friday/],
     [{ when: 'someday' }, 'when', /Unable to parse 'when'/],
     [{ timezone: 'Mars/Olympus' }, 'timezone', /Unknown 'timezone': "Mars\/Olympus"/],
     [{ timezone: 5 }, 'timezone', /IANA/],
@@ -82,6 +81,22 @@ describe('parseSchedule: every error names its field', () => {
         assert.match(e.message, message);
         return true;
       });
+    });
+  }
+});
+
+describe('parseSchedule: warnings', () => {
+  const cases: [ScheduleInput, string[]][] = [
+    [{ when: 'Mon Feb 20, 15:56' }, ["when: 'Mon Feb 20, 15:56' says Monday, but Feb 20, 2026 is a Friday; the weekday was ignored"]],
+    [{ when: 'Mon Feb 20, 14:56', periodically: '32m' }, ["when: 'Mon Feb 20, 14:56' says Monday, but Feb 20, 2026 is a Friday; the weekday was ignored"]],
+    [{ dates: ['Sun Mar 1 2026 9:00'], until: 'Sat Mar 1 2027' }, ["until: 'Sat Mar 1 2027' says Saturday, but Mar 1, 2027 is a Monday; the weekday was ignored"]],
+    [{ when: 'Fri Feb 20, 15:56' }, []],
+  ];
+  for (const [input, expected] of cases) {
+    it(JSON.stringify(input), () => {
+      const warnings: string[] = [];
+      parseSchedule(input, NOW, { warnings });
+      assert.deepEqual(warnings, expected);
     });
   }
 });

@@ -36,7 +36,6 @@ describe('parseWhen', () => {
   }
 
   const errors: [unknown, RegExp][] = [
-    ['Mon Feb 20, 14:56', /says Monday, but Feb 20, 2026 is a Friday \(give the right year or leave out the weekday\)/],
     ['Tue 2027-02-20', /Unable to parse/],
     ['Feb 30 2026 10:00', /not a real date/],
     ['2026-02-29 10:00', /not a real date/],
@@ -54,6 +53,20 @@ describe('parseWhen', () => {
       assert.throws(() => parseWhen(input, 'UTC', 'when', now), (e: unknown) => e instanceof ScheduleError && e.field === 'when' && message.test(e.message));
     });
   }
+  // dateutil's rule, which the seed's documented example relies on: a complete month and day win.
+  const weekdays: [string, string, string[]][] = [
+    ['Mon Feb 20, 14:56', '2026-02-20T14:56:00.000Z', ["when: 'Mon Feb 20, 14:56' says Monday, but Feb 20, 2026 is a Friday; the weekday was ignored"]],
+    ['  Tue Feb 20 2027 9:00 ', '2027-02-20T09:00:00.000Z', ["when: 'Tue Feb 20 2027 9:00' says Tuesday, but Feb 20, 2027 is a Saturday; the weekday was ignored"]],
+    ['Fri Feb 20, 14:56', '2026-02-20T14:56:00.000Z', []],
+  ];
+  for (const [input, expected, said] of weekdays) {
+    it(`"${input}": the date wins over its weekday, and says so`, () => {
+      const warnings: string[] = [];
+      assert.equal(parseWhen(input, 'UTC', 'when', now, warnings).toISOString(), expected);
+      assert.deepEqual(warnings, said);
+    });
+  }
+  it('ignores a wrong weekday silently when nobody collects warnings', () => assert.equal(parseWhen('Mon Feb 20, 14:56', 'UTC', 'when', now).toISOString(), '2026-02-20T14:56:00.000Z'));
   it('needs a year when no `now` is given', () => {
     assert.throws(() => parseWhen('Feb 20, 14:56', 'UTC', 'until'), { field: 'until', message: /has no year/ });
   });
