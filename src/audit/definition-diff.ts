@@ -2,7 +2,7 @@ import type { Job, JobDefinition, StoredDefinition } from '../jobs/job.ts';
 import { redactValue } from '../redaction/redact-value.ts';
 
 /** The fields of a definition a person sets; `schedule` is derived from `schedule_input` and left out. */
-export const DEFINITION_FIELDS = ['handler', 'kwargs', 'description', 'schedule_input', 'state', 'overlap', 'timeout_ms', 'retries', 'retry_delay_ms', 'retry_backoff', 'owner', 'source'] as const;
+export const DEFINITION_FIELDS = ['name', 'handler', 'kwargs', 'description', 'schedule_input', 'state', 'overlap', 'max_instances', 'timeout_ms', 'retries', 'retry_delay_ms', 'retry_backoff', 'owner', 'source', 'extended_properties', 'labels', 'on_finish'] as const;
 
 export type DefinitionDiff = Record<string, { from: unknown; to: unknown }>;
 
@@ -27,8 +27,8 @@ export function definitionSnapshot(job: Job | JobDefinition | StoredDefinition):
   return out;
 }
 
-// Only kwargs carry secrets; the other fields are bosun's own.
-const shown = (field: (typeof DEFINITION_FIELDS)[number], value: unknown): unknown => (field === 'kwargs' ? redactValue(value) : value);
+// Only kwargs and the free extended_properties carry secrets; the other fields are bosun's own.
+const shown = (field: (typeof DEFINITION_FIELDS)[number], value: unknown): unknown => (field === 'kwargs' || field === 'extended_properties' ? redactValue(value) : value);
 
 // JSON with object keys sorted, so {a,b} and {b,a} compare equal.
 function canonical(value: unknown): string {

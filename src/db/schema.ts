@@ -12,6 +12,9 @@ export type Overlap = 'skip' | 'queue' | 'allow';
 export type RunStatus = 'scheduled' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'cancelled' | 'misfired' | 'skipped';
 export type RunTrigger = 'schedule' | 'manual' | 'flow';
 
+/** What becomes of a job that has nothing left to run. */
+export type OnFinish = 'keep' | 'delete';
+
 export interface JobsTable {
   job_id: string;
   handler: string;
@@ -24,7 +27,7 @@ export interface JobsTable {
   timeout_ms: number | null;
   retries: Generated<number>;
   retry_delay_ms: Generated<number>;
-  retry_backoff: Generated<boolean>;
+  retry_backoff: Generated<number>;
   owner: string | null;
   source: Generated<string>;
   created_at: CreatedAt & Generated<Date>;
@@ -33,6 +36,18 @@ export interface JobsTable {
   last_run_at: Timestamp | null;
   last_run_status: RunStatus | null;
   run_count: Generated<number>;
+  /** A label for people, not unique (migration 0012). */
+  name: string | null;
+  /** At most this many runs of the job at once; null: its overlap policy alone decides (migration 0012). */
+  max_instances: number | null;
+  /** Free metadata, kept as given (Tethys' `extended_properties`; migration 0013). */
+  extended_properties: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** Text labels by name, filterable in GET /jobs (migration 0013). */
+  labels: ColumnType<Record<string, string>, string | undefined, string>;
+  /** Runs started by hand (run now); `run_count` counts the scheduled ones (migration 0013). */
+  manual_run_count: Generated<number>;
+  /** `delete`: the job is deleted once finished with no run left unfinished (migration 0013). */
+  on_finish: Generated<OnFinish>;
 }
 
 export interface RunsTable {

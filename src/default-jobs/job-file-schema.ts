@@ -53,11 +53,17 @@ const JOB_PROPERTIES: Record<string, unknown> = {
   max_runs: { type: 'integer', minimum: 1, maximum: MAX_RUNS },
   window: { type: 'object', description: '{between: ["09:00", "17:00"], days: "mon-fri", months: [jun, jul]}' },
   misfire_grace_time: { ...SHORT_DURATION, description: `How late a run may still start. ${SHORT_DURATION.description}` },
+  name: { type: 'string', maxLength: 200, description: 'A label for people; not unique.' },
   overlap: { enum: ['skip', 'queue', 'allow'], default: 'skip' },
+  max_instances: { type: 'integer', minimum: 1, maximum: 1000, description: 'At most this many runs of the job at once; absent: the overlap policy alone decides.' },
   timeout: { ...SHORT_DURATION, description: `Abort the run after this long. ${SHORT_DURATION.description}` },
   retries: { type: 'integer', minimum: 0, maximum: 100, default: 0 },
   retry_delay: SHORT_DURATION,
-  retry_backoff: { type: 'boolean', default: false },
+  retry_backoff: {
+    anyOf: [{ type: 'boolean' }, { type: 'number', minimum: 1, maximum: 10 }],
+    default: false,
+    description: 'true doubles the retry delay each attempt; a number from 1 to 10 multiplies it by that factor; false keeps it fixed.',
+  },
 };
 
 /**

@@ -52,6 +52,8 @@ function definitionOf(job: Job, state: 'running' | 'paused'): JobDefinition {
     retry_backoff: job.retry_backoff,
     owner: job.owner,
     source: job.source,
+    name: job.name,
+    max_instances: job.max_instances,
   };
 }
 

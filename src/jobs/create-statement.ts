@@ -36,7 +36,8 @@ export async function insertJobWithOccurrence(db: Db, boss: PgBoss, bossSchema: 
       with job as (
         insert into jobs (${NEW_JOB_COLUMNS})
         values (${def.job_id}, ${v.handler}, ${v.kwargs}::jsonb, ${v.description}, ${v.schedule_input}::jsonb, ${v.schedule}::jsonb, ${state}, ${v.overlap},
-          ${v.timeout_ms}::int, ${v.retries}::int, ${v.retry_delay_ms}::int, ${v.retry_backoff}::bool, ${v.owner}, ${v.source}, ${next_run_at}::timestamptz)
+          ${v.timeout_ms}::int, ${v.retries}::int, ${v.retry_delay_ms}::int, ${v.retry_backoff}::float8, ${v.owner}, ${v.source}, ${next_run_at}::timestamptz, ${v.name}, ${v.max_instances}::int,
+          ${v.extended_properties}::jsonb, ${v.labels}::jsonb, ${v.on_finish})
         returning *),
       message as (${fire.insert(payload)}),
       -- Referenced below, or PostgreSQL would not evaluate it.

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type { DB, JobsTable, JobState, RunStatus } from '../db/schema.ts';
+import type { DB, JobsTable, JobState, OnFinish, RunStatus } from '../db/schema.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { Schedule, ScheduleInput } from '../schedule/index.ts';
 import type { Job, JobDefinition } from './job.ts';
@@ -20,6 +20,8 @@ export interface ListJobsQuery {
   search?: string | undefined;
   /** Only jobs whose last run ended in one of these statuses (the seed's `job_type=failed`). */
   lastRunStatus?: readonly RunStatus[] | undefined;
+  /** Only jobs carrying every one of these labels with these values. */
+  labels?: Readonly<Record<string, string>> | undefined;
   limit: number;
   offset: number;
   /** A column, `-column` for descending; job_id breaks ties. */
@@ -44,7 +46,7 @@ export function jobIdTaken(jobId: string): ConflictError {
 }
 
 /** The columns a new job is inserted with, in this order, by the statements that spell them out (bulk, create). */
-export const NEW_JOB_COLUMNS = sql.raw('job_id, handler, kwargs, description, schedule_input, schedule, state, overlap, timeout_ms, retries, retry_delay_ms, retry_backoff, owner, source, next_run_at');
+export const NEW_JOB_COLUMNS = sql.raw('job_id, handler, kwargs, description, schedule_input, schedule, state, overlap, timeout_ms, retries, retry_delay_ms, retry_backoff, owner, source, next_run_at, name, max_instances, extended_properties, labels, on_finish');
 
 /** A definition as the columns of its row (JSON fields serialised). */
 export function definitionValues(def: JobDefinition) {
@@ -62,6 +64,11 @@ export function definitionValues(def: JobDefinition) {
     retry_backoff: def.retry_backoff,
     owner: def.owner,
     source: def.source,
+    name: def.name ?? null,
+    max_instances: def.max_instances ?? null,
+    extended_properties: JSON.stringify(def.extended_properties ?? {}),
+    labels: JSON.stringify(def.labels ?? {}),
+    on_finish: def.on_finish ?? 'keep',
   };
 }
 
@@ -99,8 +106,9 @@ export async function insertJobs(db: Db, jobs: Array<{ def: JobDefinition; next_
       select * from unnest(
         ${column('job_id')}::text[], ${column('handler')}::text[], ${column('kwargs')}::jsonb[], ${column('description')}::text[],
         ${column('schedule_input')}::jsonb[], ${column('schedule')}::jsonb[], ${column('state')}::text[], ${column('overlap')}::text[],
-        ${column('timeout_ms')}::int[], ${column('retries')}::int[], ${column('retry_delay_ms')}::int[], ${column('retry_backoff')}::bool[],
-        ${column('owner')}::text[], ${column('source')}::text[], ${column('next_run_at')}::timestamptz[])
+        ${column('timeout_ms')}::int[], ${column('retries')}::int[], ${column('retry_delay_ms')}::int[], ${column('retry_backoff')}::float8[],
+        ${column('owner')}::text[], ${column('source')}::text[], ${column('next_run_at')}::timestamptz[], ${column('name')}::text[], ${column('max_instances')}::int[],
+        ${column('extended_properties')}::jsonb[], ${column('labels')}::jsonb[], ${column('on_finish')}::text[])
       on conflict (job_id) do nothing
       returning *`.execute(db);
     if (stored.length !== chunk.length) {
@@ -142,7 +150,12 @@ export function sameDefinition(job: Job, def: JobDefinition): boolean {
     job.retry_delay_ms === def.retry_delay_ms &&
     job.retry_backoff === def.retry_backoff &&
     job.owner === def.owner &&
-    job.source === def.source
+    job.source === def.source &&
+    job.name === (def.name ?? null) &&
+    job.max_instances === (def.max_instances ?? null) &&
+    stableJson(job.extended_properties) === stableJson(def.extended_properties ?? {}) &&
+    stableJson(job.labels) === stableJson(def.labels ?? {}) &&
+    job.on_finish === (def.on_finish ?? 'keep')
   );
 }
 
@@ -180,6 +193,10 @@ export async function listJobs(db: Db, query: ListJobsQuery): Promise<{ jobs: Jo
   if (query.state !== undefined) base = base.where('state', '=', query.state);
   if (query.handler !== undefined) base = base.where('handler', '=', query.handler);
   if (query.lastRunStatus !== undefined && query.lastRunStatus.length > 0) base = base.where('last_run_status', 'in', [...query.lastRunStatus]);
+  // Containment, as the partial GIN index jobs_labels answers it (its predicate repeated so the planner may use it).
+  if (query.labels !== undefined && Object.keys(query.labels).length > 0) {
+    base = base.where(sql<boolean>`labels @> ${JSON.stringify(query.labels)}::jsonb and labels <> '{}'::jsonb`);
+  }
   if (query.search !== undefined && query.search !== '') {
     const pattern = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     base = base.where((eb) => eb.or([eb('job_id', 'ilike', pattern), eb('description', 'ilike', pattern)]));
@@ -213,9 +230,14 @@ export interface JobPatch {
   timeout_ms?: number | null;
   retries?: number;
   retry_delay_ms?: number;
-  retry_backoff?: boolean;
+  retry_backoff?: number;
   owner?: string | null;
   source?: string;
+  name?: string | null;
+  max_instances?: number | null;
+  extended_properties?: string;
+  labels?: string;
+  on_finish?: OnFinish;
   next_run_at?: Date | null;
   last_run_at?: Date | null;
   last_run_status?: RunStatus | null;

@@ -40,20 +40,23 @@ export interface OccurrenceRow {
   scheduled_for: Date;
   kind: 'due' | 'misfired';
   overlap: Overlap;
+  /** The job's cap on runs at once (null: one under skip and queue, none under allow). */
+  max_instances: number | null;
   /** Stored on a misfired row, and on a due row that the overlap policy skips. */
   error: string;
 }
 
 /**
  * The insert of the runs of scheduled occurrences (a fetched batch's claim), each `misfired`, or,
- * when due, with its status decided by the overlap policy: `running`, or with a run of the job in
- * progress `skipped` (overlap: skip) or `scheduled` (overlap: queue, also behind an occurrence
- * already queued: first in, first run). A fragment for a statement sent after the jobs' row locks
+ * when due, with its status decided by the overlap policy: `running`, or with the job full
+ * `skipped` (overlap: skip, and allow) or `scheduled` (overlap: queue, also behind an occurrence
+ * already queued: first in, first run). A job is full when `max_instances` of its runs are running
+ * (by default one, or no limit under overlap: allow) (the rule of atInstanceLimit too). A fragment for a statement sent after the jobs' row locks
  * are held (its snapshot, taken after them, then sees every run that can matter), with at most one
  * due row per job: the overlap check sees the runs before the statement, not the rows it inserts.
  * An occurrence that already has a run gets none, and is left out of what it returns: the unique
  * (job_id, scheduled_for) index is the exactly-once point across instances. `from` is the
- * from-item `v(job_id, scheduled_for, kind, overlap, error)` of the rows: occurrenceRows, or a
+ * from-item `v(job_id, scheduled_for, kind, overlap, max_instances, error)` of the rows: occurrenceRows, or a
  * statement's own query.
  */
 export function insertOccurrenceRuns(host: string, from: RawBuilder<unknown>): RawBuilder<Run> {
@@ -68,8 +71,9 @@ export function insertOccurrenceRuns(host: string, from: RawBuilder<unknown>): R
     cross join lateral (
       select case
         when v.kind = 'misfired' then 'misfired'
-        when v.overlap = 'allow' then 'running'
-        when exists (select 1 from runs b where b.job_id = v.job_id and b.status = 'running')
+        when v.overlap = 'allow' and v.max_instances is null then 'running'
+        when case when v.max_instances is null then exists (select 1 from runs b where b.job_id = v.job_id and b.status = 'running')
+            else (select count(*) from runs b where b.job_id = v.job_id and b.status = 'running') >= v.max_instances end
           or (v.overlap = 'queue' and exists (
             select 1 from runs q where q.job_id = v.job_id and q.status = 'scheduled' and q.trigger = 'schedule' and q.attempt = 1))
           then case when v.overlap = 'queue' then 'scheduled' else 'skipped' end
@@ -87,7 +91,8 @@ export function insertOccurrenceRuns(host: string, from: RawBuilder<unknown>): R
 /** The worker's occurrence rows as insertOccurrenceRuns's from-item. */
 export function occurrenceRows(rows: readonly OccurrenceRow[]): RawBuilder<unknown> {
   return sql`unnest(${rows.map((r) => r.job_id)}::text[], ${rows.map((r) => r.scheduled_for)}::timestamptz[], ${rows.map((r) => r.kind)}::text[],
-      ${rows.map((r) => r.overlap)}::text[], ${rows.map((r) => r.error)}::text[]) as v(job_id, scheduled_for, kind, overlap, error)`;
+      ${rows.map((r) => r.overlap)}::text[], ${rows.map((r) => r.max_instances)}::int[], ${rows.map((r) => r.error)}::text[])
+      as v(job_id, scheduled_for, kind, overlap, max_instances, error)`;
 }
 
 // Every column of runs, for a statement that returns a run beside another table's row (a record
@@ -236,6 +241,16 @@ export async function endUnfinishedRun(db: Db, runId: string, status: RunStatus,
     .where('status', 'in', ['scheduled', 'running'])
     .returningAll()
     .executeTakeFirst();
+}
+
+/**
+ * Whether the job is full: as many of its runs running as it may have at once (`max_instances`,
+ * else one), the rule insertOccurrenceRuns applies to scheduled occurrences.
+ */
+export async function atInstanceLimit(db: Db, jobId: string, maxInstances: number | null): Promise<boolean> {
+  if (maxInstances === null) return hasRunningRun(db, jobId);
+  const running = await db.selectFrom('runs').select((eb) => eb.fn.countAll<string>().as('n')).where('job_id', '=', jobId).where('status', '=', 'running').executeTakeFirstOrThrow();
+  return Number(running.n) >= maxInstances;
 }
 
 /** Whether the job has a run in progress (other than `exceptRunId`). */

@@ -4,7 +4,7 @@ import type { DB, JobsTable } from '../db/schema.ts';
 import { ScheduleError } from '../errors.ts';
 import type { Job } from '../jobs/job.ts';
 import { getJobForUpdate, rowToJob } from '../jobs/repository.ts';
-import { claimAttempt, findRun, hasRunningRun, insertOccurrenceRuns, occurrenceRows, prefixedRun, prefixedRunColumns, type OccurrenceRow } from '../runs/repository.ts';
+import { atInstanceLimit, claimAttempt, findRun, insertOccurrenceRuns, occurrenceRows, prefixedRun, prefixedRunColumns, type OccurrenceRow } from '../runs/repository.ts';
 import { claimedJobUpdates, updateClaimedJobs, type ClaimedJobUpdate } from '../runs/job-bookkeeping.ts';
 import type { Run } from '../runs/run.ts';
 import { fireQueueSql, occurrencePayload, type FireMessage, type FireQueueSql } from '../scheduler/fire-queue.ts';
@@ -49,6 +49,8 @@ export type Claim =
   | { kind: 'paused' };
 
 const SKIPPED_ERROR = 'not run: the previous run was still running (overlap: skip)';
+// The twin of this text is in claimTakenOneShots's SQL.
+const fullError = (maxInstances: number | null) => (maxInstances === null ? SKIPPED_ERROR : `not run: max_instances (${maxInstances}) runs of the job were already running`);
 const supersededError = (latest: Date) => `not run: later occurrences came due while it waited (the latest, ${latest.toISOString()}, stands for them all)`;
 const misfiredError = (job: Job, instant: Date, now: Date) =>
   `started ${now.getTime() - instant.getTime()} ms late, past misfire_grace_time (${job.schedule.misfireGraceMs} ms)`;
@@ -66,7 +68,7 @@ export async function claimRunAttempt(deps: ClaimDeps, jobId: string, runId: str
     const waiting = await findRun(trx, runId);
     if (!waiting || waiting.status !== 'scheduled' || waiting.attempt !== attempt) return { kind: 'done', next: null };
     const queuedOccurrence = waiting.trigger === 'schedule' && attempt === 1;
-    if (queuedOccurrence && job.overlap !== 'allow' && (await hasRunningRun(trx, jobId))) return { kind: 'done', next: null };
+    if (queuedOccurrence && (await atInstanceLimit(trx, jobId, job.max_instances))) return { kind: 'done', next: null };
     const run = await claimAttempt(trx, runId, attempt, deps.host);
     return run ? { kind: 'execute', job, run, next: null } : { kind: 'done', next: null };
   });
@@ -287,10 +289,10 @@ async function recordOccurrences(
       claims.set(message.id, { kind: 'done', next: null, unplannable: { job_id: job.job_id, error } });
       continue;
     }
-    const base = { job_id: job.job_id, overlap: job.overlap };
+    const base = { job_id: job.job_id, overlap: job.overlap, max_instances: job.max_instances };
     if (plan.superseded) rows.push({ ...base, scheduled_for: message.scheduled_for, kind: 'misfired', error: supersededError(plan.instant) });
     if (plan.decision === 'misfired') rows.push({ ...base, scheduled_for: plan.instant, kind: 'misfired', error: misfiredError(job, plan.instant, now) });
-    else rows.push({ ...base, scheduled_for: plan.instant, kind: 'due', error: SKIPPED_ERROR });
+    else rows.push({ ...base, scheduled_for: plan.instant, kind: 'due', error: fullError(job.max_instances) });
     live.push({ message, instant: plan.instant, superseded: plan.superseded });
     if (ifRan !== null && ifRan.getTime() !== ifNot?.getTime()) throw new Error(`claim: job ${job.job_id} plans two different next instants`);
     updates.push({ job_id: job.job_id, instant: plan.instant, due: plan.decision === 'run', run_count: job.run_count, next_if_ran: ifRan, next_if_not: ifNot });
@@ -412,7 +414,7 @@ function claimTakenOneShots(host: string): RawBuilder<ClaimedRow> {
       select m->>0 as message_id, m->>1 as job_id, (m->>2)::timestamptz as scheduled_for
       from json_array_elements(coalesce(nullif(current_setting(${TAKEN}, true), ''), '[]')::json) m),
     once as (
-      select j.job_id, j.next_run_at as instant, j.overlap, j.run_count,
+      select j.job_id, j.next_run_at as instant, j.overlap, j.max_instances, j.run_count,
         extract(epoch from now() - j.next_run_at) * 1000 as late_ms, (j.schedule->>'misfireGraceMs')::float8 as grace_ms,
         j.schedule->>'misfireGraceMs' as grace
       -- Each job by its primary key (the fence keeps the planner from joining otherwise: right
@@ -423,9 +425,11 @@ function claimTakenOneShots(host: string): RawBuilder<ClaimedRow> {
       where j.schedule->>'kind' = 'once' and j.state = 'running' and j.next_run_at = t.scheduled_for),
     inserted as (${insertOccurrenceRuns(
       host,
-      sql`(select o.job_id, o.instant, case when ${late} then 'misfired' else 'due' end, o.overlap,
-        case when ${late} then format('started %s ms late, past misfire_grace_time (%s ms)', floor(o.late_ms)::bigint, o.grace) else ${SKIPPED_ERROR} end
-        from once o) as v(job_id, scheduled_for, kind, overlap, error)`,
+      sql`(select o.job_id, o.instant, case when ${late} then 'misfired' else 'due' end, o.overlap, o.max_instances,
+        case when ${late} then format('started %s ms late, past misfire_grace_time (%s ms)', floor(o.late_ms)::bigint, o.grace)
+          when o.max_instances is null then ${SKIPPED_ERROR}
+          else format('not run: max_instances (%s) runs of the job were already running', o.max_instances) end
+        from once o) as v(job_id, scheduled_for, kind, overlap, max_instances, error)`,
     )}),
     claimed as (${updateClaimedJobs(
       sql`(select o.job_id, o.instant, not (${late}), o.run_count, null::timestamptz, null::timestamptz from once o)

@@ -44,6 +44,9 @@ const cases: Case[] = [
   { name: 'one-shot-skip', schedule: { when: ago(20).toISOString(), ...grace }, pending: ago(20), busy: true },
   { name: 'one-shot-queue', schedule: { when: ago(20).toISOString(), ...grace }, overrides: { overlap: 'queue' }, pending: ago(20), busy: true },
   { name: 'one-shot-allow', schedule: { when: ago(20).toISOString(), ...grace }, overrides: { overlap: 'allow' }, pending: ago(20), busy: true },
+  // max_instances: a job is full at that many runs running, whatever its overlap policy.
+  { name: 'one-shot-max-full', schedule: { when: ago(20).toISOString(), ...grace }, overrides: { overlap: 'allow', max_instances: 1 }, pending: ago(20), busy: true },
+  { name: 'one-shot-max-room', schedule: { when: ago(20).toISOString(), ...grace }, overrides: { max_instances: 2 }, pending: ago(20), busy: true },
   { name: 'one-shot-stale', schedule: { when: ago(20).toISOString(), ...grace }, pending: ago(20), message: ago(3_600_020) },
   { name: 'one-shot-paused', schedule: { when: ago(20).toISOString(), ...grace }, overrides: { state: 'paused' }, pending: ago(20) },
   { name: 'hourly', schedule: { periodically: '1 hour', when: ago(30).toISOString(), ...grace }, pending: ago(30) },
@@ -52,6 +55,9 @@ const cases: Case[] = [
   { name: 'skip', schedule: { periodically: '1 hour', when: ago(20).toISOString(), ...grace }, pending: ago(20), busy: true },
   { name: 'queue', schedule: { periodically: '1 hour', when: ago(20).toISOString(), ...grace }, overrides: { overlap: 'queue' }, pending: ago(20), busy: true },
   { name: 'allow', schedule: { periodically: '1 hour', when: ago(20).toISOString(), ...grace }, overrides: { overlap: 'allow' }, pending: ago(20), busy: true },
+  { name: 'max-full', schedule: { periodically: '1 hour', when: ago(20).toISOString(), ...grace }, overrides: { overlap: 'allow', max_instances: 1 }, pending: ago(20), busy: true },
+  { name: 'max-room', schedule: { periodically: '1 hour', when: ago(20).toISOString(), ...grace }, overrides: { max_instances: 2 }, pending: ago(20), busy: true },
+  { name: 'max-queue', schedule: { periodically: '1 hour', when: ago(20).toISOString(), ...grace }, overrides: { overlap: 'queue', max_instances: 2 }, pending: ago(20), busy: true },
   { name: 'stale', schedule: { periodically: '1 hour', when: ago(20).toISOString(), ...grace }, pending: ago(20), message: ago(3_600_020) },
   { name: 'paused', schedule: { periodically: '1 hour', when: ago(20).toISOString(), ...grace }, overrides: { state: 'paused' }, pending: ago(20) },
   { name: 'last', schedule: { periodically: '1 hour', when: ago(20).toISOString(), max_runs: 1, ...grace }, pending: ago(20) },
@@ -134,6 +140,12 @@ test('a batch claims every case exactly as a batch of one does, and completes th
   assert.equal(decided.get('queue')?.run, 'scheduled');
   assert.equal(decided.get('allow')?.run, 'running');
   assert.equal(decided.get('stale')?.run, undefined);
+  for (const [name, run] of [['max-full', 'skipped'], ['one-shot-max-full', 'skipped'], ['max-room', 'running'], ['one-shot-max-room', 'running'], ['max-queue', 'running']]) {
+    assert.equal(decided.get(name!)?.run, run, name);
+  }
+  for (const name of ['max-full', 'one-shot-max-full']) {
+    assert.equal((await outcome(`batch-${name}`)).runs[1]!.error, 'not run: max_instances (1) runs of the job were already running', name);
+  }
   const last = await outcome('batch-last');
   assert.deepEqual([last.job.state, last.job.run_count, last.job.next_run_at, last.waiting], ['finished', 1, null, []], 'the last run ends the job');
   assert.equal(decided.get('last')?.next, null);
