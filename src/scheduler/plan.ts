@@ -14,20 +14,26 @@ export interface Plannable {
 export type PlanStart = 'new' | 'resume';
 
 /**
+ * A `when` of "now" reaches bosun a moment after its client read the clock: an occurrence that
+ * late is the job's first, not one from before it existed (at most its grace, so it still runs).
+ */
+const START_SLACK_MS = 1000;
+
+/**
  * The occurrence to hold for a job that starts (or resumes) being scheduled at `now`.
  * A new schedule starts at its first occurrence at or after now: occurrences before the job (or
  * its schedule) existed are not misfires, as in APScheduler, Kubernetes CronJob and Temporal; a
- * backfill is not implied by a past `when`. A resume runs the latest due occurrence if it is still
- * within its grace (missed while the job existed), else the next one. A schedule whose every
- * occurrence is already due (a one-shot, run now or at a `when` just reached) holds its last due
- * one: it runs within its grace, or is recorded as misfired rather than silently never run.
+ * past `when` implies no backfill. A resume runs the latest due occurrence if it is still within
+ * its grace (missed while the job existed), else the next one. A schedule whose every occurrence
+ * is already due (a one-shot) holds its last due one: it runs within its grace, or is recorded as
+ * misfired rather than silently never run.
  */
 export function planFrom(job: Plannable, now: Date, start: PlanStart): Date | null {
   const s = job.schedule;
   const due = latestDue(s, null, now, job.run_count);
   const inGrace = due !== null && misfireDecision(due, now, s.misfireGraceMs) === 'run';
-  if (start === 'resume' && inGrace) return due;
-  const next = nextOccurrence(s, start === 'new' ? new Date(now.getTime() - 1) : now, job.run_count);
+  if (inGrace && (start === 'resume' || now.getTime() - due.getTime() <= START_SLACK_MS)) return due;
+  const next = nextOccurrence(s, now, job.run_count);
   if (next !== null) return next;
   return inGrace || job.last_run_at === null ? due : null;
 }

@@ -1,16 +1,17 @@
 // `bosun jobs list|show|pause|resume|delete|run`: job definitions over the HTTP API.
-import { unwrapList, unwrapOne, nextRun, lastRun, scheduleText, type ApiJob, type ApiRun } from '../api-shapes.ts';
+import { unwrapList, unwrapOne, nextRun, lastRun, scheduleText, type ApiJob, type ApiRun, type ApiRunLogLine } from '../api-shapes.ts';
 import { confirm } from '../confirm.ts';
 import { EXIT } from '../exit-codes.ts';
 import { runGroup, type CommandContext, type Subcommand } from '../group.ts';
 import { choiceOption, durationOption, intOption, stringOption } from '../option-values.ts';
 import { createProgress } from '../progress.ts';
-import { renderRun } from '../run-view.ts';
+import { renderLogLine, renderRun } from '../run-view.ts';
 import { renderFields, renderTable, type Column } from '../table.ts';
 import { printJson, printPage } from '../list-output.ts';
 import { absolute, relative, runDuration, when } from '../time-text.ts';
 import { waitForRun } from '../wait-for-run.ts';
-import { describeError, exitCodeFor } from '../group.ts';
+import { CliError, describeError, exitCodeFor } from '../group.ts';
+import { RESERVED_JOB_IDS } from '../../jobs/job-id.ts';
 
 const JOB_STATES = ['running', 'paused', 'pending', 'finished'] as const;
 
@@ -31,7 +32,9 @@ const RUN_COLUMNS: Column<ApiRun>[] = [
   { header: 'duration', value: (r) => runDuration(r.started_at, r.finished_at), align: 'right' },
 ];
 
+/** A job's URL; an id taken by a route (`clean-failed`) would reach that route instead, so no job has it. */
 function jobPath(id: string): string {
+  if (RESERVED_JOB_IDS.includes(id)) throw new CliError(`no job '${id}': /jobs/${id} is a route of the API, and no job can have that id`, EXIT.notFound);
   return `/jobs/${encodeURIComponent(id)}`;
 }
 
@@ -177,7 +180,8 @@ const runNow: Subcommand = {
   usage: '<job_id> [--wait [--timeout 10m]]',
   summary: 'run a job now, outside its schedule; --wait follows the run to its end',
   help: `Options:
-  -w, --wait       wait for the run to finish, showing its status, then print it with its log;
+  -w, --wait       wait for the run to finish, printing its log lines as they come (stored by
+                   the worker every few seconds), then the run with its result or error;
                    exits 0 if it succeeded, 6 if it ended otherwise, 7 if --timeout ran out
   --timeout D      how long --wait waits (90s, 5m, 1h; default 10m)`,
   options: { wait: { type: 'boolean', short: 'w' }, timeout: { type: 'string' } },
@@ -200,15 +204,20 @@ const runNow: Subcommand = {
       process.exit(130);
     };
     process.once('SIGINT', onInterrupt);
+    // The spinner's line is cleared before a log line; it redraws itself on its next tick.
+    const onLog = (line: ApiRunLogLine, attempt: number) => {
+      if (ctx.out.isTTY) ctx.out.write('\r\x1b[2K');
+      ctx.out.write(`${attempt > 1 ? `[attempt ${attempt}] ` : ''}${renderLogLine(line)}\n`);
+    };
     let outcome;
     try {
-      outcome = await waitForRun(ctx.client(), started.run_id, { timeoutMs, progress });
+      outcome = await waitForRun(ctx.client(), started.run_id, { timeoutMs, progress, onLog: ctx.json ? undefined : onLog });
     } finally {
       process.off('SIGINT', onInterrupt);
       progress?.stop();
     }
     if (ctx.json) printJson(ctx, outcome.run);
-    else ctx.out.write(`\n${renderRun(outcome.run)}`);
+    else ctx.out.write(`\n${renderRun(outcome.run, { withLog: false })}`);
     if (outcome.timedOut) {
       ctx.err.write(`bosun: run ${started.run_id} is still ${outcome.run.status ?? 'going'} after ${timeoutMs / 1000}s (--timeout); it goes on\n`);
       return EXIT.waitTimedOut;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { retryDelayMs, MAX_RETRY_DELAY_MS } from '../../../src/worker/retry-delay.ts';
+import { parseRetryBackoff, retryBackoffView, retryDelayMs, MAX_RETRY_DELAY_MS } from '../../../src/worker/retry-delay.ts';
 import { deterministicUuid, occurrenceMessageId, attemptMessageId } from '../../../src/scheduler/message-id.ts';
 import { coalesce, planFrom, type PlanStart } from '../../../src/scheduler/plan.ts';
 import { createRunLogger, lazyChildLog, RUN_LOG_MAX_LINES } from '../../../src/worker/run-log.ts';
@@ -8,20 +8,39 @@ import { pino } from 'pino';
 import { parseSchedule } from '../../../src/schedule/index.ts';
 import { testLogger } from '../../helpers/database.ts';
 
-test('retryDelayMs: fixed, exponential with equal jitter, capped', () => {
-  const rows: Array<[number, number, boolean, number, number]> = [
-    // retry, delay, backoff, random, expected
-    [1, 500, false, 0.9, 500],
-    [5, 500, false, 0.1, 500],
-    [1, 1000, true, 0, 500],
-    [1, 1000, true, 1, 1000],
-    [3, 1000, true, 0, 2000],
-    [3, 1000, true, 1, 4000],
-    [1, 0, true, 1, 1000],
-    [40, 1000, true, 1, MAX_RETRY_DELAY_MS],
-    [1, 10 * MAX_RETRY_DELAY_MS, false, 0, MAX_RETRY_DELAY_MS],
+test('retryDelayMs: fixed, exponential by a factor with equal jitter, capped', () => {
+  const rows: Array<[number, number, number, number, number]> = [
+    // retry, delay, backoff factor, random, expected
+    [1, 500, 1, 0.9, 500],
+    [5, 500, 1, 0.1, 500],
+    [1, 1000, 2, 0, 500],
+    [1, 1000, 2, 1, 1000],
+    [3, 1000, 2, 0, 2000],
+    [3, 1000, 2, 1, 4000],
+    [1, 0, 2, 1, 1000],
+    [40, 1000, 2, 1, MAX_RETRY_DELAY_MS],
+    [1, 10 * MAX_RETRY_DELAY_MS, 1, 0, MAX_RETRY_DELAY_MS],
+    // simplejob's backoff power: 3 multiplies the delay by 3 each retry
+    [1, 1000, 3, 1, 1000],
+    [2, 1000, 3, 1, 3000],
+    [3, 1000, 3, 1, 9000],
+    [3, 1000, 3, 0, 4500],
+    [2, 1000, 1.5, 1, 1500],
+    [30, 1000, 10, 1, MAX_RETRY_DELAY_MS],
   ];
   for (const [retry, delay, backoff, random, expected] of rows) assert.equal(retryDelayMs(retry, delay, backoff, () => random), expected, `${retry} ${delay} ${backoff} ${random}`);
+});
+
+test('parseRetryBackoff: true, false or a factor from 1 to 10; shown back as given', () => {
+  const rows: Array<[unknown, number | undefined]> = [
+    [true, 2], [false, 1], [1, 1], [2, 2], [3, 3], [1.5, 1.5], [10, 10],
+    [0, undefined], [0.99, undefined], [10.5, undefined], [-2, undefined], ['3', undefined], [null, undefined], [Number.NaN, undefined], [Infinity, undefined],
+  ];
+  for (const [input, factor] of rows) {
+    const got = parseRetryBackoff(input);
+    assert.deepEqual('factor' in got ? got.factor : undefined, factor, String(input));
+  }
+  assert.deepEqual([1, 2, 3, 1.5].map(retryBackoffView), [false, true, 3, 1.5]);
 });
 
 test('message ids are UUIDs that depend only on job and instant', () => {
@@ -37,18 +56,18 @@ test('message ids are UUIDs that depend only on job and instant', () => {
 });
 
 test('planFrom: a new schedule starts at or after now; a resume runs the latest due within grace', () => {
-  const now = new Date('2030-01-01T00:00:10.500Z');
-  const every = parseSchedule({ periodically: '5s', when: '2030-01-01T00:00:00Z', misfire_grace_time: '1s' }, now);
+  const now = new Date('2030-01-01T00:00:12Z');
+  const every = parseSchedule({ periodically: '5s', when: '2030-01-01T00:00:00Z', misfire_grace_time: '1 hour' }, now);
   const once = parseSchedule({ when: '2030-01-01T00:00:00Z' }, new Date('2029-12-31T00:00:00Z'));
-  const onceNow = parseSchedule({}, new Date('2030-01-01T00:00:10.200Z'));
+  const onceNow = parseSchedule({}, new Date('2030-01-01T00:00:11.800Z'));
   const never = { run_count: 0, last_run_at: null };
   const cases: Array<[string, Parameters<typeof planFrom>[0], Date, PlanStart, string | null]> = [
     ['resume: the latest due one within grace', { schedule: every, ...never }, now, 'resume', '2030-01-01T00:00:10.000Z'],
-    ['new: occurrences before now are not misfires', { schedule: every, ...never }, now, 'new', '2030-01-01T00:00:15.000Z'],
+    ['new: occurrences before the job existed are not misfires, whatever the grace', { schedule: every, ...never }, now, 'new', '2030-01-01T00:00:15.000Z'],
     ['new: one exactly now is the first', { schedule: every, ...never }, new Date('2030-01-01T00:00:10Z'), 'new', '2030-01-01T00:00:10.000Z'],
-    ['resume: past grace, the next one', { schedule: every, ...never }, new Date('2030-01-01T00:00:12Z'), 'resume', '2030-01-01T00:00:15.000Z'],
-    ['new: a one-shot run now is held (within its grace)', { schedule: onceNow, ...never }, now, 'new', '2030-01-01T00:00:10.200Z'],
-    ['new: a one-shot of an updated job that ran, due now, is held', { schedule: onceNow, run_count: 3, last_run_at: new Date(0) }, now, 'new', '2030-01-01T00:00:10.200Z'],
+    ['new: one a moment before now (a `when` of now in transit) is the first', { schedule: every, ...never }, new Date('2030-01-01T00:00:10.900Z'), 'new', '2030-01-01T00:00:10.000Z'],
+    ['new: a one-shot run now is held', { schedule: onceNow, ...never }, now, 'new', '2030-01-01T00:00:11.800Z'],
+    ['new: a one-shot of an updated job that ran, due now, is held', { schedule: onceNow, run_count: 3, last_run_at: new Date(0) }, now, 'new', '2030-01-01T00:00:11.800Z'],
     ['new: a past one-shot that never ran is kept (to be recorded misfired)', { schedule: once, ...never }, now, 'new', '2030-01-01T00:00:00.000Z'],
     ['resume: a past one-shot that never ran is kept', { schedule: once, ...never }, now, 'resume', '2030-01-01T00:00:00.000Z'],
     ['resume: a past one-shot that ran is finished', { schedule: once, run_count: 1, last_run_at: new Date() }, now, 'resume', null],
