@@ -79,7 +79,7 @@ test('a token is asked for, a wrong one refused, the right one kept', async () =
   for (const release of held) release();
   await Promise.all(heldDone);
   await page.unroute('**/api/v1/**');
-  await page.getByText('No jobs match').waitFor();
+  await page.getByText('No jobs yet.').waitFor();
   assert.equal(await page.getByRole('heading', { name: 'Sign in' }).count(), 0, 'the late refusals did not bring the form back');
   assert.equal(await page.evaluate(() => localStorage.getItem('bosun.token')), token);
 });

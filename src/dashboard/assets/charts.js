@@ -1,6 +1,7 @@
 // Two small inline-SVG charts: a job's run durations and outcomes, and a timeline of runs.
 // Sized by viewBox and scaled by CSS; each has a text alternative, and each mark a <title>.
 import { absoluteTime, formatDuration, runDuration, svg } from './dom.js';
+import { laneLabel, runExtent, tickFormat } from './timeline-span.js';
 
 // Wide enough that, scaled to a page column, labels stay near their 11px.
 const W = 1000;
@@ -48,9 +49,15 @@ export function durationChart(runs, max = 60) {
 }
 
 const LANES = 12;
+/** The lane labels' font size in px (charts.css), and about how wide one character of it is. */
+const LABEL_CHAR_PX = 6.4;
 
-/** One lane per job (the busiest first), each run a mark from start to finish, linked to its page. */
-export function timeline(runs, from, to, runHref, now = Date.now()) {
+/**
+ * One lane per job (the busiest first), each run a mark from start to finish, linked to its page;
+ * each lane's label links to its job. Drawn at `width` px (the box it goes in) so its text keeps
+ * its size at any screen width; the axis spans [from, to] (see fitSpan).
+ */
+export function timeline(runs, from, to, { runHref, jobHref, width = W, now = Date.now() }) {
   const counts = new Map();
   for (const r of runs) counts.set(r.job_id, (counts.get(r.job_id) ?? 0) + 1);
   const jobs = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
@@ -58,17 +65,22 @@ export function timeline(runs, from, to, runHref, now = Date.now()) {
   const other = jobs.length > LANES;
   const laneOf = (jobId) => (lanes.includes(jobId) ? lanes.indexOf(jobId) : LANES);
   const laneH = 22;
-  const pad = { l: 150, r: 10, t: 6, b: 24 };
-  const H = pad.t + (lanes.length + (other ? 1 : 0)) * laneH + pad.b;
+  // The label column fits the longest label, within a third of the width; longer ids are shortened.
+  const maxChars = Math.max(6, Math.floor(Math.min(width / 3, 260) / LABEL_CHAR_PX));
+  const labels = [...lanes.map((id) => laneLabel(id, maxChars)), ...(other ? ['other jobs'] : [])];
+  const pad = { l: Math.ceil(Math.max(...labels.map((t) => t.length), 4) * LABEL_CHAR_PX) + 14, r: 10, t: 6, b: 24 };
+  const H = pad.t + labels.length * laneH + pad.b;
   const span = Math.max(1, to - from);
-  const xOf = (t) => pad.l + ((Math.min(Math.max(t, from), to) - from) / span) * (W - pad.l - pad.r);
+  const xOf = (t) => pad.l + ((Math.min(Math.max(t, from), to) - from) / span) * (width - pad.l - pad.r);
   const label = `Timeline of ${runs.length} runs of ${jobs.length} jobs from ${absoluteTime(new Date(from).toISOString())} to ${absoluteTime(new Date(to).toISOString())}.`;
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => from + f * span);
-  const short = new Intl.DateTimeFormat(undefined, span > 2 * 86_400_000 ? { month: 'short', day: 'numeric', hour: '2-digit' } : { hour: '2-digit', minute: '2-digit' });
+  // Fewer ticks on a narrow screen, so their labels never overlap.
+  const nTicks = width < 560 ? 3 : 5;
+  const ticks = Array.from({ length: nTicks }, (_, i) => from + (i / (nTicks - 1)) * span);
+  const short = new Intl.DateTimeFormat(undefined, tickFormat(span));
 
   return svg(
     'svg',
-    { class: 'chart timeline', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label },
+    { class: 'chart timeline', viewBox: `0 0 ${width} ${H}`, width, height: H, role: 'img', 'aria-label': label },
     svg('title', {}, label),
     ticks.map((t, i) =>
       svg(
@@ -78,12 +90,13 @@ export function timeline(runs, from, to, runHref, now = Date.now()) {
         svg('text', { class: 'tick', x: xOf(t), y: H - 8, 'text-anchor': i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle' }, short.format(t)),
       ),
     ),
-    [...lanes, ...(other ? ['other jobs'] : [])].map((name, i) =>
-      svg('text', { class: 'lane', x: pad.l - 8, y: pad.t + i * laneH + laneH / 2 + 4, 'text-anchor': 'end' }, name.length > 22 ? `${name.slice(0, 21)}…` : name),
-    ),
+    labels.map((text, i) => {
+      const y = pad.t + i * laneH + laneH / 2 + 4;
+      const node = svg('text', { class: 'lane', x: pad.l - 8, y, 'text-anchor': 'end' }, svg('title', {}, lanes[i] ?? 'other jobs'), text);
+      return i < lanes.length && jobHref ? svg('a', { href: jobHref(lanes[i]), class: 'lane-link' }, node) : node;
+    }),
     runs.map((r) => {
-      const start = Date.parse(r.started_at ?? r.scheduled_for);
-      const end = r.finished_at ? Date.parse(r.finished_at) : r.status === 'running' ? now : start;
+      const { start, end } = runExtent(r, now);
       const x = xOf(start);
       const w = Math.max(3, xOf(end) - x);
       const y = pad.t + laneOf(r.job_id) * laneH + 4;

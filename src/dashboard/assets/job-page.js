@@ -24,28 +24,54 @@ export function jobPage(container, ctx, jobId) {
   const historyBox = el('div', { class: 'table-wrap' });
   let deleted = false;
 
-  container.replaceChildren(
-    el('p', { class: 'crumbs' }, el('a', { href: ctx.base }, 'Jobs'), ' / '),
-    head,
+  // What only a job that exists has; hidden when there is no such job.
+  const body = el(
+    'div',
+    {},
     el('div', { class: 'columns' }, definition, el('section', { 'aria-labelledby': 'next-title' }, el('h2', { id: 'next-title' }, 'Upcoming'), upcoming)),
     el('section', { 'aria-labelledby': 'runs-title' }, el('h2', { id: 'runs-title' }, 'Runs'), chart, runs),
     el('section', { 'aria-labelledby': 'failures-title' }, el('h2', { id: 'failures-title' }, 'Failures'), failures),
-    el(
-      'section',
-      { 'aria-labelledby': 'history-title' },
-      el('h2', { id: 'history-title' }, 'History'),
-      historyBox,
-      el('p', {}, el('a', { href: `${ctx.base}audit?job_id=${encodeURIComponent(jobId)}` }, 'All of this job’s history in the audit log →')),
-    ),
   );
+  const history = el(
+    'section',
+    { 'aria-labelledby': 'history-title' },
+    el('h2', { id: 'history-title' }, 'History'),
+    historyBox,
+    el('p', {}, el('a', { href: `${ctx.base}audit?job_id=${encodeURIComponent(jobId)}` }, 'All of this job’s history in the audit log →')),
+  );
+  container.replaceChildren(el('p', { class: 'crumbs' }, el('a', { href: ctx.base }, 'Jobs'), ' / '), head, body, history);
 
-  // Kept after the job is gone: the History then says who deleted it.
+  // Kept after the job is gone: the History then says who deleted it. Resolves to the number of entries.
   async function refreshHistory() {
     const { entries, total } = await api('GET', `/audit${query({ job_id: jobId, limit: HISTORY_SHOWN })}`);
     renderInto(historyBox, { entries, total }, () =>
       entries.length
         ? [auditTable(entries, ctx, { showJob: false }), total > entries.length ? el('p', { class: 'muted' }, `The latest ${entries.length} of ${total} changes.`) : null]
         : el('p', { class: 'empty' }, 'No changes recorded.'),
+    );
+    return total;
+  }
+
+  /** No job by this id: say so, say why it may be, and lead back; a deleted job keeps its History. */
+  async function showMissing() {
+    const changes = await refreshHistory();
+    body.hidden = true;
+    history.hidden = changes === 0;
+    document.title = `No job ${jobId} · bosun`;
+    renderInto(head, { missing: true, changes }, () =>
+      el(
+        'div',
+        { class: 'not-found' },
+        el('h1', {}, `No job ‘${jobId}’`),
+        el(
+          'p',
+          {},
+          changes > 0
+            ? 'This job has been deleted; its history below says who deleted it and when.'
+            : 'There is no job with this id: it may have never existed, or belong to another user (a token sees only its own jobs).',
+        ),
+        el('p', {}, el('a', { href: ctx.base }, '← Back to the jobs'), ' · ', el('a', { href: `${ctx.base}?q=${encodeURIComponent(jobId)}` }, `Search the jobs for “${jobId}”`)),
+      ),
     );
   }
 
@@ -56,13 +82,12 @@ export function jobPage(container, ctx, jobId) {
     try {
       ({ job } = await api('GET', `/jobs/${id}`));
     } catch (err) {
-      if (err instanceof ApiError && err.status === 404) {
-        renderInto(head, { gone: true }, () => [el('h1', {}, jobId), el('p', { class: 'notice' }, 'This job does not exist (any more).')]);
-        await refreshHistory();
-        return;
-      }
+      if (err instanceof ApiError && err.status === 404) return showMissing();
       throw err;
     }
+    body.hidden = false;
+    history.hidden = false;
+    document.title = `${jobId} · bosun`;
     const [runList, failureList, words] = await Promise.all([
       api('GET', `/jobs/${id}/runs${query({ limit: RUNS_SHOWN })}`),
       api('GET', `/failures${query({ job_id: jobId, limit: 100 })}`),

@@ -1,8 +1,10 @@
-// Jobs: every job with its schedule in words, state, next and last run; search, filters and actions.
+// Jobs: every job with its schedule in words, state, next and last run; search, filters and
+// actions, on one job or on the ones selected.
 import { api, query } from './api.js';
 import { badge, bothTimes, el, relTime, renderInto } from './dom.js';
 import { jobActions, nextRunOf } from './job-actions.js';
 import { previewJobs } from './schedule-words.js';
+import { BULK_ACTIONS, bulkResults, runBulk } from './bulk-actions.js';
 
 const PAGE_SIZE = 100;
 const STATES = ['running', 'paused', 'pending', 'finished'];
@@ -21,6 +23,11 @@ export function jobsPage(container, ctx) {
   const table = el('div', { class: 'table-wrap' });
   const pager = el('div', { class: 'pager' });
   const count = el('p', { class: 'muted', id: 'jobs-count', 'aria-live': 'polite' });
+  /** Ids of the selected jobs, among those shown; what the bulk actions act on. */
+  const selected = new Set();
+  let shownJobs = [];
+  const bulk = el('div', { class: 'bulk', role: 'toolbar', 'aria-label': 'Act on the selected jobs' });
+  const results = el('div', { class: 'bulk-results-box' });
 
   const changed = () => {
     offset = 0;
@@ -52,9 +59,71 @@ export function jobsPage(container, ctx) {
       handler,
     ),
     count,
+    bulk,
+    results,
     table,
     pager,
   );
+
+  const filtered = () => Boolean(search.value.trim() || state.value || handler.value);
+  const onSelect = (id, on) => {
+    if (on) selected.add(id);
+    else selected.delete(id);
+    drawBulk();
+  };
+
+  let busy = false;
+  /** The selection's toolbar: select all shown, how many are selected, and the actions; redrawn only when they change. */
+  function drawBulk() {
+    const chosen = shownJobs.filter((j) => selected.has(j.job_id));
+    const key = { shown: shownJobs.map((j) => j.job_id), chosen: chosen.map((j) => j.job_id), busy };
+    renderInto(bulk, key, () => {
+      const all = el('input', {
+        type: 'checkbox',
+        id: 'select-all',
+        'data-key': 'select-all',
+        checked: shownJobs.length > 0 && chosen.length === shownJobs.length,
+        disabled: shownJobs.length === 0,
+        onchange: (e) => {
+          for (const box of table.querySelectorAll('input.select-job')) box.checked = e.target.checked;
+          for (const j of shownJobs) onSelect(j.job_id, e.target.checked);
+        },
+      });
+      all.indeterminate = chosen.length > 0 && chosen.length < shownJobs.length;
+      return [
+        el('span', { class: 'field' }, all, el('label', { for: 'select-all' }, 'Select all shown')),
+        el('span', { class: 'muted', id: 'selected-count' }, `${chosen.length} selected`),
+        Object.entries(BULK_ACTIONS).map(([action, spec]) =>
+          el(
+            'button',
+            { type: 'button', class: action === 'delete' ? 'danger' : undefined, 'data-key': `bulk:${action}`, 'data-bulk': action, disabled: busy || chosen.length === 0, onclick: () => bulkAct(action, shownJobs.filter((j) => selected.has(j.job_id))) },
+            `${spec.label} selected`,
+          ),
+        ),
+      ];
+    });
+  }
+
+  async function bulkAct(action, jobs) {
+    if (action === 'delete') {
+      const names = jobs.map((j) => j.job_id);
+      const list = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
+      const sure = await ctx.confirm(`Delete ${names.length} job${names.length === 1 ? '' : 's'} (${list})? Their schedules stop; their runs and failures stay readable until cleared.`, `Delete ${names.length} job${names.length === 1 ? '' : 's'}`);
+      if (!sure) return;
+    }
+    busy = true;
+    drawBulk();
+    let outcomes;
+    try {
+      outcomes = await runBulk(action, jobs);
+    } finally {
+      busy = false;
+    }
+    for (const o of outcomes) if (action === 'delete' && o.result === 'ok') selected.delete(o.job_id);
+    results.replaceChildren(bulkResults(action, outcomes, () => results.replaceChildren()));
+    await ctx.refresh();
+    drawBulk();
+  }
 
   let handlersLoaded = false;
   async function loadHandlers() {
@@ -76,7 +145,11 @@ export function jobsPage(container, ctx) {
     const jobs = data.jobs;
     const words = await previewJobs(jobs);
     count.textContent = `${total} job${total === 1 ? '' : 's'}${total > jobs.length ? `, showing ${offset + 1}–${offset + jobs.length}` : ''}`;
-    renderInto(table, { jobs, words: [...words] }, () => jobsTable(jobs, words, ctx));
+    shownJobs = jobs;
+    for (const id of selected) if (!jobs.some((j) => j.job_id === id)) selected.delete(id);
+    const isFiltered = filtered();
+    renderInto(table, { jobs, words: [...words], isFiltered }, () => jobsTable(jobs, words, ctx, { selected, onSelect, isFiltered }));
+    drawBulk();
     renderInto(pager, { offset, total, n: jobs.length }, () => pagerButtons(offset, total, jobs.length, (o) => {
       offset = o;
       void ctx.refresh();
@@ -85,16 +158,21 @@ export function jobsPage(container, ctx) {
   return { refresh };
 }
 
-function jobsTable(jobs, words, ctx) {
-  if (jobs.length === 0) return el('p', { class: 'empty' }, 'No jobs match. Create one with ', el('a', { href: '/api/v1/ui/' }, 'the API'), ' or a YAML file in default-jobs/.');
+function jobsTable(jobs, words, ctx, { selected, onSelect, isFiltered }) {
+  if (jobs.length === 0) {
+    return isFiltered
+      ? el('p', { class: 'empty' }, 'No jobs match these filters. ', el('a', { href: ctx.base, class: 'clear-filters' }, 'Clear the filters'))
+      : el('p', { class: 'empty' }, 'No jobs yet. Create one with ', el('a', { href: '/api/v1/ui/' }, 'the API'), ' or a YAML file in default-jobs/.');
+  }
+  const cell = (label, attrs, ...content) => el('td', { 'data-label': label, ...attrs }, ...content);
   return el(
     'table',
-    { class: 'jobs' },
+    { class: 'jobs stack' },
     el('caption', { class: 'sr-only' }, 'Jobs'),
     el(
       'thead',
       {},
-      el('tr', {}, ['Job', 'Handler', 'Schedule', 'State', 'Next run', 'Last run', 'Actions'].map((h) => el('th', { scope: 'col' }, h))),
+      el('tr', {}, el('th', { scope: 'col', class: 'select' }, el('span', { class: 'sr-only' }, 'Select')), ['Job', 'Handler', 'Schedule', 'State', 'Next run', 'Last run', 'Actions'].map((h) => el('th', { scope: 'col' }, h))),
     ),
     el(
       'tbody',
@@ -103,13 +181,25 @@ function jobsTable(jobs, words, ctx) {
         el(
           'tr',
           { 'data-job-id': job.job_id },
+          el(
+            'td',
+            { class: 'select' },
+            el('input', {
+              type: 'checkbox',
+              class: 'select-job',
+              'data-key': `select:${job.job_id}`,
+              'aria-label': `Select ${job.job_id}`,
+              checked: selected.has(job.job_id),
+              onchange: (e) => onSelect(job.job_id, e.target.checked),
+            }),
+          ),
           el('th', { scope: 'row' }, el('a', { href: `${ctx.base}jobs/${encodeURIComponent(job.job_id)}` }, job.job_id)),
-          el('td', {}, job.handler),
-          el('td', { class: 'schedule' }, words.get(job.job_id)?.description ?? '—'),
-          el('td', {}, badge(job.state)),
-          el('td', {}, job.state === 'paused' ? el('span', { class: 'muted' }, 'paused') : bothTimes(nextRunOf(job))),
-          el('td', {}, job.last_run_status ? [badge(job.last_run_status), ' ', relTime(job.last_run_at)] : el('span', { class: 'muted' }, 'never')),
-          el('td', {}, jobActions(job, ctx)),
+          cell('Handler', {}, job.handler),
+          cell('Schedule', { class: 'schedule' }, words.get(job.job_id)?.description ?? '—'),
+          cell('State', {}, badge(job.state)),
+          cell('Next run', {}, job.state === 'paused' ? el('span', { class: 'muted' }, 'paused') : bothTimes(nextRunOf(job))),
+          cell('Last run', {}, job.last_run_status ? [badge(job.last_run_status), ' ', relTime(job.last_run_at)] : el('span', { class: 'muted' }, 'never')),
+          cell('Actions', { class: 'row-actions' }, jobActions(job, ctx)),
         ),
       ),
     ),

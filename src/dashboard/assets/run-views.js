@@ -4,14 +4,34 @@ import { absoluteTime, badge, el, formatDuration, json, relTime, runDuration, sh
 
 export const runHref = (base, run) => `${base}runs/${encodeURIComponent(run.run_id)}`;
 export const jobHref = (base, jobId) => `${base}jobs/${encodeURIComponent(jobId)}`;
+export const flowRunHref = (base, flowRunId) => `${base}flow-runs/${encodeURIComponent(flowRunId)}`;
+
+/** The flow run a failure of a flow step belongs to (its kwargs say so), or null for a job's failure. */
+export function flowStepOf(failure) {
+  const k = failure.kwargs ?? {};
+  return typeof k.flow_run_id === 'string' && typeof k.flow_name === 'string' ? { flowName: k.flow_name, flowRunId: k.flow_run_id, stepId: k.step_id } : null;
+}
+
+/**
+ * Where a failure's "job" link leads: the job's page, or for a step of a flow that no job started
+ * (job id `flow:<name>`, which has no page) the flow run.
+ */
+export function failureSourceLink(base, failure) {
+  const step = flowStepOf(failure);
+  if (step && failure.job_id === `flow:${step.flowName}`) {
+    return el('a', { href: flowRunHref(base, step.flowRunId), title: `flow run ${step.flowRunId}` }, `flow ${step.flowName} run ${shortId(step.flowRunId)}`);
+  }
+  return el('a', { href: jobHref(base, failure.job_id) }, failure.job_id);
+}
 
 /** Runs, newest first, each with its status and duration; the log opens in place when there is one. */
-export function runsTable(runs, ctx, { showJob = true, showLog = false } = {}) {
-  if (runs.length === 0) return el('p', { class: 'empty' }, 'No runs yet.');
+export function runsTable(runs, ctx, { showJob = true, showLog = false, empty = 'No runs yet.' } = {}) {
+  if (runs.length === 0) return el('p', { class: 'empty' }, empty);
   const head = ['Run', ...(showJob ? ['Job'] : []), 'Status', 'Trigger', 'Scheduled for', 'Started', 'Duration', ...(showLog ? ['Log'] : [])];
+  const cell = (label, attrs, ...content) => el('td', { 'data-label': label, ...attrs }, ...content);
   return el(
     'table',
-    { class: 'runs' },
+    { class: 'runs stack' },
     el('thead', {}, el('tr', {}, head.map((h) => el('th', { scope: 'col' }, h)))),
     el(
       'tbody',
@@ -21,13 +41,13 @@ export function runsTable(runs, ctx, { showJob = true, showLog = false } = {}) {
           'tr',
           { 'data-run-id': run.run_id, 'data-status': run.status },
           el('th', { scope: 'row' }, el('a', { href: runHref(ctx.base, run), title: run.run_id }, shortId(run.run_id))),
-          showJob ? el('td', {}, el('a', { href: jobHref(ctx.base, run.job_id) }, run.job_id)) : null,
-          el('td', {}, badge(run.status), run.attempt > 1 ? el('small', { class: 'muted' }, ` attempt ${run.attempt}`) : null),
-          el('td', {}, run.trigger),
-          el('td', {}, relTime(run.scheduled_for)),
-          el('td', {}, relTime(run.started_at)),
-          el('td', { class: 'num' }, formatDuration(runDuration(run))),
-          showLog ? el('td', {}, logDetails(run)) : null,
+          showJob ? cell('Job', {}, el('a', { href: jobHref(ctx.base, run.job_id) }, run.job_id)) : null,
+          cell('Status', {}, el('span', {}, badge(run.status), run.attempt > 1 ? el('small', { class: 'muted' }, ` attempt ${run.attempt}`) : null)),
+          cell('Trigger', {}, run.trigger),
+          cell('Scheduled for', {}, relTime(run.scheduled_for)),
+          cell('Started', {}, relTime(run.started_at)),
+          cell('Duration', { class: 'num' }, formatDuration(runDuration(run))),
+          showLog ? cell('Log', {}, logDetails(run)) : null,
         ),
       ),
     ),
@@ -85,16 +105,18 @@ export function logView(lines) {
 
 /** One failure: when, which run and attempt, the kwargs as they were, and the stack trace. */
 export function failureItem(failure, ctx, { showJob = false, showMessage = true } = {}) {
+  const step = flowStepOf(failure);
   return el(
     'li',
     { class: 'failure', 'data-failure-id': failure.failure_id },
     el(
       'div',
       { class: 'failure-head' },
-      showJob ? [el('a', { href: jobHref(ctx.base, failure.job_id) }, failure.job_id), ' · '] : null,
+      showJob ? [failureSourceLink(ctx.base, failure), ' · '] : null,
       showMessage ? [el('strong', {}, failure.error_name), ': ', failure.message] : el('span', { class: 'muted' }, 'failed'),
       el('span', { class: 'spacer' }),
       relTime(failure.failed_at),
+      step ? [' · ', el('a', { href: flowRunHref(ctx.base, step.flowRunId), class: 'flow-run-link' }, `step ${step.stepId ?? '?'} of flow run ${shortId(step.flowRunId)}`)] : null,
       failure.run_id ? [' · ', el('a', { href: runHref(ctx.base, failure) }, `run ${shortId(failure.run_id)}`)] : null,
       failure.attempt > 1 ? ` · attempt ${failure.attempt}` : null,
       failure.host ? ` · ${failure.host}` : null,

@@ -1,8 +1,9 @@
 // Runs over a chosen time range: counts per status, a timeline, and the list, filtered by status.
 import { api, query } from './api.js';
-import { badge, el, renderInto } from './dom.js';
+import { absoluteTime, badge, el, renderInto } from './dom.js';
 import { timeline } from './charts.js';
-import { runHref, runsTable } from './run-views.js';
+import { jobHref, runHref, runsTable } from './run-views.js';
+import { fitSpan } from './timeline-span.js';
 
 const RANGES = [
   ['1h', 'last hour', 3_600_000],
@@ -104,13 +105,22 @@ export function runsPage(container, ctx) {
         ),
       ),
     );
-    // The timeline moves with the clock, so it is redrawn on each poll (it is one small SVG).
+    // The timeline moves with the clock, so it is redrawn on each poll (it is one small SVG), at
+    // the box's width so its labels keep their size; its axis fits the runs drawn.
+    const filtered = Boolean(status.value || job.value.trim());
+    const empty = filtered
+      ? el('p', { class: 'empty' }, `No runs match these filters in the ${RANGES.find(([v]) => v === range.value)[1]}. `, el('a', { href: `${ctx.base}runs`, class: 'clear-filters' }, 'Clear the filters'))
+      : el('p', { class: 'empty' }, `No runs in the ${RANGES.find(([v]) => v === range.value)[1]}.`);
+    const axis = fitSpan(shown, since, until);
     chart.replaceChildren(
-      shown.length ? timeline(shown, since, until, (r) => runHref(ctx.base, r)) : el('p', { class: 'empty' }, 'No runs in this range.'),
+      shown.length
+        ? timeline(shown, axis.from, axis.to, { runHref: (r) => runHref(ctx.base, r), jobHref: (id) => jobHref(ctx.base, id), width: Math.max(300, chart.clientWidth - 20) })
+        : empty,
+      shown.length && axis.fitted ? el('p', { class: 'muted' }, `Fitted to the runs drawn: ${absoluteTime(new Date(axis.from).toISOString())} to ${absoluteTime(new Date(axis.to).toISOString())}.`) : '',
       listed.total > shown.length ? el('p', { class: 'muted' }, `Drawn: the newest ${shown.length} of ${listed.total} runs.`) : '',
     );
-    renderInto(list, shown.slice(0, 200), () => [
-      runsTable(shown.slice(0, 200), ctx),
+    renderInto(list, { runs: shown.slice(0, 200), filtered }, () => [
+      shown.length ? runsTable(shown.slice(0, 200), ctx) : empty.cloneNode(true),
       listed.total > 200 ? el('p', { class: 'muted' }, `Showing the newest 200 of ${listed.total}; narrow the range or filter by job or status.`) : null,
     ]);
   }
