@@ -11,6 +11,8 @@ export const ROLES: readonly Role[] = ['api', 'scheduler', 'worker'];
 export interface Config {
   /** External PostgreSQL; when absent an embedded server is started. */
   databaseUrl: string | undefined;
+  /** How long startup waits for DATABASE_URL to answer, retrying with backoff, before it gives up. */
+  databaseWaitMs: number;
   /** Data folder of the embedded PostgreSQL. */
   dataDir: string;
   /** Port the embedded PostgreSQL tries first; a free one is picked when taken. */
@@ -215,6 +217,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
   return Object.freeze({
     databaseUrl,
+    databaseWaitMs: int(env, 'BOSUN_DB_WAIT', 60, 0, 3600) * SECOND,
     dataDir: resolve(cwd, str(env, 'BOSUN_DATA_DIR', '.bosun/pg')),
     embeddedPgPort: int(env, 'BOSUN_PG_PORT', 54329, 1, 65535),
     pgBinDir: env.BOSUN_PG_BIN_DIR?.trim() ? resolve(cwd, env.BOSUN_PG_BIN_DIR.trim()) : undefined,

@@ -64,7 +64,9 @@ export async function main(): Promise<void> {
   try {
     service = await startService(config, logger);
   } catch (err) {
-    if (err instanceof BosunError) logger.fatal({ code: err.code, field: err.field, details: err.details }, err.message);
+    // bosun's own errors (a setting at fault, a broken job file) are for the operator: the
+    // message names what to change, a stack would only bury it.
+    if (err instanceof BosunError) logger.fatal({ code: err.code, field: err.field, ...(Object.keys(err.details).length > 0 ? { details: err.details } : {}) }, err.message);
     else logger.fatal({ err }, 'bosun failed to start');
     process.exit(1);
   }

@@ -1,4 +1,3 @@
-import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import type { EmbeddedServer } from './db/embedded-postgres.ts';
@@ -7,6 +6,7 @@ import { openDatabase, type Database } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { startBoss, stopBoss, type PgBoss } from './queue/boss.ts';
 import { createApp } from './api/app.ts';
+import { bindApi, type ApiListener } from './api/listener.ts';
 import { startDefaultJobs } from './default-jobs/startup.ts';
 import { loadConfiguredHandlers } from './handlers/registry.ts';
 import { createJobCommands } from './jobs/commands.ts';
@@ -54,6 +54,15 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
   // Names this process in run rows, failure rows and traces.
   const host = `${hostname()}:${process.pid}`;
   try {
+    // The API's port before any work: a taken PORT fails here, not after initdb, migrations, the
+    // YAML sync and the workers. Requests get 503 until the app is handed over below.
+    let listener: ApiListener | undefined;
+    if (config.roles.has('api')) {
+      const bound = await bindApi(config.host, config.port);
+      listener = bound;
+      stack.push(() => bound.close());
+    }
+
     // OpenTelemetry first, so every span (pg-boss's included) has the SDK; its SDK is loaded
     // only when an OTLP endpoint is configured. Stopped last: spans of the shutdown are exported.
     let runSpans: RunSpans | undefined;
@@ -144,15 +153,12 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     stack.push(() => started.stop());
 
     let url: string | undefined;
-    if (config.roles.has('api')) {
+    if (listener) {
       // What API callers change is recorded in the audit log as the token's user.
       const commands = auditedCommands(engine.commands, { db: database.db, logger, actor: () => currentActor() ?? 'system' });
       const app = createApp({ ...(await apiDeps(config, { database, boss, logger, registry, commands, ready: async () => migrated && (await database.ping()) })), metrics });
-      const server = await listen(app.fetch, config.host, config.port);
-      stack.push(() => closeServer(server));
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : config.port;
-      url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+      listener.serve(app.fetch);
+      url = listener.url;
       logger.info({ url, ui: `${url}/api/v1/ui/` }, 'bosun API listening');
     }
 
@@ -166,6 +172,8 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
         stopping ??= (async () => {
           migrated = false;
           logger.info('stopping');
+          // HTTP first: no request may reach parts already stopped.
+          await listener?.close();
           await unwind();
           logger.info('stopped');
         })();
@@ -179,19 +187,4 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     await unwind();
     throw err;
   }
-}
-
-function listen(fetch: Parameters<typeof serve>[0]['fetch'], hostname: string, port: number): Promise<ServerType> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }, () => resolve(server));
-    server.once('error', reject);
-  });
-}
-
-function closeServer(server: ServerType): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    // Keep-alive connections would hold close() open until they time out.
-    if ('closeIdleConnections' in server) server.closeIdleConnections();
-  });
 }

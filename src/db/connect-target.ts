@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
+import { waitForDatabase } from './wait-for-database.ts';
 import { runningServer, startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.ts';
 
 /** Where this process's database is, and the embedded server it started for it, if any. */
@@ -10,11 +11,14 @@ export interface DatabaseTarget {
 }
 
 /**
- * The service's database: DATABASE_URL, else an embedded server of its own on BOSUN_DATA_DIR
+ * The service's database: DATABASE_URL once it answers (waited for up to BOSUN_DB_WAIT), else an embedded server of its own on BOSUN_DATA_DIR
  * (created on first start, reused after).
  */
 export async function serviceDatabase(config: Config, logger: Logger): Promise<DatabaseTarget> {
-  if (config.databaseUrl !== undefined) return { url: config.databaseUrl };
+  if (config.databaseUrl !== undefined) {
+    await waitForDatabase(config.databaseUrl, { waitMs: config.databaseWaitMs, logger });
+    return { url: config.databaseUrl };
+  }
   const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, logger, binDir: config.pgBinDir });
   return { url: embedded.url, embedded };
 }
