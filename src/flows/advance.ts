@@ -87,8 +87,12 @@ export async function queueReady(db: FlowDb, deps: AdvanceDeps, run: FlowRunRow,
 async function resolveStepKwargs(db: FlowDb, deps: AdvanceDeps, run: FlowRunRow, step: FlowStepRow): Promise<Record<string, unknown>> {
   const referenced = [...new Set(findReferences(step.kwargs).flatMap((r) => (r.path[0] === 'steps' ? [r.path[1]!] : [])))];
   const steps: Record<string, { result: unknown }> = {};
-  for (const row of await getFlowSteps(db, run.flow_run_id, referenced)) if (row.status === 'succeeded') steps[row.step_id] = { result: row.result };
-  const resolved = resolveTemplates(step.kwargs, { args: run.arguments as Record<string, unknown>, steps, flow: { name: run.flow_name, run_id: run.flow_run_id, job_id: run.job_id } });
+  const skipped = new Set<string>();
+  for (const row of await getFlowSteps(db, run.flow_run_id, referenced)) {
+    if (row.status === 'succeeded') steps[row.step_id] = { result: row.result };
+    else if (row.status === 'skipped') skipped.add(row.step_id);
+  }
+  const resolved = resolveTemplates(step.kwargs, { args: run.arguments as Record<string, unknown>, steps, skipped, flow: { name: run.flow_name, run_id: run.flow_run_id, job_id: run.job_id } });
   return deps.registry.validateKwargs(deps.registry.resolve(step.handler), resolved);
 }
 

@@ -26,8 +26,10 @@ export interface Reference {
 /** What placeholders are resolved against. */
 export interface TemplateScope {
   args: Record<string, unknown>;
-  /** Results of steps that ran; a step absent here was not run (skipped in a selective run). */
+  /** Results of steps that ran; a step absent here (and from `skipped`) has not run. */
   steps: Record<string, { result: unknown }>;
+  /** Steps a selective run left out: their result is null, and so is anything read below it. */
+  skipped?: ReadonlySet<string>;
   flow: { name: string; run_id: string; job_id: string | null };
 }
 
@@ -66,6 +68,9 @@ export function findReferences(kwargs: Record<string, unknown>, field = 'kwargs'
   return found;
 }
 
+/** What a placeholder into a skipped step's result gives: null as a whole value, nothing inside text. */
+const NOT_RUN = Symbol('not run');
+
 function lookup(path: string[], scope: TemplateScope, field: string): unknown {
   const [root, ...rest] = path;
   let node: unknown;
@@ -78,6 +83,7 @@ function lookup(path: string[], scope: TemplateScope, field: string): unknown {
     tail = rest;
   } else {
     const stepId = rest[0]!;
+    if (scope.skipped?.has(stepId) === true) return NOT_RUN;
     const step = scope.steps[stepId];
     if (step === undefined) throw new TemplateError(`\${${path.join('.')}}: step '${stepId}' did not run in this flow run`, field);
     node = step.result;
@@ -103,10 +109,14 @@ function lookup(path: string[], scope: TemplateScope, field: string): unknown {
 export function resolveTemplates(kwargs: Record<string, unknown>, scope: TemplateScope, field = 'kwargs'): Record<string, unknown> {
   return walk(kwargs, field, (text, at) => {
     const whole = /^\$\{([^}]*)\}$/.exec(text);
-    if (whole) return lookup(parsePath(whole[1]!, at), scope, at);
+    if (whole) {
+      const value = lookup(parsePath(whole[1]!, at), scope, at);
+      return value === NOT_RUN ? null : value;
+    }
     return text.replace(PLACEHOLDER, (match, expr: string | undefined) => {
       if (expr === undefined) return '${';
       const value = lookup(parsePath(expr, at), scope, at);
+      if (value === NOT_RUN) return '';
       return typeof value === 'string' ? value : JSON.stringify(value);
     });
   }) as Record<string, unknown>;

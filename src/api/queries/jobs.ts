@@ -1,5 +1,5 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
-import type { DB, JobState } from '../../db/schema.ts';
+import type { DB, JobState, RunStatus } from '../../db/schema.ts';
 import { rowToJob } from '../../jobs/repository.ts';
 import type { Job } from '../../jobs/job.ts';
 import { sortOf, type PageQuery } from './pagination.ts';
@@ -12,10 +12,14 @@ const ROW_VERSION = sql<RowVersion>`jobs.xmin::text || '@' || extract(epoch from
 
 export type JobSortColumn = 'job_id' | 'created_at' | 'updated_at' | 'next_run_at' | 'last_run_at';
 
-/** Filters of GET /jobs; `job_type` is the seed service's: `failed` = last run failed, `user` = defined through the API. */
+/**
+ * Filters of GET /jobs; `job_type` is the seed service's: `user` = defined through the API (its
+ * `failed` lists failure records instead: src/api/routes/failures.ts).
+ */
 export interface JobListQuery extends PageQuery {
   owner?: string | undefined;
   job_type?: 'all' | 'failed' | 'user' | undefined;
+  last_run_status?: RunStatus | undefined;
   state?: JobState | undefined;
   handler?: string | undefined;
   search?: string | undefined;
@@ -30,7 +34,7 @@ interface JobCountsTable {
 
 /** Whether a list narrows jobs by more than their owner (then its total must count the matches). */
 export function filtersBeyondOwner(q: JobListQuery): boolean {
-  return q.state !== undefined || q.handler !== undefined || q.job_type === 'failed' || q.job_type === 'user' || (q.search !== undefined && q.search !== '');
+  return q.state !== undefined || q.handler !== undefined || q.last_run_status !== undefined || q.job_type === 'user' || (q.search !== undefined && q.search !== '');
 }
 
 /** One listed job: its row version, and the job itself unless the caller said it knew that version. */
@@ -53,7 +57,7 @@ export async function listJobsPage(db: Kysely<DB>, q: JobListQuery, known: (jobI
     if (q.owner !== undefined) qb = qb.where('owner', '=', q.owner);
     if (q.state !== undefined) qb = qb.where('state', '=', q.state);
     if (q.handler !== undefined) qb = qb.where('handler', '=', q.handler);
-    if (q.job_type === 'failed') qb = qb.where('last_run_status', 'in', ['failed', 'timed_out']);
+    if (q.last_run_status !== undefined) qb = qb.where('last_run_status', '=', q.last_run_status);
     if (q.job_type === 'user') qb = qb.where('source', 'not like', 'yaml:%');
     if (q.search !== undefined && q.search !== '') {
       const pattern = `%${q.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;

@@ -7,10 +7,29 @@ import type { RequestValidator } from '../request-validation.ts';
 import { deleteFailures, findVisibleFailure, listFailuresPage, type FailureFilter } from '../queries/failures.ts';
 import type { PageQuery } from '../queries/pagination.ts';
 import { isoInstant } from '../../time/iso-instant.ts';
+import { redactValue } from '../../redaction/redact-value.ts';
 
 /** A failure as the API answers it. */
 export function failureView(f: Failure): Record<string, unknown> {
   return { ...f, failed_at: f.failed_at instanceof Date ? isoInstant(f.failed_at) : f.failed_at };
+}
+
+/**
+ * A failure as the seed service's clients read it from `GET /jobs?job_type=failed`: bosun's fields
+ * beside the seed's names for them (`exc_str` is the error's text, as Python's str(exc)). The
+ * kwargs are shown redacted, as everywhere they are copied (src/redaction/).
+ */
+export function seedFailureView(f: Failure): Record<string, unknown> {
+  const kwargs = redactValue(f.kwargs);
+  return {
+    ...failureView(f),
+    kwargs,
+    exc_str: f.message,
+    exc_traceback: f.stack ?? `${f.error_name}: ${f.message}`,
+    failed_job_id: f.job_id,
+    failed_job_handler: f.handler,
+    failed_handler_kwargs: kwargs,
+  };
 }
 
 /** Failures: every failed attempt, listed, read one by one, and cleared. */

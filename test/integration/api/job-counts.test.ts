@@ -42,7 +42,7 @@ async function assertAgree(label: string) {
 test('which lists read the counter: none filtered beyond the owner', () => {
   assert.equal(filtersBeyondOwner({ limit: 1, offset: 0 }), false);
   assert.equal(filtersBeyondOwner({ limit: 1, offset: 0, owner: 'a', job_type: 'all', search: '' }), false);
-  for (const extra of [{ state: 'paused' as const }, { handler: 'noop' }, { job_type: 'failed' as const }, { job_type: 'user' as const }, { search: 'x' }]) {
+  for (const extra of [{ state: 'paused' as const }, { handler: 'noop' }, { last_run_status: 'failed' as const }, { job_type: 'user' as const }, { search: 'x' }]) {
     assert.equal(filtersBeyondOwner({ limit: 1, offset: 0, ...extra }), true, JSON.stringify(extra));
   }
 });

@@ -5,6 +5,7 @@ import { findReferences, resolveTemplates, TemplateError, type TemplateScope } f
 const scope: TemplateScope = {
   args: { name: 'serve-static', version: '1.7.1', force: true, n: 3 },
   steps: { download: { result: { path: '/tmp/x', files: ['a', 'b'] } } },
+  skipped: new Set(['deps']),
   flow: { name: 'f', run_id: 'r1', job_id: null },
 };
 
@@ -18,6 +19,9 @@ const cases: Array<[string, unknown, unknown]> = [
   ['inside lists and objects', { c: ['echo', { x: '${flow.name}' }] }, { c: ['echo', { x: 'f' }] }],
   ['escape', { s: 'cost $${HOME}' }, { s: 'cost ${HOME}' }],
   ['non-strings untouched', { n: 1, b: false, z: null }, { n: 1, b: false, z: null }],
+  ['a skipped step\'s result is null', { r: '${steps.deps.result}' }, { r: null }],
+  ['below a skipped step\'s result, null too', { r: '${steps.deps.result.stdout_tail}' }, { r: null }],
+  ['inside text, a skipped step\'s result is nothing', { s: 'report: ${steps.deps.result.stdout_tail}.' }, { s: 'report: .' }],
 ];
 for (const [name, input, expected] of cases) {
   test(`resolve: ${name}`, () => assert.deepEqual(resolveTemplates(input as Record<string, unknown>, scope), expected));
