@@ -71,7 +71,7 @@ for (let i = 0; i < jobs; i++) {
   const input = { periodically: `${periodMs / 1000}s`, when: when.toISOString(), misfire_grace_time: '30s' };
   defs.push({
     job_id: `bench-${i}`, handler: 'bench-noop', kwargs: {}, description: null, schedule_input: input, schedule: parseSchedule(input, new Date(now)),
-    state: 'running', overlap: 'skip', timeout_ms: null, retries: 0, retry_delay_ms: 0, retry_backoff: false, owner: null, source: 'api',
+    state: 'running', overlap: 'skip', timeout_ms: null, retries: 0, retry_delay_ms: 0, retry_backoff: 1, owner: null, source: 'api',
   });
 }
 await engine.commands.upsert(defs);

@@ -90,7 +90,7 @@ create table flow_steps (
   timeout_ms integer,
   retries integer not null default 0,
   retry_delay_ms integer not null default 0,
-  retry_backoff boolean not null default false,
+  retry_backoff double precision not null default 1,
   host text,
   queued_at timestamp with time zone,
   started_at timestamp with time zone,
@@ -103,11 +103,24 @@ create table flow_steps (
   dependants ARRAY not null default '{}'::text[],
   constraint flow_steps_flow_run_id_fkey FOREIGN KEY (flow_run_id) REFERENCES flow_runs(flow_run_id) ON DELETE CASCADE,
   constraint flow_steps_pk PRIMARY KEY (flow_run_id, step_id),
+  constraint flow_steps_retry_backoff_range CHECK (((retry_backoff >= (1)::double precision) AND (retry_backoff <= (10)::double precision))),
   constraint flow_steps_status_check CHECK ((status = ANY (ARRAY['waiting'::text, 'queued'::text, 'running'::text, 'succeeded'::text, 'failed'::text, 'timed_out'::text, 'blocked'::text, 'skipped'::text]))),
   constraint flow_steps_step_run_id_key UNIQUE (step_run_id)
 );
 CREATE UNIQUE INDEX flow_steps_pk ON flow_steps USING btree (flow_run_id, step_id);
+CREATE INDEX flow_steps_queued ON flow_steps USING btree (queued_at DESC, step_run_id DESC) WHERE (queued_at IS NOT NULL);
 CREATE UNIQUE INDEX flow_steps_step_run_id_key ON flow_steps USING btree (step_run_id);
+
+create table flows (
+  name text not null,
+  definition jsonb not null,
+  owner text,
+  revision bigint not null default nextval('flow_revisions'::regclass),
+  created_at timestamp with time zone not null default now(),
+  updated_at timestamp with time zone not null default now(),
+  constraint flows_pkey PRIMARY KEY (name)
+);
+CREATE UNIQUE INDEX flows_pkey ON flows USING btree (name);
 
 create table job_counts (
   owner text,
@@ -129,7 +142,7 @@ create table jobs (
   timeout_ms integer,
   retries integer not null default 0,
   retry_delay_ms integer not null default 0,
-  retry_backoff boolean not null default false,
+  retry_backoff double precision not null default 1,
   owner text,
   source text not null default 'api'::text,
   created_at timestamp with time zone not null default now(),
@@ -138,14 +151,25 @@ create table jobs (
   last_run_at timestamp with time zone,
   last_run_status text,
   run_count integer not null default 0,
+  name text,
+  max_instances integer,
+  extended_properties jsonb not null default '{}'::jsonb,
+  labels jsonb not null default '{}'::jsonb,
+  manual_run_count integer not null default 0,
+  on_finish text not null default 'keep'::text,
+  constraint jobs_max_instances_check CHECK ((max_instances >= 1)),
+  constraint jobs_on_finish_check CHECK ((on_finish = ANY (ARRAY['keep'::text, 'delete'::text]))),
   constraint jobs_overlap_check CHECK ((overlap = ANY (ARRAY['skip'::text, 'queue'::text, 'allow'::text]))),
   constraint jobs_pkey PRIMARY KEY (job_id),
   constraint jobs_retries_check CHECK ((retries >= 0)),
+  constraint jobs_retry_backoff_range CHECK (((retry_backoff >= (1)::double precision) AND (retry_backoff <= (10)::double precision))),
   constraint jobs_retry_delay_ms_check CHECK ((retry_delay_ms >= 0)),
   constraint jobs_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'running'::text, 'paused'::text, 'finished'::text]))),
   constraint jobs_timeout_ms_check CHECK ((timeout_ms > 0))
 );
 CREATE INDEX jobs_due ON jobs USING btree (state, next_run_at);
+CREATE INDEX jobs_labels ON jobs USING gin (labels jsonb_path_ops) WHERE (labels <> '{}'::jsonb);
+CREATE INDEX jobs_name ON jobs USING btree (name) WHERE (name IS NOT NULL);
 CREATE INDEX jobs_owner ON jobs USING btree (owner, job_id);
 CREATE UNIQUE INDEX jobs_pkey ON jobs USING btree (job_id);
 

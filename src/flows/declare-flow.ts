@@ -1,6 +1,7 @@
 import { BosunError } from '../errors.ts';
 import type { HandlerRegistry } from '../handlers/registry.ts';
 import { parseDuration } from '../schedule/index.ts';
+import { parseRetryBackoff } from '../worker/retry-delay.ts';
 import type { FlowDefinition, FlowStep } from './flow.ts';
 import { ancestors, findCycle } from './graph.ts';
 import { findReferences, TemplateError } from './template.ts';
@@ -31,7 +32,7 @@ const fieldOf = (path: Array<string | number>) => path.map((p, i) => (typeof p =
  * placeholder, placeholders well-formed and referring only to steps waited for. Every problem is
  * returned, each naming its step; `flow` is set only when there are none.
  */
-export function declareFlow(raw: unknown, file: string, registry: HandlerRegistry): { flow?: FlowDefinition; problems: FlowProblem[] } {
+export function declareFlow(raw: unknown, file: string | null, registry: HandlerRegistry, limits: { maxSteps?: number } = {}): { flow?: FlowDefinition; problems: FlowProblem[] } {
   const problems: FlowProblem[] = [];
   const problem = (path: Array<string | number>, message: string) => problems.push({ path, field: fieldOf(path), message });
   if (!isObject(raw)) {
@@ -46,7 +47,11 @@ export function declareFlow(raw: unknown, file: string, registry: HandlerRegistr
     problem(['steps'], 'steps must be a non-empty list of steps (id, handler, kwargs, waits)');
     return { problems };
   }
-  if (raw.steps.length > MAX_STEPS) problem(['steps'], `a flow has at most ${MAX_STEPS} steps, this one ${raw.steps.length}`);
+  const maxSteps = limits.maxSteps ?? MAX_STEPS;
+  if (raw.steps.length > maxSteps) {
+    problem(['steps'], `a flow has at most ${maxSteps} steps, this one ${raw.steps.length}`);
+    return { problems };
+  }
 
   const steps: FlowStep[] = [];
   const firstIndex = new Map<string, number>();
@@ -98,8 +103,8 @@ export function declareFlow(raw: unknown, file: string, registry: HandlerRegistr
     if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > MAX_RETRIES) {
       problem(at('retries'), `${label}: retries must be a whole number from 0 to ${MAX_RETRIES}, got ${JSON.stringify(retries)}`);
     }
-    const backoff = item.retry_backoff ?? false;
-    if (typeof backoff !== 'boolean') problem(at('retry_backoff'), `${label}: retry_backoff must be true or false`);
+    const backoff = parseRetryBackoff(item.retry_backoff ?? false);
+    if ('error' in backoff) problem(at('retry_backoff'), `${label}: ${backoff.error}`);
 
     steps.push({
       id: typeof id === 'string' ? id : `#${i + 1}`,
@@ -110,7 +115,7 @@ export function declareFlow(raw: unknown, file: string, registry: HandlerRegistr
       timeout_ms: timeout,
       retries: typeof retries === 'number' ? retries : 0,
       retry_delay_ms: retryDelay ?? 0,
-      retry_backoff: backoff === true,
+      retry_backoff: 'factor' in backoff ? backoff.factor : 1,
     });
   });
   if (problems.length > 0) return { problems };
@@ -157,7 +162,8 @@ export function declareFlow(raw: unknown, file: string, registry: HandlerRegistr
     }
   });
   if (problems.length > 0) return { problems };
-  return { flow: { name: name as string, description: typeof raw.description === 'string' ? raw.description : null, steps, file }, problems };
+  const description = typeof raw.description === 'string' ? raw.description : null;
+  return { flow: { name: name as string, description, steps, source: file === null ? 'api' : 'file', file, owner: null, updated_at: null }, problems };
 }
 
 /** `kwargs.command[2]` → ['kwargs', 'command', 2]. */

@@ -4,7 +4,8 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { HandlerRegistry } from '../handlers/registry.ts';
 import type { Logger } from '../log.ts';
 import { queueReady, type AdvanceDeps } from './advance.ts';
-import type { FlowCatalog } from './flow-catalog.ts';
+import type { FlowDefinitionCommands } from './flow-definitions.ts';
+import type { LiveFlowCatalog } from './live-catalog.ts';
 import type { FlowDefinition } from './flow.ts';
 import {
   findFlowRun,
@@ -34,7 +35,10 @@ export interface StartOptions {
 
 /** Starting, rerunning and reading flow runs: the API and the flow-scheduling handlers go through here. */
 export interface FlowCommands {
-  catalog: FlowCatalog;
+  /** The flows from files and the API; refresh() before reading what another instance may have written. */
+  catalog: LiveFlowCatalog;
+  /** Defining, replacing and deleting flows through the API. */
+  definitions: FlowDefinitionCommands;
   /** Starts one run of a flow; ValidationError when an argument a step uses is missing. */
   start(flowName: string, args: Record<string, unknown>, options?: StartOptions): Promise<FlowRunRow>;
   /** Starts one run per argument object, all in one transaction. */
@@ -52,7 +56,8 @@ export interface FlowCommandsDeps {
   db: Kysely<FlowDB>;
   boss: PgBoss;
   registry: HandlerRegistry;
-  catalog: FlowCatalog;
+  catalog: LiveFlowCatalog;
+  definitions: FlowDefinitionCommands;
   logger: Logger;
   host: string;
 }
@@ -122,8 +127,10 @@ export function createFlowCommands(deps: FlowCommandsDeps): FlowCommands {
 
   return {
     catalog,
+    definitions: deps.definitions,
 
     async start(flowName, args, options = {}) {
+      await catalog.refresh();
       const flow = catalog.get(flowName);
       const run = await db.transaction().execute((trx) => startIn(trx, flow, args, options));
       log.info({ flow_name: flowName, flow_run_id: run.flow_run_id, job_id: run.job_id, status: run.status }, 'flow run started');
@@ -131,6 +138,7 @@ export function createFlowCommands(deps: FlowCommandsDeps): FlowCommands {
     },
 
     async startMany(flowName, items, options = {}) {
+      await catalog.refresh();
       const flow = catalog.get(flowName);
       const runs = await db.transaction().execute(async (trx) => {
         const out: FlowRunRow[] = [];

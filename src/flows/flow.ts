@@ -10,16 +10,23 @@ export interface FlowStep {
   timeout_ms: number | null;
   retries: number;
   retry_delay_ms: number;
-  retry_backoff: boolean;
+  /** The factor each retry's delay is multiplied by; 1 keeps it fixed. */
+  retry_backoff: number;
 }
 
-/** A named DAG of steps, declared in a YAML file of the flows folder. */
+/** A named DAG of steps, declared in a YAML file of the flows folder or through the API (POST /flows). */
 export interface FlowDefinition {
   name: string;
   description: string | null;
   steps: FlowStep[];
-  /** The file it was declared in (relative to the working directory when inside it). */
-  file: string;
+  /** `file`: read-only, changed by editing the file; `api`: stored in the flows table. */
+  source: 'file' | 'api';
+  /** The file it was declared in (relative to the working directory when inside it); null for `api`. */
+  file: string | null;
+  /** Who defined an `api` flow (null for files, and for a token without a user). */
+  owner: string | null;
+  /** When an `api` flow was last written; null for files. */
+  updated_at: Date | null;
 }
 
 /** A step in one flow run. */

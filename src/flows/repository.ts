@@ -33,7 +33,7 @@ export interface NewFlowStep {
   timeout_ms: number | null;
   retries: number;
   retry_delay_ms: number;
-  retry_backoff: boolean;
+  retry_backoff: number;
 }
 
 /** Inserts a flow run; undefined when its origin (job run, item) already started one. */

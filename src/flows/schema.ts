@@ -2,7 +2,7 @@ import type { ColumnType, Generated, Kysely, Selectable, Transaction } from 'kys
 import type { DB, RunLogLine } from '../db/schema.ts';
 import type { FlowRunStatus, StepStatus } from './flow.ts';
 
-// Row types of the flow tables (migrations 0005, 0006). Kept here, beside their only users, and joined
+// Row types of the flow tables (migrations 0005, 0006, 0014). Kept here, beside their only users, and joined
 // to the engine's tables with kysely's withTables(), so src/db/schema.ts stays the engine's.
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -45,7 +45,7 @@ export interface FlowStepsTable {
   timeout_ms: number | null;
   retries: number;
   retry_delay_ms: number;
-  retry_backoff: boolean;
+  retry_backoff: number;
   host: string | null;
   queued_at: Timestamp | null;
   started_at: Timestamp | null;
@@ -56,9 +56,20 @@ export interface FlowStepsTable {
   log: ColumnType<RunLogLine[], string | undefined, string>;
 }
 
+/** A flow defined through the API (0014): the definition as posted, declared again when read. */
+export interface FlowsTable {
+  name: string;
+  definition: JsonIn<Record<string, unknown>>;
+  owner: string | null;
+  revision: ColumnType<string, never, never> & Generated<string>;
+  created_at: ColumnType<Date, never, never> & Generated<Date>;
+  updated_at: ColumnType<Date, never, Date | string> & Generated<Date>;
+}
+
 export type FlowTables = {
   flow_runs: FlowRunsTable;
   flow_steps: FlowStepsTable;
+  flows: FlowsTable;
 };
 
 export type FlowDB = DB & FlowTables;
@@ -66,6 +77,7 @@ export type FlowDB = DB & FlowTables;
 export type FlowDb = Kysely<FlowDB> | Transaction<FlowDB>;
 export type FlowRunRow = Selectable<FlowRunsTable>;
 export type FlowStepRow = Selectable<FlowStepsTable>;
+export type FlowDefinitionRow = Selectable<FlowsTable>;
 
 /** The engine's Kysely<DB>, seeing the flow tables too. */
 export function withFlowTables(db: Kysely<DB>): Kysely<FlowDB> {

@@ -13,6 +13,11 @@ import { invalidFlowFiles, loadFlowFiles } from './load-flow-files.ts';
 import { installFlowCatalog, installFlows } from './runtime.ts';
 import { withFlowTables, type FlowRunRow, type FlowStepRow } from './schema.ts';
 import { ensureFlowStepQueue } from './step-queue.ts';
+import { liveFlowCatalog } from './live-catalog.ts';
+import { createFlowDefinitionCommands } from './flow-definitions.ts';
+
+/** How often each instance looks for flows defined through the API on another one. */
+export const FLOW_REFRESH_MS = 1000;
 
 export interface FlowsOptions {
   flowsDir: string;
@@ -33,6 +38,8 @@ export interface FlowsOptions {
   onStepSettled?: (run: FlowRunRow, step: FlowStepRow) => void;
   /** The flows already loaded by loadFlowCatalog (startup loads them before the default jobs); else read from flowsDir. */
   catalog?: FlowCatalog;
+  /** How often to look for flows another instance defined (FLOW_REFRESH_MS by default). */
+  refreshMs?: number;
 }
 
 export interface Flows {
@@ -82,10 +89,21 @@ export async function startFlows(options: FlowsOptions): Promise<Flows> {
   const catalog = options.catalog ?? loaded!.catalog;
   const db = withFlowTables(options.db);
   await ensureFlowStepQueue(options.boss);
-  const commands = createFlowCommands({ db, boss: options.boss, registry: options.registry, catalog, logger: options.logger, host: options.host });
+  // From here on, jobs and permissions see the API-defined flows too.
+  const live = liveFlowCatalog(catalog, db, options.registry, options.logger);
+  await live.refresh();
+  const uninstallCatalog = installFlowCatalog(live);
+  const refresher = setInterval(() => {
+    live.refresh().catch((err: unknown) => options.logger.warn({ err, component: 'flows' }, 'could not read the flows table; API-defined flows may be stale'));
+  }, options.refreshMs ?? FLOW_REFRESH_MS);
+  refresher.unref();
+  const definitions = createFlowDefinitionCommands({ db, registry: options.registry, catalog: live, logger: options.logger });
+  const commands = createFlowCommands({ db, boss: options.boss, registry: options.registry, catalog: live, definitions, logger: options.logger, host: options.host });
   const uninstallCommands = installFlows(commands);
   const uninstall = () => {
+    clearInterval(refresher);
     uninstallCommands();
+    uninstallCatalog();
     loaded?.uninstall();
   };
   let worker: FlowWorker | undefined;

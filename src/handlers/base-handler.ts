@@ -39,7 +39,8 @@ export interface HandlerDefaults {
   timeout?: string | number;
   retries?: number;
   retry_delay?: string | number;
-  retry_backoff?: boolean;
+  /** true (doubling), false (fixed) or a factor from 1 to 10. */
+  retry_backoff?: boolean | number;
   misfire_grace_time?: string | number;
 }
 

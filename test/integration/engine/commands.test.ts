@@ -119,7 +119,7 @@ test('listJobs filters, searches, sorts and counts', async () => {
 test('a bulk create stores every field as given, text that needs escaping in an array included; a taken id is a conflict', async () => {
   const awkward = 'quote " backslash \\ comma , braces {} NULL\nnewline é 🚀';
   const defs = [
-    definition('bulk-a', { periodically: '1 day', when: '2031-01-01T00:00:00Z' }, { description: awkward, kwargs: { s: awkward, n: [1, null, { x: '"' }] }, owner: 'alice', timeout_ms: 1500, retries: 3, retry_delay_ms: 250, retry_backoff: true, overlap: 'queue' }),
+    definition('bulk-a', { periodically: '1 day', when: '2031-01-01T00:00:00Z' }, { description: awkward, kwargs: { s: awkward, n: [1, null, { x: '"' }] }, owner: 'alice', timeout_ms: 1500, retries: 3, retry_delay_ms: 250, retry_backoff: 2, overlap: 'queue' }),
     definition('bulk-b', { when: '2031-01-01T00:00:00Z' }, { description: 'NULL', state: 'paused' }),
     definition('bulk-c', { periodically: '1 hour' }),
   ];

@@ -39,7 +39,7 @@ export function definition(jobId: string, schedule: ScheduleInput, overrides: Pa
     timeout_ms: null,
     retries: 0,
     retry_delay_ms: 0,
-    retry_backoff: false,
+    retry_backoff: 1,
     owner: null,
     source: 'api',
     ...overrides,

@@ -46,7 +46,7 @@ test('a periodic job fires on each occurrence, on time, and records result and l
 
 test('retries with backoff: each failed attempt writes a failure row; the last attempt succeeds', async () => {
   const t0 = Date.now();
-  await commands.create(definition('f-retry', { when: new Date().toISOString() }, { handler: 'test-flaky', kwargs: { succeedOn: 3 }, retries: 3, retry_delay_ms: 200, retry_backoff: true }));
+  await commands.create(definition('f-retry', { when: new Date().toISOString() }, { handler: 'test-flaky', kwargs: { succeedOn: 3 }, retries: 3, retry_delay_ms: 200, retry_backoff: 2 }));
   const run = await eventually(async () => (await runsOf('f-retry')).find((r) => r.status === 'succeeded'), 10_000, 'the retried run to succeed');
   assert.equal(run.attempt, 3);
   const failures = await failuresOf('f-retry');

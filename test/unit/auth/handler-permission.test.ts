@@ -35,7 +35,7 @@ test('refused: 403 forbidden, field handler, the first refused handler named', (
   assert.doesNotThrow(() => assertMayUseHandlers(user(['command', 'http']), [noop, command, http]));
 });
 
-const step = (id: string, handler: string, kwargs: Record<string, unknown> = {}) => ({ id, handler, kwargs, description: null, waits: [], timeout_ms: null, retries: 0, retry_delay_ms: 0, retry_backoff: false });
+const step = (id: string, handler: string, kwargs: Record<string, unknown> = {}) => ({ id, handler, kwargs, description: null, waits: [], timeout_ms: null, retries: 0, retry_delay_ms: 0, retry_backoff: 1 });
 const flows = new Map<string, FlowDefinition>([
   ['outer', { name: 'outer', description: null, steps: [step('a', 'noop'), step('b', 'flow-scheduling', { flow_name: 'inner' })] } as unknown as FlowDefinition],
   ['inner', { name: 'inner', description: null, steps: [step('c', 'command'), step('d', 'flow-scheduling', { flow_name: 'outer' })] } as unknown as FlowDefinition],

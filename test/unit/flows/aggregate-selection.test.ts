@@ -15,9 +15,9 @@ const rows: Array<[StepStatus[], string]> = [
 ];
 for (const [statuses, expected] of rows) test(`aggregate ${statuses.join(',')} → ${expected}`, () => assert.equal(aggregateStatus(statuses), expected));
 
-const step = (id: string, waits: string[], handler = 'noop') => ({ id, handler, waits, kwargs: {}, description: null, timeout_ms: null, retries: 0, retry_delay_ms: 0, retry_backoff: false });
+const step = (id: string, waits: string[], handler = 'noop') => ({ id, handler, waits, kwargs: {}, description: null, timeout_ms: null, retries: 0, retry_delay_ms: 0, retry_backoff: 1 });
 // a → b → sub (starts a flow) → after; a → c
-const flow: FlowDefinition = { name: 'f', description: null, file: 'f.yaml', steps: [step('a', []), step('b', ['a']), step('c', ['a']), step('sub', ['b'], 'flow-scheduling'), step('after', ['sub'])] };
+const flow: FlowDefinition = { name: 'f', description: null, source: 'file', file: 'f.yaml', owner: null, updated_at: null, steps: [step('a', []), step('b', ['a']), step('c', ['a']), step('sub', ['b'], 'flow-scheduling'), step('after', ['sub'])] };
 const sel = (task_names: string[], run_subsequent = false, follow_subflows = false) => [...selectSteps(flow, { task_names, run_subsequent, follow_subflows })].sort();
 
 test('selection: only the named steps', () => assert.deepEqual(sel(['b']), ['b']));

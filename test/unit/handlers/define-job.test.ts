@@ -28,7 +28,7 @@ const base = { handler: 'ping', kwargs: { url: 'http://x' } };
 const good: Array<[string, Record<string, unknown>, Partial<JobDefinition> | ((d: JobDefinition) => void)]> = [
   ['handler defaults and kwargs defaults', { ...base, job_id: 'a' }, {
     job_id: 'a', handler: 'ping', kwargs: { url: 'http://x', tries: 1 }, state: 'running', overlap: 'skip',
-    timeout_ms: 30_000, retries: 2, retry_delay_ms: 10_000, retry_backoff: true, owner: 'alice', source: 'api', description: null,
+    timeout_ms: 30_000, retries: 2, retry_delay_ms: 10_000, retry_backoff: 2, owner: 'alice', source: 'api', description: null,
   }],
   ['class-style handler name is stored as the name', { ...base, handler: 'Ping' }, { handler: 'ping' }],
   ['generated job_id is a UUID', base, (d) => assert.match(d.job_id, /^[0-9a-f-]{36}$/)],
@@ -36,7 +36,9 @@ const good: Array<[string, Record<string, unknown>, Partial<JobDefinition> | ((d
   ['job_id with every allowed character', { ...base, job_id: 'team@x:daily/npm-1.2_3' }, { job_id: 'team@x:daily/npm-1.2_3' }],
   ['state active is running', { ...base, state: 'active' }, { state: 'running' }],
   ['state paused', { ...base, state: 'paused' }, { state: 'paused' }],
-  ['job overrides handler defaults', { ...base, timeout: '1 minute', retries: 0, retry_delay: 0, retry_backoff: false }, { timeout_ms: 60_000, retries: 0, retry_delay_ms: 0, retry_backoff: false }],
+  ['job overrides handler defaults', { ...base, timeout: '1 minute', retries: 0, retry_delay: 0, retry_backoff: false }, { timeout_ms: 60_000, retries: 0, retry_delay_ms: 0, retry_backoff: 1 }],
+  ['retry_backoff as a factor (simplejob)', { ...base, retry_backoff: 3 }, { retry_backoff: 3 }],
+  ['retry_backoff factor 1.5', { ...base, retry_backoff: 1.5 }, { retry_backoff: 1.5 }],
   ['overlap', { ...base, overlap: 'queue' }, { overlap: 'queue' }],
   ['periodically keeps the raw input', { ...base, periodically: '5:00:00', when: null, misfire_grace_time: '1 hour' }, (d) => {
     assert.deepEqual(d.schedule_input, { periodically: '5:00:00', misfire_grace_time: '1 hour' });
@@ -81,7 +83,9 @@ const bad: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ['negative retries', { ...base, retries: -1 }, 'retries', /whole number/],
   ['fractional retries', { ...base, retries: 1.5 }, 'retries', /whole number/],
   ['retry_delay', { ...base, retry_delay: 'later' }, 'retry_delay', /retry_delay/],
-  ['retry_backoff', { ...base, retry_backoff: 'yes' }, 'retry_backoff', /true or false/],
+  ['retry_backoff', { ...base, retry_backoff: 'yes' }, 'retry_backoff', /true, false or a factor from 1 to 10/],
+  ['retry_backoff below 1', { ...base, retry_backoff: 0.5 }, 'retry_backoff', /from 1 to 10/],
+  ['retry_backoff above 10', { ...base, retry_backoff: 11 }, 'retry_backoff', /from 1 to 10/],
   ['description', { ...base, description: 5 }, 'description', /text/],
 ];
 for (const [name, input, field, message] of bad) {
