@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigError } from './errors.ts';
+import { DEFAULT_HOST, DEFAULT_PORT } from './service-url.ts';
 import { tracingConfig, type TracingConfig } from './tracing/tracing-config.ts';
 import { parseHttpTarget } from './handlers/http-target-rules.ts';
 
@@ -221,8 +222,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     dataDir: resolve(cwd, str(env, 'BOSUN_DATA_DIR', '.bosun/pg')),
     embeddedPgPort: int(env, 'BOSUN_PG_PORT', 54329, 1, 65535),
     pgBinDir: env.BOSUN_PG_BIN_DIR?.trim() ? resolve(cwd, env.BOSUN_PG_BIN_DIR.trim()) : undefined,
-    host: str(env, 'HOST', '127.0.0.1'),
-    port: int(env, 'PORT', 34000, 0, 65535),
+    host: str(env, 'HOST', DEFAULT_HOST),
+    port: int(env, 'PORT', DEFAULT_PORT, 0, 65535),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     roles,
     concurrency: int(env, 'BOSUN_CONCURRENCY', 10, 1, 1000),

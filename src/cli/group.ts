@@ -4,6 +4,7 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { ApiError, UnreachableError, clientOptionsFrom, createHttpClient, type HttpClient } from './http-client.ts';
 import { EXIT } from './exit-codes.ts';
+import { didYouMean, suggest } from '../suggest.ts';
 
 /** A mistake on the command line; exits 2 with the subcommand's usage. */
 export class UsageError extends Error {
@@ -57,7 +58,7 @@ export const COMMON_OPTIONS = {
 } as const satisfies ParseArgsOptionsConfig;
 
 const COMMON_HELP = `  --json           print JSON for scripts instead of a table
-  --url URL        the service (default: $BOSUN_URL, else http://127.0.0.1:34000)
+  --url URL        the service (default: $BOSUN_URL, else http://$HOST:$PORT as the service reads them)
   --token TOKEN    API token (default: $BOSUN_TOKEN)
   -h, --help       this help`;
 
@@ -87,7 +88,8 @@ export async function runGroup(group: string, subcommands: Record<string, Subcom
   }
   const sub = Object.hasOwn(subcommands, name) ? subcommands[name] : undefined;
   if (!sub) {
-    err.write(`bosun: unknown subcommand '${group} ${name}'\n\n${groupUsage(group, subcommands)}`);
+    const meant = suggest(name, Object.keys(subcommands));
+    err.write(`bosun: unknown subcommand '${group} ${name}'${didYouMean(meant && `${group} ${meant}`)}\n\n${groupUsage(group, subcommands)}`);
     return EXIT.usage;
   }
 
@@ -98,7 +100,7 @@ export async function runGroup(group: string, subcommands: Record<string, Subcom
     values = parsed.values as OptionValues;
     positionals = parsed.positionals;
   } catch (error) {
-    err.write(`bosun ${group} ${name}: ${error instanceof Error ? error.message : String(error)}\n${usageHint(group, name, sub)}`);
+    err.write(`bosun ${group} ${name}: ${parseArgsMessage(error, { ...COMMON_OPTIONS, ...sub.options })}\n${usageHint(group, name, sub)}`);
     return EXIT.usage;
   }
   if (values.help) {
@@ -133,9 +135,28 @@ export async function runGroup(group: string, subcommands: Record<string, Subcom
   }
 }
 
+/**
+ * parseArgs's complaint in one line: `Unknown option '--jsn'` (without its advice about `--`,
+ * which is noise for a typo) with the option probably meant.
+ */
+export function parseArgsMessage(error: unknown, options: ParseArgsOptionsConfig): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const unknown = /^Unknown option '(--?[^'=]+)'/.exec(message);
+  if (!unknown || (error as { code?: unknown }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return message;
+  const written = unknown[1]!;
+  const known = Object.keys(options).map((o) => `--${o}`);
+  return `unknown option '${written}'${didYouMean(written.startsWith('--') ? suggest(written, known) : undefined)}`;
+}
+
 /** One readable line for an error: the service's detail, the field at fault, the status. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
+    const list = Array.isArray(error.problem.errors) ? (error.problem.errors as Array<{ field?: unknown; message?: unknown; suggestion?: unknown }>) : [];
+    if (list.length > 1) {
+      // Every problem on a line of its own, as a file's are.
+      const lines = list.map((p) => `  ${String(p.field ?? '')}: ${String(p.message ?? '')}${didYouMean(typeof p.suggestion === 'string' ? p.suggestion : undefined)}`);
+      return `${list.length} problems [HTTP ${error.status}]:\n${lines.join('\n')}`;
+    }
     const field = error.problem.field ? ` (field: ${error.problem.field})` : '';
     return `${error.message}${field} [HTTP ${error.status}]`;
   }

@@ -2,9 +2,7 @@
 // token as a Bearer header. Every failure becomes an ApiError (the service answered
 // an error) or an UnreachableError (it did not answer at all), so commands can turn
 // them into one readable line and an exit code in one place (src/cli/group.ts).
-
-/** Where the service is when neither --url nor BOSUN_URL says otherwise (the seed's port). */
-export const DEFAULT_URL = 'http://127.0.0.1:34000';
+import { serviceUrlFromEnv } from '../service-url.ts';
 
 /** The problem+json members the CLI reads (RFC 9457 plus bosun's `field` and the seed's `error`). */
 export interface ProblemBody {
@@ -53,10 +51,10 @@ export interface HttpClient {
   request<T = unknown>(method: string, path: string, options?: { query?: Query; body?: unknown }): Promise<T>;
 }
 
-/** Reads --url/--token, then BOSUN_URL/BOSUN_TOKEN, then the default URL. */
+/** Reads --url/--token, then BOSUN_URL/BOSUN_TOKEN, then HOST and PORT as the service reads them. */
 export function clientOptionsFrom(flags: { url?: string | undefined; token?: string | undefined }, env: NodeJS.ProcessEnv): ClientOptions {
   return {
-    url: flags.url ?? (env.BOSUN_URL || DEFAULT_URL),
+    url: flags.url ?? (env.BOSUN_URL || serviceUrlFromEnv(env)),
     token: flags.token ?? (env.BOSUN_TOKEN || undefined),
   };
 }

@@ -5,6 +5,7 @@
 // in COMMANDS; the module is imported only when that command runs.
 import type { CommandEntry } from './command.ts';
 import { EXIT } from './exit-codes.ts';
+import { didYouMean, suggest } from '../suggest.ts';
 
 const COMMANDS: Record<string, CommandEntry> = {
   serve: { summary: 'run the service (API, scheduler, workers per BOSUN_ROLES)', load: () => import('./commands/serve.ts') },
@@ -33,7 +34,7 @@ if (command === undefined || command === '-h' || command === '--help' || command
 } else {
   const entry = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!entry) {
-    process.stderr.write(`bosun: unknown command '${command}'\n\n${usage()}`);
+    process.stderr.write(`bosun: unknown command '${command}'${didYouMean(suggest(command, Object.keys(COMMANDS)))}\n\n${usage()}`);
     process.exitCode = EXIT.usage;
   } else {
     process.exitCode = await (await entry.load()).run(rest);
