@@ -69,12 +69,12 @@ function groupUsage(group: string, subcommands: Record<string, Subcommand>): str
 }
 
 /** The short form for usage errors: the message's context without the whole help. */
-function usageHint(group: string, name: string, sub: Subcommand): string {
-  return `usage: bosun ${group} ${name} ${sub.usage}\nRun 'bosun ${group} ${name} --help' for details.\n`;
+function usageHint(label: string, sub: Subcommand): string {
+  return `usage: bosun ${label} ${sub.usage}\nRun 'bosun ${label} --help' for details.\n`;
 }
 
-function subcommandUsage(group: string, name: string, sub: Subcommand): string {
-  return `usage: bosun ${group} ${name} ${sub.usage}\n\n${sub.summary}\n${sub.help ? `\n${sub.help}\n` : ''}\nCommon options:\n${COMMON_HELP}\n`;
+function subcommandUsage(label: string, sub: Subcommand): string {
+  return `usage: bosun ${label} ${sub.usage}\n\n${sub.summary}\n${sub.help ? `\n${sub.help}\n` : ''}\nCommon options:\n${COMMON_HELP}\n`;
 }
 
 /** Runs `bosun <group> <subcommand> …` and resolves with the exit code. */
@@ -92,6 +92,13 @@ export async function runGroup(group: string, subcommands: Record<string, Subcom
     err.write(`bosun: unknown subcommand '${group} ${name}'${didYouMean(meant && `${group} ${meant}`)}\n\n${groupUsage(group, subcommands)}`);
     return EXIT.usage;
   }
+  return runSubcommand(`${group} ${name}`, sub, rest);
+}
+
+/** Runs one subcommand, or a command that has none (`bosun apply`), labelled `label` in its messages. */
+export async function runSubcommand(label: string, sub: Subcommand, rest: string[]): Promise<number> {
+  const out = process.stdout;
+  const err = process.stderr;
 
   let values: OptionValues;
   let positionals: string[];
@@ -100,17 +107,17 @@ export async function runGroup(group: string, subcommands: Record<string, Subcom
     values = parsed.values as OptionValues;
     positionals = parsed.positionals;
   } catch (error) {
-    err.write(`bosun ${group} ${name}: ${parseArgsMessage(error, { ...COMMON_OPTIONS, ...sub.options })}\n${usageHint(group, name, sub)}`);
+    err.write(`bosun ${label}: ${parseArgsMessage(error, { ...COMMON_OPTIONS, ...sub.options })}\n${usageHint(label, sub)}`);
     return EXIT.usage;
   }
   if (values.help) {
-    out.write(subcommandUsage(group, name, sub));
+    out.write(subcommandUsage(label, sub));
     return EXIT.ok;
   }
   const [min, max] = sub.positionals;
   if (positionals.length < min || positionals.length > max) {
     const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
-    err.write(`bosun ${group} ${name}: expected ${expected} argument${max === 1 ? '' : 's'}, got ${positionals.length}\n${usageHint(group, name, sub)}`);
+    err.write(`bosun ${label}: expected ${expected} argument${max === 1 ? '' : 's'}, got ${positionals.length}\n${usageHint(label, sub)}`);
     return EXIT.usage;
   }
 
@@ -127,7 +134,7 @@ export async function runGroup(group: string, subcommands: Record<string, Subcom
     return await sub.run(ctx);
   } catch (error) {
     if (error instanceof UsageError) {
-      err.write(`bosun ${group} ${name}: ${error.message}\n${usageHint(group, name, sub)}`);
+      err.write(`bosun ${label}: ${error.message}\n${usageHint(label, sub)}`);
       return EXIT.usage;
     }
     err.write(`bosun: ${describeError(error)}\n`);

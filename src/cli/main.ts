@@ -10,7 +10,9 @@ import { didYouMean, suggest } from '../suggest.ts';
 const COMMANDS: Record<string, CommandEntry> = {
   serve: { summary: 'run the service (API, scheduler, workers per BOSUN_ROLES)', load: () => import('./commands/serve.ts') },
   migrate: { summary: 'apply pending database migrations and exit', load: () => import('./commands/migrate.ts') },
-  jobs: { summary: 'list, show, pause, resume, delete or run jobs', load: () => import('./commands/jobs.ts') },
+  jobs: { summary: 'list, show, create, pause, resume, delete or run jobs', load: () => import('./commands/jobs.ts') },
+  apply: { summary: 'create or change jobs from YAML files, showing the difference first', load: () => import('./commands/apply.ts') },
+  flows: { summary: 'list, show or run flows', load: () => import('./commands/flows.ts') },
   runs: { summary: 'list, show or cancel runs', load: () => import('./commands/runs.ts') },
   failures: { summary: 'list, show or clean failures', load: () => import('./commands/failures.ts') },
   tokens: { summary: 'create, list and revoke API tokens (create --user <name> [--admin])', load: () => import('../auth/tokens-command.ts') },

@@ -3,8 +3,8 @@ import type { ApiRun, ApiRunLogLine } from './api-shapes.ts';
 import { renderFields } from './table.ts';
 import { absolute, runDuration, when } from './time-text.ts';
 
-/** The run's fields, log and result as text for `runs show` and `jobs run --wait`. */
-export function renderRun(run: ApiRun): string {
+/** The run's fields, log (unless `withLog` is false: it was shown as it came) and result as text for `runs show` and `jobs run --wait`. */
+export function renderRun(run: ApiRun, { withLog = true }: { withLog?: boolean } = {}): string {
   let text = renderFields([
     ['run', run.run_id],
     ['job', run.job_id],
@@ -18,8 +18,10 @@ export function renderRun(run: ApiRun): string {
     ['host', run.host],
   ]);
   const log = run.log ?? [];
-  text += `\nlog (${log.length} line${log.length === 1 ? '' : 's'}):\n`;
-  text += log.length ? log.map((line) => `  ${renderLogLine(line)}\n`).join('') : '  (empty)\n';
+  if (withLog) {
+    text += `\nlog (${log.length} line${log.length === 1 ? '' : 's'}):\n`;
+    text += log.length ? log.map((line) => `  ${renderLogLine(line)}\n`).join('') : '  (empty)\n';
+  }
   if (run.error) text += `\nerror:\n  ${run.error.replace(/\n/g, '\n  ')}\n`;
   if (run.result !== undefined && run.result !== null) text += `\nresult:\n  ${JSON.stringify(run.result, null, 2).replace(/\n/g, '\n  ')}\n`;
   return text;

@@ -2,10 +2,11 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import type { DB } from '../db/schema.ts';
-import type { HandlerClass, JobControl } from '../handlers/base-handler.ts';
+import type { HandlerClass, JobControl, RunLogger } from '../handlers/base-handler.ts';
 import type { Job } from '../jobs/job.ts';
 import type { Logger } from '../log.ts';
 import { touchRunning } from '../runs/repository.ts';
+import { storeRunningLogs, type RunningLog } from '../runs/running-log.ts';
 import type { Run } from '../runs/run.ts';
 import { FIRE_QUEUE, ensureFireQueue, type FireMessage } from '../scheduler/fire-queue.ts';
 import { getServiceState } from '../service-state/repository.ts';
@@ -13,6 +14,7 @@ import { claimDueOccurrences, claimOccurrences, claimRunAttempt, type Claim, typ
 import { AttemptCancelled, WorkerStopped, errorInfo, executeAttempt, type AttemptResult } from './execute-attempt.ts';
 import { createRunLogger, lazyChildLog } from './run-log.ts';
 import { settleRunDurably } from './settle.ts';
+import { storableOutcome } from './storable.ts';
 import { createSuccessBatcher } from './success-batcher.ts';
 import { WakeTimer } from './wake-timer.ts';
 import { listenForQueue } from '../queue/queue-notify.ts';
@@ -70,6 +72,10 @@ export interface Worker {
 interface InFlight {
   controller: AbortController;
   done: Promise<void>;
+  attempt: number;
+  log: RunLogger;
+  /** How many lines of its log the heartbeat has stored. */
+  stored: number;
 }
 
 /** Outcomes not yet written, as a multiple of the handler slots (see `recording` below). */
@@ -178,7 +184,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     const lines = createRunLogger(runLog);
     const controller = new AbortController();
     let finish!: () => void;
-    inFlight.set(run.run_id, { controller, done: new Promise<void>((r) => (finish = r)) });
+    inFlight.set(run.run_id, { controller, done: new Promise<void>((r) => (finish = r)), attempt: run.attempt, log: lines, stored: 0 });
     const started = Date.now();
     runLog.info({ scheduled_for: run.scheduled_for, late_ms: started - run.scheduled_for.getTime(), trigger: run.trigger }, 'run started');
     notify({ kind: 'started', job, run });
@@ -420,6 +426,17 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     if (ids.length === 0) return;
     const alive = await touchRunning(db, ids);
     for (const id of ids) if (!alive.has(id)) inFlight.get(id)?.controller.abort(new AttemptCancelled('the run was cancelled'));
+    // Lines logged since the last beat are stored, so a run's log can be followed while it runs.
+    const grown: RunningLog[] = [];
+    for (const id of ids) {
+      const run = inFlight.get(id);
+      if (run === undefined || !alive.has(id)) continue;
+      const lines = run.log.lines();
+      if (lines.length === run.stored) continue;
+      run.stored = lines.length;
+      grown.push({ run_id: id, attempt: run.attempt, log: storableOutcome({ log: lines }).log });
+    }
+    await storeRunningLogs(db, grown);
   };
 
   // Service pause: stop fetching altogether, so paused occurrences wait in the queue and are

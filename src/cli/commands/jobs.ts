@@ -1,8 +1,11 @@
-// `bosun jobs list|show|pause|resume|delete|run`: job definitions over the HTTP API.
+// `bosun jobs list|show|create|pause|resume|enable|disable|delete|run`: job definitions over the HTTP API.
 import { unwrapList, unwrapOne, nextRun, lastRun, scheduleText, type ApiJob, type ApiRun, type ApiRunLogLine } from '../api-shapes.ts';
 import { confirm } from '../confirm.ts';
 import { EXIT } from '../exit-codes.ts';
-import { runGroup, type CommandContext, type Subcommand } from '../group.ts';
+import { runGroup, UsageError, type CommandContext, type Subcommand } from '../group.ts';
+import { formatProblem } from '../../default-jobs/job-file-error.ts';
+import { ApiError } from '../http-client.ts';
+import { readLocalJobs, refusalProblems, type LocalJob } from '../local-job-files.ts';
 import { choiceOption, durationOption, intOption, stringOption } from '../option-values.ts';
 import { createProgress } from '../progress.ts';
 import { renderLogLine, renderRun } from '../run-view.ts';
@@ -116,7 +119,9 @@ const show: Subcommand = {
         ['schedule', scheduleText(job)],
         ['next run', when(nextRun(job))],
         ['last run', [job.last_run_status, when(lastRun(job))].filter(Boolean).join(' at ')],
-        ['scheduled runs', job.run_count === undefined ? undefined : String(job.run_count)],
+        ['runs', runCountText(job)],
+        ['labels', labelsText(job.labels)],
+        ['when finished', job.on_finish === 'delete' ? 'deleted' : undefined],
         ['overlap', job.overlap],
         ['timeout', job.timeout_ms ? `${job.timeout_ms} ms` : undefined],
         ['retries', job.retries === undefined ? undefined : String(job.retries)],
@@ -124,6 +129,7 @@ const show: Subcommand = {
         ['source', job.source],
         ['created', absolute(job.created_at)],
         ['kwargs', JSON.stringify(job.kwargs ?? {}, null, 2)],
+        ['extended properties', job.extended_properties && Object.keys(job.extended_properties).length > 0 ? JSON.stringify(job.extended_properties, null, 2) : undefined],
       ]),
     );
     if (runCount > 0) {
@@ -134,10 +140,23 @@ const show: Subcommand = {
   },
 };
 
-function stateChange(state: 'paused' | 'running', verb: string): Subcommand {
+/** "7 (5 scheduled, 2 by hand)": max_runs counts the scheduled ones. */
+function runCountText(job: ApiJob): string | undefined {
+  if (job.run_count === undefined) return undefined;
+  if (job.scheduled_run_count === undefined || job.manual_run_count === undefined) return String(job.run_count);
+  return `${job.run_count} (${job.scheduled_run_count} scheduled, ${job.manual_run_count} by hand)`;
+}
+
+function labelsText(labels: Record<string, string> | undefined): string | undefined {
+  const entries = Object.entries(labels ?? {});
+  return entries.length === 0 ? undefined : entries.map(([name, value]) => `${name}:${value}`).join(' ');
+}
+
+function stateChange(state: 'paused' | 'running', verb: string, alias?: string): Subcommand {
+  const what = state === 'paused' ? 'pause jobs: they keep their definition but stop firing' : 'resume paused jobs: they fire again from their next occurrence';
   return {
     usage: '<job_id>...',
-    summary: state === 'paused' ? 'pause jobs: they keep their definition but stop firing' : 'resume paused jobs: they fire again from their next occurrence',
+    summary: alias === undefined ? what : `${what} (as '${alias}')`,
     positionals: [1, Infinity],
     async run(ctx) {
       const done: ApiJob[] = [];
@@ -154,7 +173,7 @@ function stateChange(state: 'paused' | 'running', verb: string): Subcommand {
 
 const remove: Subcommand = {
   usage: '<job_id>... [--yes]',
-  summary: 'delete jobs (their runs and failures go with them)',
+  summary: 'delete jobs (their runs go with them; failure records stay)',
   help: `Options:
   -y, --yes        do not ask for confirmation (required when stdin is not a terminal)`,
   options: { yes: { type: 'boolean', short: 'y' } },
@@ -226,11 +245,103 @@ const runNow: Subcommand = {
   },
 };
 
+/** Flags that are job fields, sent as written (the service parses and checks them). */
+const FIELD_FLAGS = ['handler', 'description', 'periodically', 'cron', 'when', 'timezone', 'until', 'overlap', 'timeout', 'retry-delay'] as const;
+
+function createInput(ctx: CommandContext): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  if (ctx.positionals[0] !== undefined) input.job_id = ctx.positionals[0];
+  for (const flag of FIELD_FLAGS) {
+    const value = stringOption(ctx.values, flag);
+    if (value !== undefined) input[flag.replace('-', '_')] = value;
+  }
+  const kwargs = stringOption(ctx.values, 'kwargs');
+  if (kwargs !== undefined) {
+    try {
+      input.kwargs = JSON.parse(kwargs);
+    } catch (error) {
+      throw new UsageError(`--kwargs: not JSON (${(error as Error).message}); e.g. --kwargs '{"command": "echo hi"}'`);
+    }
+  }
+  const retries = intOption(ctx.values, 'retries', 0, 100);
+  if (retries !== undefined) input.retries = retries;
+  const maxRuns = intOption(ctx.values, 'max-runs', 1);
+  if (maxRuns !== undefined) input.max_runs = maxRuns;
+  if (ctx.values.paused === true) input.state = 'paused';
+  if (input.handler === undefined) throw new UsageError('--handler is required (or -f FILE)');
+  return input;
+}
+
+const create: Subcommand = {
+  usage: '[<job_id>] --handler NAME [--kwargs JSON] [--periodically D | --cron C] [--when T] [options] | -f FILE',
+  summary: 'create a job from flags, or from one YAML job file (-f)',
+  help: `Options:
+  --handler NAME   the handler (command, http, …; 'bosun' lists them at GET /handlers)
+  --kwargs JSON    the handler's arguments as a JSON object
+  --periodically D repeat interval: "1 hour", "5:00:00", "PT5H", "90s"
+  --cron C         5-field cron (6 with seconds), read in --timezone
+  --when T         first run (one-shot) or anchor: ISO-8601 or "Mon Feb 20, 14:56"; now when omitted
+  --timezone Z     IANA zone the schedule is read in (UTC when absent)
+  --until T        nothing runs after this instant
+  --max-runs N     stop after N scheduled runs
+  --description T  what the job is for
+  --overlap P      skip (default), queue or allow a run while the previous one runs
+  --timeout D      abort a run after this long
+  --retries N      retries of a failed run (0-100)
+  --retry-delay D  wait between retries
+  --paused         create it paused
+  -f, --file FILE  a YAML job file (as in default-jobs/), checked as startup checks it; no other flag
+Without <job_id> the service makes one up. An existing job_id is refused (exit 4): use 'bosun apply' to change a job.`,
+  options: {
+    file: { type: 'string', short: 'f' },
+    kwargs: { type: 'string' },
+    paused: { type: 'boolean' },
+    retries: { type: 'string' },
+    'max-runs': { type: 'string' },
+    ...Object.fromEntries(FIELD_FLAGS.map((flag) => [flag, { type: 'string' as const }])),
+  },
+  positionals: [0, 1],
+  async run(ctx) {
+    const file = stringOption(ctx.values, 'file');
+    let body: Record<string, unknown>;
+    let local: LocalJob | undefined;
+    if (file !== undefined) {
+      const others = Object.keys(ctx.values).filter((k) => !['file', 'json', 'url', 'token'].includes(k));
+      if (others.length > 0 || ctx.positionals.length > 0) throw new UsageError(`-f takes the whole job from the file; drop ${others.length ? `--${others[0]}` : ctx.positionals[0]}`);
+      const read = await readLocalJobs(file);
+      if (read.problems.length > 0) {
+        ctx.err.write(`${read.problems.map(formatProblem).join('\n')}\n${read.problems.length} problem(s); nothing created\n`);
+        return EXIT.invalid;
+      }
+      local = read.jobs[0]!;
+      body = { ...local.input, job_id: local.definition.job_id };
+    } else {
+      body = createInput(ctx);
+    }
+    let job: ApiJob;
+    try {
+      job = unwrapOne<ApiJob>(await ctx.client().request('POST', '/jobs', { body }), 'job', 'job_id');
+    } catch (error) {
+      if (local === undefined || !(error instanceof ApiError) || error.status === 401) throw error;
+      const problems = refusalProblems(local, error);
+      ctx.err.write(`${problems.map(formatProblem).join('\n')}\n`);
+      return exitCodeFor(error);
+    }
+    if (ctx.json) printJson(ctx, job);
+    else ctx.out.write(`created ${job.job_id} (${job.handler ?? ''}, ${scheduleText(job)})${nextRun(job) ? `; next run ${when(nextRun(job))}` : ''}\n`);
+    return EXIT.ok;
+  },
+};
+
 const SUBCOMMANDS: Record<string, Subcommand> = {
   list,
   show,
+  create,
   pause: stateChange('paused', 'paused'),
   resume: stateChange('running', 'resumed'),
+  // Akjob's enablejob / disablejob.
+  enable: stateChange('running', 'enabled', 'resume'),
+  disable: stateChange('paused', 'disabled', 'pause'),
   delete: remove,
   run: runNow,
 };
