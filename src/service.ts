@@ -7,6 +7,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { startBoss, stopBoss, type PgBoss } from './queue/boss.ts';
 import { createApp } from './api/app.ts';
 import { bindApi, type ApiListener } from './api/listener.ts';
+import { serviceUrl } from './service-url.ts';
 import { startDefaultJobs } from './default-jobs/startup.ts';
 import { loadConfiguredHandlers } from './handlers/registry.ts';
 import { createJobCommands } from './jobs/commands.ts';
@@ -103,6 +104,8 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       commands: auditedCommands(createJobCommands({ db: database.db, boss, logger, queueSchema: config.bossSchema }), { db: database.db, logger, actor: YAML_SYNC_ACTOR }),
       logger,
       registry: handlers,
+      // The port actually bound (PORT=0 picks one), on an address this machine reaches it by.
+      apiUrl: serviceUrl(config.host, listener?.port ?? config.port),
     });
 
     // Jobs created by handlers (context.jobs) are validated like API input, and may use powerful

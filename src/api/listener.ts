@@ -12,6 +12,8 @@ type Fetch = (request: Request) => Response | Promise<Response>;
 export interface ApiListener {
   /** `http://host:port` with the port actually bound (PORT=0 picks one). */
   url: string;
+  /** The port actually bound. */
+  port: number;
   serve(fetch: Fetch): void;
   close(): Promise<void>;
 }
@@ -45,6 +47,7 @@ export async function bindApi(host: string, port: number): Promise<ApiListener> 
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+    port: bound,
     serve(fetch) {
       current = fetch;
     },

@@ -5,6 +5,8 @@ import { BosunError } from '../errors.ts';
 import { formatProblem } from '../default-jobs/job-file-error.ts';
 import { jobFileSchema } from '../default-jobs/job-file-schema.ts';
 import { loadJobFiles } from '../default-jobs/load-job-files.ts';
+import { API_URL } from '../default-jobs/placeholders.ts';
+import { serviceUrlFromEnv } from '../service-url.ts';
 import { loadConfiguredHandlers } from '../handlers/registry.ts';
 import { flowCatalog } from '../flows/flow-catalog.ts';
 import { loadFlowFiles } from '../flows/load-flow-files.ts';
@@ -55,7 +57,7 @@ export async function run(args: string[]): Promise<number> {
       return EXIT.invalid;
     }
     installFlowCatalog(flowCatalog(flowFiles.flows));
-    const { definitions, errors } = await loadJobFiles(dir, registry, new Date());
+    const { definitions, errors } = await loadJobFiles(dir, registry, new Date(), { [API_URL]: serviceUrlFromEnv(process.env) });
     if (errors.length > 0) {
       process.stderr.write(`${errors.map(formatProblem).join('\n')}\n${errors.length} problem(s); ${definitions.length} valid job file(s)\n`);
       return EXIT.invalid;

@@ -8,6 +8,7 @@ import { suggest } from '../suggest.ts';
 import type { JobDefinition } from '../jobs/job.ts';
 import type { JobFileProblem } from './job-file-error.ts';
 import { fieldPath, lineColumn, offsetOf } from './yaml-position.ts';
+import { fillPlaceholders, type Placeholders } from './placeholders.ts';
 
 const JOB_FILE = /\.ya?ml$/i;
 
@@ -81,7 +82,7 @@ interface FileResult {
   problems: JobFileProblem[];
 }
 
-function parseJobFile(text: string, path: string, file: string, registry: HandlerRegistry, now: Date): FileResult {
+function parseJobFile(text: string, path: string, file: string, registry: HandlerRegistry, now: Date, placeholders: Placeholders): FileResult {
   const counter = new LineCounter();
   const at = (doc: Document | undefined, offset: number, field: string, message: string): JobFileProblem => ({
     file,
@@ -101,7 +102,7 @@ function parseJobFile(text: string, path: string, file: string, registry: Handle
 
   let raw: Record<string, unknown>;
   try {
-    raw = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+    raw = fillPlaceholders(doc.toJS({ maxAliasCount: 100 }), placeholders) as Record<string, unknown>;
   } catch (err) {
     return { problems: [at(doc, 0, 'yaml', (err as Error).message)] };
   }
@@ -140,9 +141,10 @@ function parseJobFile(text: string, path: string, file: string, registry: Handle
 
 /**
  * Reads and validates every job file of `dir` (all of them, so one run reports every problem),
- * and refuses two files defining one job_id. A missing folder has no jobs.
+ * and refuses two files defining one job_id. A missing folder has no jobs. `placeholders` fills in
+ * the `${NAME}`s files may use (src/default-jobs/placeholders.ts).
  */
-export async function loadJobFiles(dir: string, registry: HandlerRegistry, now: Date): Promise<LoadedJobFiles> {
+export async function loadJobFiles(dir: string, registry: HandlerRegistry, now: Date, placeholders: Placeholders = {}): Promise<LoadedJobFiles> {
   let paths: string[];
   try {
     paths = await listJobFiles(dir);
@@ -157,7 +159,7 @@ export async function loadJobFiles(dir: string, registry: HandlerRegistry, now: 
   for (const [i, path] of paths.entries()) {
     const absolute = join(dir, path);
     const file = shownPath(absolute);
-    const result = parseJobFile(texts[i]!, path, file, registry, now);
+    const result = parseJobFile(texts[i]!, path, file, registry, now, placeholders);
     errors.push(...result.problems);
     if (result.job === undefined) continue;
     const id = result.job.definition.job_id;

@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { DB } from '../db/schema.ts';
 import { loadConfiguredHandlers, type HandlerRegistry } from '../handlers/registry.ts';
 import type { Logger } from '../log.ts';
+import { API_URL } from './placeholders.ts';
 import { syncDefaultJobs, type JobUpserter, type SyncReport } from './sync-default-jobs.ts';
 
 /**
@@ -16,6 +17,8 @@ export async function startDefaultJobs(deps: {
   logger: Logger;
   /** Handlers already loaded (startup loads them first, to load the flows before these job files). */
   registry?: HandlerRegistry;
+  /** Where this machine reaches the API, for `${BOSUN_API_URL}` in job files. */
+  apiUrl?: string;
 }): Promise<{ registry: HandlerRegistry; report: SyncReport }> {
   const registry = deps.registry ?? (await loadConfiguredHandlers(deps.config));
   deps.logger.info({ handlers: registry.list().map((h) => h.name) }, 'handlers loaded');
@@ -26,6 +29,7 @@ export async function startDefaultJobs(deps: {
     db: deps.db,
     logger: deps.logger.child({ component: 'default-jobs' }),
     prune: deps.config.pruneDefaultJobs,
+    placeholders: deps.apiUrl === undefined ? {} : { [API_URL]: deps.apiUrl },
   });
   return { registry, report };
 }

@@ -6,6 +6,7 @@ import { sameDefinition } from '../jobs/repository.ts';
 import type { Logger } from '../log.ts';
 import { invalidJobFiles } from './job-file-error.ts';
 import { loadJobFiles } from './load-job-files.ts';
+import type { Placeholders } from './placeholders.ts';
 import { jobsFromFilesOrIds, lockDefaultJobSync } from './yaml-jobs-query.ts';
 
 /** The engine's one-transaction upsert (src/jobs/commands.ts); all or nothing. */
@@ -22,6 +23,8 @@ export interface SyncOptions {
   /** Pause jobs whose file was removed (BOSUN_PRUNE_DEFAULT_JOBS). */
   prune: boolean;
   now?: Date;
+  /** The `${NAME}`s job files may use (src/default-jobs/placeholders.ts). */
+  placeholders?: Placeholders;
 }
 
 /** What a sync did, by job_id. */
@@ -65,7 +68,7 @@ function definitionOf(job: Job, state: 'running' | 'paused'): JobDefinition {
  */
 export async function syncDefaultJobs(options: SyncOptions): Promise<SyncReport> {
   const { dir, registry, commands, db, logger, prune } = options;
-  const loaded = await loadJobFiles(dir, registry, options.now ?? new Date());
+  const loaded = await loadJobFiles(dir, registry, options.now ?? new Date(), options.placeholders);
   if (loaded.errors.length > 0) throw invalidJobFiles(loaded.errors);
 
   const ids = loaded.definitions.map((d) => d.definition.job_id);

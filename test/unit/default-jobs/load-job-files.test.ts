@@ -124,6 +124,24 @@ test('a file without job_id still reports its other problems', async (t) => {
   assert.deepEqual(errors.map((e) => e.field), ['job_id', 'state']);
 });
 
+test('${BOSUN_API_URL} is filled in; any other ${…} stays as written', async (t) => {
+  const dir = await folder(t, {
+    'ping.yaml': 'job_id: ping\nhandler: http\nurl: ${BOSUN_API_URL}/api/v1/liveness\n',
+    'echo.yaml': 'job_id: echo\nhandler: command\ncommand: echo ${HOME} ${BOSUN_API_URL}\n',
+  });
+  const { definitions, errors } = await loadJobFiles(dir, registry, now, { BOSUN_API_URL: 'http://127.0.0.1:4567' });
+  assert.deepEqual(errors, []);
+  const kwargs = Object.fromEntries(definitions.map((d) => [d.definition.job_id, d.definition.kwargs]));
+  assert.equal(kwargs.ping?.url, 'http://127.0.0.1:4567/api/v1/liveness');
+  assert.equal(kwargs.echo?.command, 'echo ${HOME} http://127.0.0.1:4567');
+});
+
+test('the repository’s health ping follows HOST and PORT', async () => {
+  const { definitions } = await loadJobFiles(REPO_JOBS, registry, now, { BOSUN_API_URL: 'http://[::1]:4567' });
+  const ping = definitions.find((d) => d.definition.job_id === 'hourly-health-ping');
+  assert.equal(ping?.definition.kwargs.url, 'http://[::1]:4567/api/v1/liveness');
+});
+
 test('every file is checked: problems of several files come together', async (t) => {
   const dir = await folder(t, { 'a.yaml': 'handler: nope\njob_id: a\n', 'b.yaml': 'handler: noop\njob_id: b\n', 'c.yaml': 'job_id: c\nhandler: noop\ncron: 99 * * * *\n' });
   const { definitions, errors } = await loadJobFiles(dir, registry, now);
@@ -141,7 +159,7 @@ test('two files with one job_id: an error naming both files', async (t) => {
 });
 
 test('the repository’s own default-jobs/ folder is valid', async () => {
-  const { definitions, errors } = await loadJobFiles(REPO_JOBS, registry, now);
+  const { definitions, errors } = await loadJobFiles(REPO_JOBS, registry, now, { BOSUN_API_URL: 'http://127.0.0.1:34000' });
   assert.deepEqual(errors, []);
   assert.ok(definitions.length >= 2);
   for (const { definition } of definitions) assert.ok(definition.description, `${definition.job_id} has a description`);
