@@ -29,6 +29,7 @@ import { serviceStateRoutes } from './routes/service-state.ts';
 import { flowsRoutes } from './routes/flows.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { tethysStatusRoutes } from './compat/tethys/update-job-status.ts';
 import { actorMiddleware } from '../audit/actor-context.ts';
 import { createMetrics, type Metrics } from '../metrics/metrics.ts';
 
@@ -54,7 +55,7 @@ export interface ApiDeps {
 // Probes tell nothing and are often sent by a name nobody lists (a container's service name): any Host.
 const HEALTH = /^\/api\/v1\/(liveness|readiness)$/;
 // Routes served outside openapi.yaml, for 405 answers.
-const NON_SPEC_PATHS = { '/metrics': ['GET'], '/': ['GET'] };
+const NON_SPEC_PATHS = { '/metrics': ['GET'], '/': ['GET'], '/update-job-status/{job_id}/': ['GET'] };
 
 /** Builds the Hono app: `/api/v1/*` routes, Swagger UI, and problem+json for every error. */
 export function createApp(deps: ApiDeps): Hono<ApiEnv> {
@@ -93,6 +94,11 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
     api.route('/', serviceStateRoutes(data, validator));
     api.route('/', flowsRoutes(validator, data.registry));
     api.route('/', auditRoutes(data, validator));
+    // Tethys' status callback, also at the root where outside systems were told to call it; the
+    // edge guards and authentication above cover both mounts.
+    const tethys = tethysStatusRoutes(data, validator, { logger: deps.logger, allowedOrigins: deps.edge?.allowedOrigins ?? [] });
+    api.route('/', tethys);
+    app.route('/', tethys);
   }
   // At the root, where Prometheus looks by default, and under /api/v1 with the rest; protected like the rest.
   api.route('/', metricsRoutes(metrics));

@@ -22,7 +22,13 @@ export interface ApiJob {
   last_run_status?: string | null;
   last_run_at?: string | null;
   last_run_time?: string | null;
+  /** Runs started by the schedule and by hand; the two apart in scheduled_run_count and manual_run_count. */
   run_count?: number;
+  scheduled_run_count?: number;
+  manual_run_count?: number;
+  labels?: Record<string, string>;
+  extended_properties?: Record<string, unknown>;
+  on_finish?: string;
   owner?: string | null;
   source?: string;
   overlap?: string;

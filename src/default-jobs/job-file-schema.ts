@@ -1,6 +1,7 @@
 import type { HandlerRegistry } from '../handlers/registry.ts';
 import { pascalCase } from '../handlers/registry.ts';
 import { JOB_ID_PATTERN } from '../jobs/job-id.ts';
+import { LABEL_NAME_PATTERN, MAX_EXTENDED_PROPERTIES_BYTES, MAX_LABEL_VALUE, MAX_LABELS } from '../jobs/job-metadata.ts';
 import {
   MAX_DATES,
   MAX_INTERVAL_MS,
@@ -9,6 +10,7 @@ import {
   MAX_RUNS,
   MAX_SCHEDULE_TEXT,
   MAX_SHORT_DURATION_MS,
+  MAX_WINDOW_DATES,
   MAX_YEAR,
   MIN_YEAR,
 } from '../schedule/limits.ts';
@@ -51,7 +53,11 @@ const JOB_PROPERTIES: Record<string, unknown> = {
   timezone: { type: 'string', maxLength: MAX_SCHEDULE_TEXT, description: 'IANA zone (Europe/Paris); UTC when absent.' },
   until: { ...INSTANT, description: 'Nothing runs after this instant.' },
   max_runs: { type: 'integer', minimum: 1, maximum: MAX_RUNS },
-  window: { type: 'object', description: '{between: ["09:00", "17:00"], days: "mon-fri", months: [jun, jul]}' },
+  window: {
+    type: 'object',
+    properties: { dates: { type: 'array', maxItems: MAX_WINDOW_DATES } },
+    description: 'Only inside: {between: ["09:00", "17:00"], days: "mon-fri", months: [jun, jul], monthdays: [1, 15, last], dates: ["2026-12-24"], from: "2026-06-01", to: "2026-08-31"} (dates inclusive, read in `timezone`).',
+  },
   misfire_grace_time: { ...SHORT_DURATION, description: `How late a run may still start. ${SHORT_DURATION.description}` },
   name: { type: 'string', maxLength: 200, description: 'A label for people; not unique.' },
   overlap: { enum: ['skip', 'queue', 'allow'], default: 'skip' },
@@ -63,6 +69,14 @@ const JOB_PROPERTIES: Record<string, unknown> = {
     anyOf: [{ type: 'boolean' }, { type: 'number', minimum: 1, maximum: 10 }],
     default: false,
     description: 'true doubles the retry delay each attempt; a number from 1 to 10 multiplies it by that factor; false keeps it fixed.',
+  },
+  extended_properties: { type: 'object', description: `Free metadata, kept as given and shown redacted. At most ${MAX_EXTENDED_PROPERTIES_BYTES} bytes of JSON.` },
+  labels: {
+    type: 'object',
+    maxProperties: MAX_LABELS,
+    propertyNames: { pattern: LABEL_NAME_PATTERN },
+    additionalProperties: { type: ['string', 'number', 'boolean'], maxLength: MAX_LABEL_VALUE },
+    description: 'Labels to filter job lists by (GET /jobs?label=team:data): {team: data}.',
   },
 };
 

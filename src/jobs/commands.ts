@@ -15,7 +15,7 @@ import { insertJobWithOccurrence } from './create-statement.ts';
 import type { ReservedSlot } from '../worker/worker.ts';
 import { inNewRunTrace } from '../tracing/enqueue-trace.ts';
 import { reschedule, unschedule } from '../scheduler/reschedule.ts';
-import { dispatchQueued, recordJobOutcome } from '../runs/job-bookkeeping.ts';
+import { countManualRun, dispatchQueued, recordJobOutcome } from '../runs/job-bookkeeping.ts';
 import { getServiceState, setServiceState, type ServiceState } from '../service-state/repository.ts';
 import type { Job, JobDefinition, StoredDefinition } from './job.ts';
 import { deleteJob, getJobForUpdate, getJobsForUpdate, insertJob, insertJobs, replaceDefinition, sameDefinition, updateJob, upsertJob, type JobChange } from './repository.ts';
@@ -222,6 +222,7 @@ export function createJobCommands(deps: JobCommandsDeps): JobCommands {
           const job = await locked(trx, jobId);
           const here = slot !== undefined && (await getServiceState(trx)) === 'running';
           const run = await insertRun(trx, { job_id: jobId, scheduled_for: now, trigger: 'manual', status: here ? 'running' : 'scheduled', host: here ? host : null });
+          await countManualRun(trx, jobId);
           if (!here) await enqueueAttempt(boss, trx, jobId, run.run_id, 1, now);
           return { job, run, here };
         });

@@ -173,7 +173,7 @@ export function defineJob(input: Record<string, unknown>, ctx: DefineJobContext)
     max_instances: maxInstances(input.max_instances),
     extended_properties: parseExtendedProperties(input.extended_properties),
     labels: parseLabels(input.labels),
-    on_finish: parseOnFinish(input.on_finish),
+    on_finish: parseOnFinish(input.on_finish, ctx.source),
   };
 }
 

@@ -22,6 +22,14 @@ export async function recordJobOutcome(db: Db, run: Run): Promise<void> {
     .execute();
 }
 
+/**
+ * Counts a run started by hand on its job. Apart from `run_count`, which counts scheduled
+ * occurrences only: `max_runs` bounds the schedule, and running a job by hand does not shorten it.
+ */
+export async function countManualRun(db: Db, jobId: string): Promise<void> {
+  await db.updateTable('jobs').set({ manual_run_count: sql<number>`manual_run_count + 1` }).where('job_id', '=', jobId).execute();
+}
+
 /** Under `overlap: queue`: hands the oldest waiting occurrence of the job to a worker, now. */
 export async function dispatchQueued(db: Db, boss: PgBoss, jobId: string): Promise<void> {
   const next = await oldestQueuedRun(db, jobId);

@@ -4,7 +4,7 @@
  *   monthly: {days: [1, 15, "last"], at: "09:00"}   (31 runs only in months that have a 31st)
  */
 import { ScheduleError } from '../errors.ts';
-import { parseWeekdays } from './names.ts';
+import { parseMonthDays, parseWeekdays } from './names.ts';
 import { parseTimeOfDay } from './when.ts';
 
 type Form = 'weekly' | 'monthly';
@@ -38,14 +38,6 @@ export function weeklyRule(value: unknown): string {
 
 export function monthlyRule(value: unknown): string {
   const { days, at } = fields(value, 'monthly');
-  const items = Array.isArray(days) ? days : String(days).split(',');
-  const bymonthday = items.map((item) => {
-    const text = String(item).trim().toLowerCase();
-    const n = text === 'last' ? -1 : /^-?\d{1,2}$/.test(text) ? Number(text) : NaN;
-    if (!(n >= 1 && n <= 31) && !(n <= -1 && n >= -31)) {
-      throw new ScheduleError('monthly.days', `Unable to parse 'monthly.days': ${JSON.stringify(item)} (expected days 1–31, "last" or -1 … -31 counting from the end)`);
-    }
-    return n;
-  });
-  return `FREQ=MONTHLY;BYMONTHDAY=${[...new Set(bymonthday)].join(',')};${timeParts(at, 'monthly')}`;
+  const bymonthday = parseMonthDays(days, 'monthly.days');
+  return `FREQ=MONTHLY;BYMONTHDAY=${bymonthday.join(',')};${timeParts(at, 'monthly')}`;
 }

@@ -98,5 +98,9 @@ function windowText(w: ScheduleWindow): string {
   if (w.between !== undefined) parts.push(`between ${w.between[0]} and ${w.between[1]}`);
   if (w.days !== undefined) parts.push(`on ${daysText(w.days.map((d) => WEEKDAYS.indexOf(d)))}`);
   if (w.months !== undefined) parts.push(`in ${listText(w.months.map((m) => (MONTH_SHORT[m - 1] ?? '').replace(/^./, (c) => c.toUpperCase())))}`);
+  if (w.monthdays !== undefined) parts.push(`on ${listText(w.monthdays.map((d) => (d === -1 ? 'the last day' : d < 0 ? `day ${-d} from the end` : `day ${d}`)))} of the month`);
+  if (w.dates !== undefined) parts.push(w.dates.length <= 3 ? `on ${listText(w.dates)}` : `on ${w.dates.length} dates from ${w.dates[0]} to ${w.dates.at(-1)}`);
+  if (w.from !== undefined) parts.push(`from ${w.from}`);
+  if (w.to !== undefined) parts.push(`to ${w.to}`);
   return parts.join(' ');
 }

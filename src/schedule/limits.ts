@@ -24,6 +24,9 @@ export const MAX_YEAR = 9999;
 /** `dates`: at most this many instants in one job. */
 export const MAX_DATES = 1000;
 
+/** `window.dates`: at most this many dates in one window (searched by date, never day by day). */
+export const MAX_WINDOW_DATES = 1000;
+
 /** `rrule` COUNT: the whole finite list is computed when the rule is first read. */
 export const MAX_RRULE_COUNT = 1000;
 

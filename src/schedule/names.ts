@@ -56,3 +56,21 @@ export function parseMonths(value: unknown, field: string): number[] {
   const read = (t: string): number => (/^\d{1,2}$/.test(t) && Number(t) >= 1 && Number(t) <= 12 ? Number(t) - 1 : monthIndex(t));
   return parseList(value, field, 12, read, '"jun-aug" or [1, 2, 12]').map((i) => i + 1);
 }
+
+/**
+ * Days of the month: 1–31, "last" (-1) or -1 … -31 counting from the end, as a list or
+ * comma-separated text; distinct, in the order given. A day a month lacks (31 in April) never matches it.
+ */
+export function parseMonthDays(value: unknown, field: string): number[] {
+  const items = Array.isArray(value) ? value : typeof value === 'string' || typeof value === 'number' ? String(value).split(',') : undefined;
+  if (items === undefined || items.length === 0) throw new ScheduleError(field, `'${field}' must be a list such as [1, 15, "last"]`);
+  const days = items.map((item) => {
+    const text = String(item).trim().toLowerCase();
+    const n = text === 'last' ? -1 : /^-?\d{1,2}$/.test(text) ? Number(text) : NaN;
+    if (!(n >= 1 && n <= 31) && !(n <= -1 && n >= -31)) {
+      throw new ScheduleError(field, `Unable to parse '${field}': ${JSON.stringify(item)} (expected days 1–31, "last" or -1 … -31 counting from the end)`);
+    }
+    return n;
+  });
+  return [...new Set(days)];
+}

@@ -23,7 +23,7 @@ export interface ScheduleInput {
   timezone?: unknown;
   until?: unknown;
   max_runs?: unknown;
-  /** {between: ["09:00", "17:00"], days: "mon-fri", months: ["jun", "jul"]} */
+  /** {between: ["09:00", "17:00"], days: "mon-fri", months: ["jun", "jul"], monthdays: [1, "last"], dates: ["2026-12-24"], from: "2026-06-01", to: "2026-08-31"} */
   window?: unknown;
   /** How late a run may still start; 1 s when absent. */
   misfire_grace_time?: unknown;
@@ -38,6 +38,13 @@ export interface ScheduleWindow {
   days?: WeekdayName[];
   /** 1 = January. */
   months?: number[];
+  /** Days of the month, 1–31, or -1 … -31 counting from the end (-1: the last day). */
+  monthdays?: number[];
+  /** Only these dates, "YYYY-MM-DD", sorted. */
+  dates?: string[];
+  /** First and last date allowed, "YYYY-MM-DD", both inclusive. */
+  from?: string;
+  to?: string;
 }
 
 interface ScheduleBase {

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { DB, JobState, RunStatus } from '../../db/schema.ts';
 import { rowToJob } from '../../jobs/repository.ts';
+import { parseLabelFilter } from '../../jobs/job-metadata.ts';
 import type { Job } from '../../jobs/job.ts';
 import { sortOf, type PageQuery } from './pagination.ts';
 import type { RowVersion } from '../job-view-cache.ts';
@@ -23,6 +24,8 @@ export interface JobListQuery extends PageQuery {
   state?: JobState | undefined;
   handler?: string | undefined;
   search?: string | undefined;
+  /** `name:value` each, all required (src/jobs/job-metadata.ts parseLabelFilter). */
+  label?: string[] | undefined;
 }
 
 // Kept by triggers (migrations/0007_job_counts.ts): each owner's number of jobs, over a few rows.
@@ -34,7 +37,7 @@ interface JobCountsTable {
 
 /** Whether a list narrows jobs by more than their owner (then its total must count the matches). */
 export function filtersBeyondOwner(q: JobListQuery): boolean {
-  return q.state !== undefined || q.handler !== undefined || q.last_run_status !== undefined || q.job_type === 'user' || (q.search !== undefined && q.search !== '');
+  return (q.label !== undefined && q.label.length > 0) || q.state !== undefined || q.handler !== undefined || q.last_run_status !== undefined || q.job_type === 'user' || (q.search !== undefined && q.search !== '');
 }
 
 /** One listed job: its row version, and the job itself unless the caller said it knew that version. */
@@ -52,6 +55,7 @@ export interface ListedJob {
  * job_counts rows (a few rows, however many jobs); other filters count their matches.
  */
 export async function listJobsPage(db: Kysely<DB>, q: JobListQuery, known: (jobId: string, version: RowVersion) => boolean): Promise<{ jobs: ListedJob[]; total: number }> {
+  const labels = q.label !== undefined && q.label.length > 0 ? JSON.stringify(parseLabelFilter(q.label)) : undefined;
   const filtered = <T extends SelectQueryBuilder<DB, 'jobs', object>>(query: T): T => {
     let qb = query as SelectQueryBuilder<DB, 'jobs', object>;
     if (q.owner !== undefined) qb = qb.where('owner', '=', q.owner);
@@ -59,6 +63,8 @@ export async function listJobsPage(db: Kysely<DB>, q: JobListQuery, known: (jobI
     if (q.handler !== undefined) qb = qb.where('handler', '=', q.handler);
     if (q.last_run_status !== undefined) qb = qb.where('last_run_status', '=', q.last_run_status);
     if (q.job_type === 'user') qb = qb.where('source', 'not like', 'yaml:%');
+    // Containment, answered by the partial GIN index jobs_labels (its predicate repeated for the planner).
+    if (labels !== undefined) qb = qb.where(sql<boolean>`labels @> ${labels}::jsonb and labels <> '{}'::jsonb`);
     if (q.search !== undefined && q.search !== '') {
       const pattern = `%${q.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
       qb = qb.where((eb) => eb.or([eb('job_id', 'ilike', pattern), eb('description', 'ilike', pattern)]));

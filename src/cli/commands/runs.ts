@@ -1,4 +1,4 @@
-// `bosun runs list|show|cancel`: runs (firings of jobs) over the HTTP API.
+// `bosun runs list|show|cancel`: runs (firings of jobs, and flow steps' runs) over the HTTP API.
 import { unwrapList, unwrapOne, type ApiRun } from '../api-shapes.ts';
 import { EXIT } from '../exit-codes.ts';
 import { runGroup, type Subcommand } from '../group.ts';
@@ -13,7 +13,7 @@ const RUN_STATUSES: readonly RunStatus[] = ['scheduled', 'running', 'succeeded',
 
 const COLUMNS: Column<ApiRun>[] = [
   { header: 'run_id', value: (r) => r.run_id },
-  { header: 'job_id', value: (r) => r.job_id ?? '', max: 40 },
+  { header: 'job_id', value: (r) => r.job_id ?? stepOf(r), max: 40 },
   { header: 'status', value: (r) => r.status ?? '' },
   { header: 'trigger', value: (r) => r.trigger ?? '' },
   { header: 'scheduled for', value: (r) => absolute(r.scheduled_for) },
@@ -22,15 +22,21 @@ const COLUMNS: Column<ApiRun>[] = [
   { header: 'error', value: (r) => r.error ?? '', max: 50 },
 ];
 
+/** What a flow step's run belongs to, `flow <name> <step>`, in the job column (it has no job). */
+function stepOf(r: ApiRun): string {
+  return typeof r.flow_run_id === 'string' ? `flow ${String(r.flow_name)} ${String(r.step_id)}` : '';
+}
+
 function runPath(id: string): string {
   return `/runs/${encodeURIComponent(id)}`;
 }
 
 const list: Subcommand = {
-  usage: '[--job ID] [--status S[,S…]] [--since T] [--until T] [--sort COL] [--limit N] [--offset N]',
-  summary: 'list runs, newest first',
+  usage: '[--job ID | --flow-run ID] [--status S[,S…]] [--since T] [--until T] [--sort COL] [--limit N] [--offset N]',
+  summary: 'list runs (of jobs, and of flow steps once queued), newest first',
   help: `Options:
   --job ID         only runs of this job
+  --flow-run ID    only the step runs of this flow run, every step of it
   --status S,…     only runs in these statuses (${RUN_STATUSES.join(', ')})
   --since T        only runs scheduled at or after T: an age (30m, 2h, 7d) or an ISO-8601 time
   --until T        only runs scheduled before T (same forms)
@@ -39,6 +45,7 @@ const list: Subcommand = {
   --offset N       skip the first N runs`,
   options: {
     job: { type: 'string' },
+    'flow-run': { type: 'string' },
     status: { type: 'string' },
     since: { type: 'string' },
     until: { type: 'string' },
@@ -50,6 +57,7 @@ const list: Subcommand = {
   async run(ctx) {
     const query = {
       job_id: stringOption(ctx.values, 'job'),
+      flow_run_id: stringOption(ctx.values, 'flow-run'),
       status: choiceListOption(ctx.values, 'status', RUN_STATUSES)?.join(','),
       since: instantOption(ctx.values, 'since'),
       until: instantOption(ctx.values, 'until'),
@@ -70,7 +78,10 @@ const show: Subcommand = {
   async run(ctx) {
     const run = unwrapOne<ApiRun>(await ctx.client().request('GET', runPath(ctx.positionals[0]!)), 'run', 'run_id');
     if (ctx.json) printJson(ctx, run);
-    else ctx.out.write(renderRun(run));
+    else {
+      if (typeof run.flow_run_id === 'string') ctx.out.write(`flow run ${run.flow_run_id} (${String(run.flow_name)}), step ${String(run.step_id)}: ${String(run.step_status)}\n`);
+      ctx.out.write(renderRun(run));
+    }
     return EXIT.ok;
   },
 };

@@ -1,7 +1,7 @@
 // One run: its timing, outcome, result or error, its log, and the failures it recorded.
 import { api, ApiError, query } from './api.js';
 import { badge, el, formatDuration, json, relTime, renderInto, runDuration, shortId } from './dom.js';
-import { failureItem, jobHref, logView, when } from './run-views.js';
+import { failureItem, flowRunHref, jobHref, logView, when } from './run-views.js';
 
 const ACTIVE = new Set(['scheduled', 'running']);
 
@@ -28,10 +28,15 @@ export function runPage(container, ctx, runId) {
     const failureList = run.status === 'failed' || run.status === 'timed_out' || run.attempt > 1
       ? (await api('GET', `/failures${query({ run_id: run.run_id, limit: 100 })}`)).failures
       : [];
-    document.title = `${run.job_id} run ${shortId(run.run_id)} · bosun`;
+    // A flow step's run belongs to its flow run, not to a job: it links there and is not cancelled alone.
+    const step = run.flow_run_id ? { flowRunId: run.flow_run_id, flowName: run.flow_name, stepId: run.step_id } : null;
+    const owner = step
+      ? [el('a', { href: flowRunHref(ctx.base, step.flowRunId), title: `flow run ${step.flowRunId}` }, `${step.flowName} run ${shortId(step.flowRunId)}`), ' step ', el('code', {}, step.stepId)]
+      : [el('a', { href: jobHref(ctx.base, run.job_id) }, run.job_id)];
+    document.title = `${step ? `${step.flowName} step ${step.stepId}` : run.job_id} run ${shortId(run.run_id)} · bosun`;
 
     renderInto(head, { id: run.run_id, job: run.job_id, status: run.status }, () => [
-      el('h1', {}, el('a', { href: jobHref(ctx.base, run.job_id) }, run.job_id), ' run ', el('code', { title: run.run_id }, shortId(run.run_id)), ' ', badge(run.status)),
+      el('h1', {}, ...owner, ' run ', el('code', { title: run.run_id }, shortId(run.run_id)), ' ', badge(run.status)),
       el(
         'span',
         { class: 'actions' },
@@ -40,7 +45,8 @@ export function runPage(container, ctx, runId) {
           {
             type: 'button',
             'data-key': 'cancel',
-            disabled: !ACTIVE.has(run.status),
+            disabled: step !== null || !ACTIVE.has(run.status),
+            title: step ? 'A step runs as part of its flow run' : undefined,
             onclick: async () => {
               if (await ctx.confirm(`Cancel this run of ${run.job_id}?`, 'Cancel run')) await ctx.act('Run cancelled', () => api('POST', `/runs/${encodeURIComponent(run.run_id)}/cancel`));
             },
@@ -57,6 +63,7 @@ export function runPage(container, ctx, runId) {
         [
           ['Status', badge(run.status)],
           ['Trigger', run.trigger],
+          ...(step ? [['Flow run', el('a', { href: flowRunHref(ctx.base, step.flowRunId) }, step.flowRunId)], ['Step', [el('code', {}, step.stepId), ' ', badge(run.step_status)]], ['Handler', run.handler ?? '—']] : []),
           ['Scheduled for', [when(run.scheduled_for), ' (', relTime(run.scheduled_for), ')']],
           ['Started', when(run.started_at)],
           ['Finished', when(run.finished_at)],

@@ -41,7 +41,7 @@ export function runsTable(runs, ctx, { showJob = true, showLog = false, empty = 
           'tr',
           { 'data-run-id': run.run_id, 'data-status': run.status },
           el('th', { scope: 'row' }, el('a', { href: runHref(ctx.base, run), title: run.run_id }, shortId(run.run_id))),
-          showJob ? cell('Job', {}, el('a', { href: jobHref(ctx.base, run.job_id) }, run.job_id)) : null,
+          showJob ? cell('Job', {}, run.flow_run_id ? el('a', { href: flowRunHref(ctx.base, run.flow_run_id), title: `flow run ${run.flow_run_id}` }, `${run.flow_name} · ${run.step_id}`) : el('a', { href: jobHref(ctx.base, run.job_id) }, run.job_id)) : null,
           cell('Status', {}, el('span', {}, badge(run.status), run.attempt > 1 ? el('small', { class: 'muted' }, ` attempt ${run.attempt}`) : null)),
           cell('Trigger', {}, run.trigger),
           cell('Scheduled for', {}, relTime(run.scheduled_for)),

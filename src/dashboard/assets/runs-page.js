@@ -24,6 +24,8 @@ export function runsPage(container, ctx) {
   const status = el('select', { id: 'status' }, el('option', { value: '' }, 'any status'), STATUSES.map((s) => el('option', { value: s }, s.replace('_', ' '))));
   status.value = params.get('status') ?? '';
   const job = el('input', { id: 'job', type: 'search', value: params.get('job_id') ?? '', placeholder: 'exact job id' });
+  // The steps of one flow run (a link from the flow run's page); kept while the other filters change.
+  const flowRunId = params.get('flow_run_id') ?? '';
   const counts = el('div', { class: 'counts' });
   const chart = el('div', { class: 'chart-box' });
   const list = el('div', { class: 'table-wrap' });
@@ -33,6 +35,7 @@ export function runsPage(container, ctx) {
     if (range.value !== '24h') q.set('range', range.value);
     if (status.value) q.set('status', status.value);
     if (job.value.trim()) q.set('job_id', job.value.trim());
+    if (flowRunId) q.set('flow_run_id', flowRunId);
     history.replaceState(null, '', `${location.pathname}${q.size ? `?${q}` : ''}`);
     void ctx.refresh();
   };
@@ -55,6 +58,7 @@ export function runsPage(container, ctx) {
       status,
       el('label', { for: 'job' }, 'Job'),
       job,
+      flowRunId ? el('span', { class: 'chip' }, `steps of flow run ${flowRunId.slice(0, 8)} `, el('a', { href: `${ctx.base}runs`, class: 'clear-filters' }, 'all runs')) : null,
     ),
     el('section', { 'aria-labelledby': 'counts-title' }, el('h2', { id: 'counts-title', class: 'sr-only' }, 'Runs per status'), counts),
     el('section', { 'aria-labelledby': 'timeline-title' }, el('h2', { id: 'timeline-title' }, 'Timeline'), chart),
@@ -65,7 +69,7 @@ export function runsPage(container, ctx) {
     const span = RANGES.find(([v]) => v === range.value)[2];
     const until = Date.now();
     const since = until - span;
-    const rangeQuery = query({ since: new Date(since).toISOString(), until: new Date(until).toISOString(), job_id: job.value.trim() });
+    const rangeQuery = query({ since: new Date(since).toISOString(), until: new Date(until).toISOString(), job_id: job.value.trim(), flow_run_id: flowRunId });
     const data = await api('GET', `/runs${rangeQuery}&limit=${FETCH_LIMIT}`);
     const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0]));
     if (data.total <= data.runs.length) {
@@ -76,7 +80,8 @@ export function runsPage(container, ctx) {
       STATUSES.forEach((s, i) => (byStatus[s] = totals[i].total));
     }
     const listed = status.value ? await api('GET', `/runs${rangeQuery}&status=${status.value}&limit=${FETCH_LIMIT}`) : data;
-    const shown = listed.runs;
+    // A flow step's run has no job: its lane is its flow's (`flow:<name>`, as its failures name it).
+    const shown = listed.runs.map((r) => (r.flow_run_id ? { ...r, job_id: `flow:${r.flow_name}` } : r));
 
     renderInto(counts, { byStatus, chosen: status.value }, () =>
       el(
@@ -107,14 +112,14 @@ export function runsPage(container, ctx) {
     );
     // The timeline moves with the clock, so it is redrawn on each poll (it is one small SVG), at
     // the box's width so its labels keep their size; its axis fits the runs drawn.
-    const filtered = Boolean(status.value || job.value.trim());
+    const filtered = Boolean(status.value || job.value.trim() || flowRunId);
     const empty = filtered
       ? el('p', { class: 'empty' }, `No runs match these filters in the ${RANGES.find(([v]) => v === range.value)[1]}. `, el('a', { href: `${ctx.base}runs`, class: 'clear-filters' }, 'Clear the filters'))
       : el('p', { class: 'empty' }, `No runs in the ${RANGES.find(([v]) => v === range.value)[1]}.`);
     const axis = fitSpan(shown, since, until);
     chart.replaceChildren(
       shown.length
-        ? timeline(shown, axis.from, axis.to, { runHref: (r) => runHref(ctx.base, r), jobHref: (id) => jobHref(ctx.base, id), width: Math.max(300, chart.clientWidth - 20) })
+        ? timeline(shown, axis.from, axis.to, { runHref: (r) => runHref(ctx.base, r), jobHref: (id) => (id.startsWith('flow:') ? `${ctx.base}flows/${encodeURIComponent(id.slice(5))}` : jobHref(ctx.base, id)), width: Math.max(300, chart.clientWidth - 20) })
         : empty,
       shown.length && axis.fitted ? el('p', { class: 'muted' }, `Fitted to the runs drawn: ${absoluteTime(new Date(axis.from).toISOString())} to ${absoluteTime(new Date(axis.to).toISOString())}.`) : '',
       listed.total > shown.length ? el('p', { class: 'muted' }, `Drawn: the newest ${shown.length} of ${listed.total} runs.`) : '',

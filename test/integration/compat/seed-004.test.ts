@@ -12,6 +12,7 @@ import { startService } from '../../../src/service.ts';
 import { createToken } from '../../../src/auth/tokens.ts';
 import { createTestDatabase, testLogger } from '../../helpers/database.ts';
 import { spawnLogged } from '../../helpers/process.ts';
+import { bosun } from '../cli/cli-process.ts';
 
 const ROOT = new URL('../../..', import.meta.url).pathname;
 const databaseUrl = await createTestDatabase();
@@ -103,7 +104,7 @@ test('POST /flows: the jobContexts as a flow, stored, listed beside the file flo
   assert.equal(started.status, 201, JSON.stringify(started.json));
   const run = await finished(started.json.flow_run.flow_run_id, otherUrl);
   assert.equal(run.status, 'succeeded');
-  const at = Object.fromEntries((run.steps as Array<Record<string, any>>).map((s) => [s.step_id, s]));
+  const at: Record<string, any> = Object.fromEntries((run.steps as Array<Record<string, any>>).map((s) => [s.step_id, s]));
   // simplejob's report: status, exit code, start, finish, elapsed per job; the waits held.
   for (const s of Object.values(at)) assert.ok(s.status === 'succeeded' && s.exit_code === 0 && s.started_at && s.finished_at && typeof s.elapsed_ms === 'number');
   assert.ok(at.piyo.started_at >= at.hoge.finished_at && at.fuga.started_at >= at.hoge.finished_at);
@@ -219,6 +220,14 @@ test('step runs are runs: listed by flow_run_id, read with their log; a failed s
   assert.equal(failedRun.status, 200);
   assert.equal(failedRun.json.run.flow_run_id, run.flow_run_id);
   assert.match(failedRun.json.run.error, /exit|3/);
+
+  // `bosun runs`: the steps of the flow run, and one step's run with its flow run named.
+  const cli = await bosun(service.url!, ['runs', 'list', '--flow-run', run.flow_run_id], { BOSUN_TOKEN: tokens.alice });
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.match(cli.stdout, /flow one-fails bad/);
+  const shown = await bosun(service.url!, ['runs', 'show', byStep.bad.run_id], { BOSUN_TOKEN: tokens.alice });
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, new RegExp(`flow run ${run.flow_run_id} \\(one-fails\\), step bad: failed`));
 
   // Another user sees neither the step runs nor one of them.
   assert.equal((await call('GET', `/runs/${byStep.ok.run_id}`, { who: 'bob' })).status, 404);
