@@ -16,8 +16,9 @@ export function runExtent(run, now) {
 
 /**
  * The axis for `runs` within the range [since, until]: from a little before the first run to a
- * little after the last, at least MIN_SPAN_MS wide, never starting before `since`. `fitted` says
- * whether that is narrower than the range (the caption then names both).
+ * little after the last (so the runs sit in the middle, not against an edge), at least MIN_SPAN_MS
+ * wide, never starting before `since`. `fitted` says whether that is narrower than the range (the
+ * caption then names it); otherwise the axis is the range itself.
  */
 export function fitSpan(runs, since, until, now = until) {
   const extents = runs.map((r) => runExtent(r, now)).filter((e) => Number.isFinite(e.start));
@@ -32,11 +33,11 @@ export function fitSpan(runs, since, until, now = until) {
     from -= grow;
     to += grow;
   }
+  // Never before the range: the span keeps its width, shifted right (a little past now is fine).
   if (from < since) {
-    to = Math.min(Math.max(until, hi), to + (since - from));
+    to += since - from;
     from = since;
   }
-  to = Math.min(to, Math.max(until, hi));
   const fitted = from > since || to < until;
   return fitted ? { from, to, fitted } : { from: since, to: until, fitted: false };
 }
