@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { BosunError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { HandlerRegistry } from '../handlers/registry.ts';
 import type { Logger } from '../log.ts';
+import { keepRedacted } from '../redaction/keep-redacted.ts';
 import { declareFlow } from './declare-flow.ts';
 import {
   countFlowDefinitions,
@@ -42,6 +43,24 @@ export interface FlowDefinitionDeps {
   catalog: LiveFlowCatalog;
   logger: Logger;
 }
+
+/**
+ * The flow as sent, each step's kwargs with the secrets it sent back as shown (`***`) replaced by
+ * the stored ones of the step of the same id: a client that reads a flow, changes a step and puts
+ * it back keeps the secrets it never saw (src/redaction/keep-redacted.ts).
+ */
+function keepStepSecrets(sent: Record<string, unknown>, stored: Record<string, unknown>): Record<string, unknown> {
+  if (!Array.isArray(sent.steps) || !Array.isArray(stored.steps)) return sent;
+  const before = new Map<unknown, Record<string, unknown>>();
+  for (const s of stored.steps as unknown[]) if (isObject(s)) before.set(s.id, s);
+  const steps = (sent.steps as unknown[]).map((s) => {
+    const old = isObject(s) ? before.get(s.id) : undefined;
+    return isObject(s) && old && s.kwargs !== undefined ? { ...s, kwargs: keepRedacted(s.kwargs, old.kwargs ?? {}) } : s;
+  });
+  return { ...sent, steps };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function createFlowDefinitionCommands(deps: FlowDefinitionDeps): FlowDefinitionCommands {
   const { db, catalog } = deps;
@@ -108,7 +127,9 @@ export function createFlowDefinitionCommands(deps: FlowDefinitionDeps): FlowDefi
         const current = await lockFlowDefinition(trx, name);
         if (current) {
           mayChange(name, current.owner, writer);
-          await replaceFlowDefinition(trx, name, raw as Record<string, unknown>);
+          const kept = keepStepSecrets(raw as Record<string, unknown>, current.definition);
+          check(kept);
+          await replaceFlowDefinition(trx, name, kept);
           return false;
         }
         if ((await countFlowDefinitions(trx)) >= MAX_API_FLOWS) {

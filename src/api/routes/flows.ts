@@ -10,6 +10,7 @@ import type { HandlerRegistry } from '../../handlers/registry.ts';
 import { assertMayDefine } from '../../auth/permitted-commands.ts';
 import { isoOrNull as iso } from '../../time/iso-instant.ts';
 import { retryBackoffView } from '../../worker/retry-delay.ts';
+import { redactValue } from '../../redaction/redact-value.ts';
 
 /** A declared flow as the API shows it: where it comes from, its steps and its graph (nodes, edges, an order to run them in). */
 export function flowView(flow: FlowDefinition): Record<string, unknown> {
@@ -19,7 +20,8 @@ export function flowView(flow: FlowDefinition): Record<string, unknown> {
     source: flow.source,
     file: flow.file,
     ...(flow.source === 'api' ? { owner: flow.owner, updated_at: iso(flow.updated_at) } : {}),
-    steps: flow.steps.map((s) => ({ ...s, retry_backoff: retryBackoffView(s.retry_backoff) })),
+    // Secrets in kwargs as ***, as wherever kwargs are copied: API-defined flows are seen by every user.
+    steps: flow.steps.map((s) => ({ ...s, kwargs: redactValue(s.kwargs), retry_backoff: retryBackoffView(s.retry_backoff) })),
     graph: {
       nodes: flow.steps.map((s) => s.id),
       edges: flow.steps.flatMap((s) => s.waits.map((w) => ({ from: w, to: s.id }))),

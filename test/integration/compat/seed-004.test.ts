@@ -172,6 +172,19 @@ test('PUT and DELETE change API-defined flows only, and only their owner or an a
   assert.equal((await call('DELETE', '/flows/bob-flow', { who: 'admin' })).status, 404);
 });
 
+test('secrets in step kwargs are shown as *** and kept when the flow is put back as shown', async () => {
+  const check = { id: 'check', handler: 'command', kwargs: { command: ['sh', '-c', 'test "$API_TOKEN" = s3cret'], env: { API_TOKEN: 's3cret' } } };
+  assert.equal((await call('POST', '/flows', { body: { name: 'with-secret', steps: [check] } })).status, 201);
+  const shown = await call('GET', '/flows/with-secret');
+  assert.deepEqual(shown.json.flow.steps[0].kwargs.env, { API_TOKEN: '***' });
+  const steps = [{ id: 'check', handler: 'command', kwargs: shown.json.flow.steps[0].kwargs }, { id: 'after', handler: 'noop', waits: ['check'] }];
+  const put = await call('PUT', '/flows/with-secret', { body: { steps } });
+  assert.equal(put.status, 200, JSON.stringify(put.json));
+  const started = await call('POST', '/flows/with-secret/runs', { body: {} });
+  const run = await finished(started.json.flow_run.flow_run_id);
+  assert.equal(run.status, 'succeeded', JSON.stringify(run.steps));
+});
+
 test('step runs are runs: listed by flow_run_id, read with their log; a failed step links back to its flow run', async () => {
   const flow = {
     name: 'one-fails',
