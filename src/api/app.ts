@@ -30,6 +30,7 @@ import { flowsRoutes } from './routes/flows.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { tethysStatusRoutes } from './compat/tethys/update-job-status.ts';
+import { ndschedulerExecutionsRoutes } from './compat/ndscheduler/executions-routes.ts';
 import { actorMiddleware } from '../audit/actor-context.ts';
 import { createMetrics, type Metrics } from '../metrics/metrics.ts';
 
@@ -99,6 +100,8 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
     const tethys = tethysStatusRoutes(data, validator, { logger: deps.logger, allowedOrigins: deps.edge?.allowedOrigins ?? [] });
     api.route('/', tethys);
     app.route('/', tethys);
+    // NDScheduler's executions and audit logs (its /jobs calls are told apart in jobsRoutes).
+    api.route('/', ndschedulerExecutionsRoutes(data, validator));
   }
   // At the root, where Prometheus looks by default, and under /api/v1 with the rest; protected like the rest.
   api.route('/', metricsRoutes(metrics));

@@ -28,7 +28,7 @@ export interface DataDeps {
   jobViewCacheSize?: number;
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
 /** Registers one operation: the spec path (`/jobs/{job_id}`) names both the Hono route and its validator. */
 export function operation(app: Hono<ApiEnv>, validator: RequestValidator, method: Method, specPath: string, handler: Handler<ApiEnv>): void {

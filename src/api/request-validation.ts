@@ -1,7 +1,8 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { MiddlewareHandler } from 'hono';
-import { BosunError, ValidationError } from '../errors.ts';
+import { BosunError, ValidationError, type FieldProblem } from '../errors.ts';
+import { didYouMean, suggest } from '../suggest.ts';
 import type { ApiEnv } from './api-env.ts';
 import { readJsonBody } from './json-body.ts';
 
@@ -9,7 +10,7 @@ import { readJsonBody } from './json-body.ts';
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 type Json = Record<string, unknown>;
-const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options'] as const;
 const SPEC_ID = 'bosun-openapi.json';
 
 interface CompiledOperation {
@@ -18,8 +19,12 @@ interface CompiledOperation {
   arrays: Set<string>;
   /** Path parameters the operation declares (a concrete handler path such as `/jobs/noop` declares none). */
   pathNames: Set<string>;
-  body?: { validate: ValidateFunction; required: boolean; fieldPrefix: string };
+  body?: { validate: ValidateFunction; required: boolean; fieldPrefix: string; names: PropertyNames };
+  names: PropertyNames;
 }
+
+/** The property names a schema knows, through allOf/anyOf/oneOf/if-then-else and $refs: what a near miss is compared with. */
+type PropertyNames = (schema: unknown) => string[];
 
 /** Validates requests against the served openapi.yaml: one compiled validator per operation. */
 export interface RequestValidator {
@@ -33,8 +38,10 @@ export interface RequestValidator {
 export function createRequestValidator(spec: Json): RequestValidator {
   const components = (spec.components ?? {}) as Json;
   // Query strings are text: coerce "10" to 10 and "true" to true by the parameter's schema.
-  const paramAjv = addFormats(new Ajv2020({ strict: false, allErrors: false, coerceTypes: 'array', useDefaults: true }));
-  const bodyAjv = addFormats(new Ajv2020({ strict: false, allErrors: false }));
+  // Every problem of a request is reported at once (allErrors); `verbose` gives each error its
+  // schema, whose property names and enum values a near miss is compared with.
+  const paramAjv = addFormats(new Ajv2020({ strict: false, allErrors: true, verbose: true, coerceTypes: 'array', useDefaults: true }));
+  const bodyAjv = addFormats(new Ajv2020({ strict: false, allErrors: true, verbose: true }));
   for (const ajv of [paramAjv, bodyAjv]) ajv.addSchema({ $id: SPEC_ID, components: rewriteRefs(components) });
 
   const resolve = (value: unknown): Json => {
@@ -45,6 +52,23 @@ export function createRequestValidator(spec: Json): RequestValidator {
     for (const part of parts) node = (node as Json)[part];
     if (node === undefined) throw new Error(`openapi.yaml: unresolved ${ref}`);
     return resolve(node);
+  };
+
+  const propertyNames: PropertyNames = (schema) => {
+    const names = new Set<string>();
+    const seen = new Set<unknown>();
+    const walk = (node: unknown) => {
+      if (node === null || typeof node !== 'object' || seen.has(node)) return;
+      seen.add(node);
+      const n = node as Json;
+      if (typeof n.$ref === 'string') walk(resolve({ $ref: n.$ref.replace(SPEC_ID, '') }));
+      for (const key of Object.keys((n.properties ?? {}) as Json)) names.add(key);
+      for (const list of [n.allOf, n.anyOf, n.oneOf]) if (Array.isArray(list)) list.forEach(walk);
+      walk(n.then);
+      walk(n.else);
+    };
+    walk(schema);
+    return [...names];
   };
 
   const compiled = new Map<string, CompiledOperation>();
@@ -71,6 +95,7 @@ export function createRequestValidator(spec: Json): RequestValidator {
         params: paramAjv.compile({ type: 'object', properties, required, additionalProperties: false }),
         arrays,
         pathNames,
+        names: propertyNames,
       };
       const requestBody = op.requestBody ? resolve(op.requestBody) : undefined;
       const bodySchema = (requestBody?.content as Json | undefined)?.['application/json'] as Json | undefined;
@@ -79,6 +104,7 @@ export function createRequestValidator(spec: Json): RequestValidator {
           validate: bodyAjv.compile(rewriteRefs(bodySchema.schema ?? {}) as Json),
           required: requestBody.required === true,
           fieldPrefix: typeof op['x-bosun-body'] === 'string' ? `${op['x-bosun-body']}.` : '',
+          names: propertyNames,
         };
       }
       compiled.set(`${method.toUpperCase()} ${path}`, entry);
@@ -117,7 +143,7 @@ function validateParams(op: CompiledOperation, query: Record<string, string[]>, 
     else values[name] = list[0];
   }
   for (const [name, value] of Object.entries(path)) if (op.pathNames.has(name)) values[name] = value;
-  if (!op.params(values)) throw toValidationError(op.params.errors ?? [], 'parameter', '');
+  if (!op.params(values)) throw toValidationError(op.params.errors ?? [], 'parameter', '', op.names);
   return values;
 }
 
@@ -127,27 +153,50 @@ async function readBody(request: Request, body: NonNullable<CompiledOperation['b
     if (body.required) throw new ValidationError('a JSON request body is required', { field: 'body' });
     return undefined;
   }
-  if (!body.validate(value)) throw toValidationError(body.validate.errors ?? [], 'body', body.fieldPrefix);
+  if (!body.validate(value)) throw toValidationError(body.validate.errors ?? [], 'body', body.fieldPrefix, body.names);
   return value;
 }
 
-/** The first ajv error as a ValidationError naming the field (`kwargs.url`, `limit`). */
-function toValidationError(errors: ErrorObject[], where: 'parameter' | 'body', prefix: string): ValidationError {
-  const e = errors[0];
-  if (!e) return new ValidationError(`invalid ${where}`);
+/** Every ajv error as one ValidationError: the first names the field, `errors` lists them all. */
+function toValidationError(errors: ErrorObject[], where: 'parameter' | 'body', prefix: string, names: PropertyNames): ValidationError {
+  // anyOf/oneOf/if only say that a branch failed; the errors inside it name the field.
+  const useful = errors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf' && e.keyword !== 'if');
+  const seen = new Set<string>();
+  const problems: FieldProblem[] = [];
+  for (const e of useful.length > 0 ? useful : errors) {
+    const problem = describeError(e, where, prefix, names);
+    const key = `${problem.field}\n${problem.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(problem);
+  }
+  const first = problems[0];
+  if (!first) return new ValidationError(`invalid ${where}`);
+  const text = (p: FieldProblem) => `${p.message}${didYouMean(p.suggestion)}`;
+  const message = problems.length === 1 ? text(first) : `${problems.length} problems: ${problems.map(text).join('; ')}`;
+  return new ValidationError(message, { ...(first.field === '' ? {} : { field: first.field }), details: { errors: problems } });
+}
+
+function describeError(e: ErrorObject, where: 'parameter' | 'body', prefix: string, names: PropertyNames): FieldProblem {
   const path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const params = e.params as Json;
   if (e.keyword === 'required') path.push(String(params.missingProperty));
   if (e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties') {
-    const field = prefix + [...path, String(params.additionalProperty ?? params.unevaluatedProperty)].join('.');
+    const name = String(params.additionalProperty ?? params.unevaluatedProperty);
+    const field = prefix + [...path, name].join('.');
     const what = where === 'parameter' ? 'query parameter' : 'field';
-    return new ValidationError(`unknown ${what} '${field}'`, { field });
+    const known = names(e.parentSchema);
+    const suggestion = suggest(name, known);
+    return { field, message: `unknown ${what} '${field}'`, ...(suggestion ? { suggestion } : {}) };
   }
   const field = prefix + path.join('.');
   const label = field === '' ? (where === 'body' ? 'the request body' : 'the parameters') : `'${field}'`;
-  const allowed = e.keyword === 'enum' ? `: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` : '';
-  const message = e.keyword === 'required' ? `${label} is required` : `${label} ${e.message ?? 'is invalid'}${allowed}`;
-  return new ValidationError(message, field === '' ? {} : { field });
+  if (e.keyword === 'enum') {
+    const allowed = params.allowedValues as unknown[];
+    const suggestion = typeof e.data === 'string' ? suggest(e.data, allowed.filter((v): v is string => typeof v === 'string')) : undefined;
+    return { field, message: `${label} ${e.message ?? 'is invalid'}: ${allowed.map((v) => JSON.stringify(v)).join(', ')}`, ...(suggestion ? { suggestion } : {}) };
+  }
+  return { field, message: e.keyword === 'required' ? `${label} is required` : `${label} ${e.message ?? 'is invalid'}` };
 }
 
 /** `#/components/…` refs, pointed at the spec document registered in ajv. */

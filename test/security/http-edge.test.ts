@@ -130,7 +130,7 @@ test('deep JSON, NUL and lone surrogates anywhere, malformed percent-encoding: 4
 
 test('a method a known path lacks is 405 with Allow; OPTIONS lists them', async () => {
   const cases: Array<[string, string, string]> = [
-    ['DELETE', '/api/v1/jobs', 'GET, HEAD, OPTIONS, POST'],
+    ['PATCH', '/api/v1/jobs', 'DELETE, GET, HEAD, OPTIONS, POST, PUT'],
     ['PUT', '/api/v1/runs', 'GET, HEAD, OPTIONS'],
     ['GET', '/api/v1/runs/00000000-0000-0000-0000-000000000000/cancel', 'OPTIONS, POST'],
     ['POST', '/metrics', 'GET, HEAD, OPTIONS'],
@@ -144,7 +144,7 @@ test('a method a known path lacks is 405 with Allow; OPTIONS lists them', async 
   }
   const options = await raw('OPTIONS', '/api/v1/jobs');
   assert.equal(options.status, 204);
-  assert.equal(options.headers.allow, 'GET, HEAD, OPTIONS, POST');
+  assert.equal(options.headers.allow, 'DELETE, GET, HEAD, OPTIONS, POST, PUT');
   assert.equal((await raw('PATCH', '/api/v1/nowhere')).status, 404);
 });
 

@@ -8,7 +8,16 @@ import { BosunError } from '../../errors.ts';
  * neither and pass, since they hold no one else's credentials or network position.
  */
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/**
+ * Whether a request changes nothing: a read, or a CORS preflight (an OPTIONS asking with
+ * `Access-Control-Request-Method`). Any other OPTIONS may change state: NDScheduler's resumes a job.
+ */
+export function isSafeRequest(method: string, preflight: boolean): boolean {
+  const m = method.toUpperCase();
+  return SAFE_METHODS.has(m) || (m === 'OPTIONS' && preflight);
+}
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' };
 
 /** `scheme://host[:port]` in its canonical form (lower case, default port dropped); undefined when not an http(s) origin. */
@@ -43,10 +52,10 @@ function ownAuthority(scheme: string, host: string): string | undefined {
  * https while bosun sees http).
  */
 export function crossOriginRefusal(
-  request: { method: string; host: string; origin?: string | undefined; fetchSite?: string | undefined },
+  request: { method: string; host: string; origin?: string | undefined; fetchSite?: string | undefined; preflight?: boolean | undefined },
   allowedOrigins: ReadonlySet<string>,
 ): string | undefined {
-  if (SAFE_METHODS.has(request.method.toUpperCase())) return undefined;
+  if (isSafeRequest(request.method, request.preflight === true)) return undefined;
   const origin = request.origin?.trim();
   const canonical = origin === undefined ? undefined : canonicalOrigin(origin);
   if (canonical !== undefined && allowedOrigins.has(canonical)) return undefined;
@@ -64,7 +73,8 @@ export function sameOriginWrites(allowedOrigins: readonly string[]): MiddlewareH
   const allowed = new Set(allowedOrigins.map((o) => canonicalOrigin(o)).filter((o): o is string => o !== undefined));
   return async (c, next) => {
     const host = c.req.header('host') ?? new URL(c.req.url).host;
-    const refusal = crossOriginRefusal({ method: c.req.method, host, origin: c.req.header('origin'), fetchSite: c.req.header('sec-fetch-site') }, allowed);
+    const preflight = c.req.header('access-control-request-method') !== undefined;
+    const refusal = crossOriginRefusal({ method: c.req.method, host, origin: c.req.header('origin'), fetchSite: c.req.header('sec-fetch-site'), preflight }, allowed);
     if (refusal !== undefined) {
       const field = c.req.header('origin') === undefined ? 'Sec-Fetch-Site' : 'Origin';
       throw new BosunError('forbidden', `${refusal} (BOSUN_ALLOWED_ORIGINS lists the origins allowed)`, { field });

@@ -9,7 +9,7 @@ import { apiHarness } from './harness.ts';
 const h = await apiHarness();
 type Op = { description?: string; requestBody?: { content?: Record<string, { example?: unknown }> }; responses?: Record<string, unknown> };
 const paths = h.spec.json.paths as Record<string, Record<string, Op>>;
-const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options'];
 const specOps = Object.entries(paths).flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((m) => ({ method: m.toUpperCase(), path, op: item[m]! })));
 const appRoutes = h.app.routes
   .filter((r) => r.path.startsWith('/api/v1/') && r.method !== 'ALL')

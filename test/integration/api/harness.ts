@@ -7,17 +7,21 @@ import { createAuthPolicy, type AuthMode } from '../../../src/auth/auth-policy.t
 import { createToken } from '../../../src/auth/tokens.ts';
 import { loadHandlers } from '../../../src/handlers/registry.ts';
 import { createJobCommands } from '../../../src/jobs/commands.ts';
+import { auditedCommands } from '../../../src/audit/audited-commands.ts';
+import { currentActor } from '../../../src/audit/actor-context.ts';
 import { startBoss } from '../../../src/queue/boss.ts';
 import { ensureFireQueue } from '../../../src/scheduler/fire-queue.ts';
 import { migratedDatabase, testLogger } from '../../helpers/database.ts';
 
-export async function apiHarness(options: { mode?: AuthMode; host?: string; bodyLimitBytes?: number; jobViewCacheSize?: number } = {}) {
+export async function apiHarness(options: { mode?: AuthMode; host?: string; bodyLimitBytes?: number; jobViewCacheSize?: number; handlerDirs?: string[]; audited?: boolean } = {}) {
   const database = await migratedDatabase();
   const boss = await startBoss(database.url, 'pgboss', testLogger);
   after(() => boss.stop({ graceful: false, close: true }));
   await ensureFireQueue(boss);
-  const registry = await loadHandlers();
-  const commands = createJobCommands({ db: database.db, boss, logger: testLogger });
+  const registry = await loadHandlers(options.handlerDirs);
+  const engine = createJobCommands({ db: database.db, boss, logger: testLogger });
+  // As the service wires them: every change recorded in the audit log, by the caller.
+  const commands = options.audited ? auditedCommands(engine, { db: database.db, logger: testLogger, actor: () => currentActor() ?? 'system' }) : engine;
   const spec = servedSpec(loadOpenApi(), registry.list());
   const app = createApp({
     logger: testLogger,

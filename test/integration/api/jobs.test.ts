@@ -130,7 +130,7 @@ test('pause/resume with PUT, PATCH, run now, runs of a job, delete', async () =>
   const listed = await h.call('GET', '/runs?job_id=seed-1&status=scheduled,running,succeeded', { who: 'alice' });
   assert.equal(listed.status, 200);
   const removed = await h.call('DELETE', '/jobs/seed-1', { who: 'alice' });
-  assert.deepEqual(removed.json, { removed: ['seed-1'] });
+  assert.deepEqual(removed.json, { removed: ['seed-1'], job_id: 'seed-1' });
   assert.equal((await h.call('GET', '/jobs/seed-1', { who: 'alice' })).status, 404);
 });
 

@@ -7,10 +7,13 @@ import { canonicalOrigin, crossOriginRefusal } from '../../../../src/api/guards/
 test('cross-origin writes: refused, unless same-origin, listed, safe or not from a browser', () => {
   const allowed = new Set(['https://ops.example.com']);
   const host = '127.0.0.1:34000';
-  const cases: Array<[string, { method: string; host?: string; origin?: string; fetchSite?: string }, boolean]> = [
+  const cases: Array<[string, { method: string; host?: string; origin?: string; fetchSite?: string; preflight?: boolean }, boolean]> = [
     ['curl: no Origin, no Sec-Fetch-Site', { method: 'POST' }, true],
     ['a GET from anywhere', { method: 'GET', origin: 'http://evil.example', fetchSite: 'cross-site' }, true],
-    ['HEAD and OPTIONS likewise', { method: 'OPTIONS', origin: 'http://evil.example', fetchSite: 'cross-site' }, true],
+    ['HEAD likewise', { method: 'HEAD', origin: 'http://evil.example', fetchSite: 'cross-site' }, true],
+    ['a CORS preflight', { method: 'OPTIONS', origin: 'http://evil.example', fetchSite: 'cross-site', preflight: true }, true],
+    ['an OPTIONS that is no preflight (it may resume a job)', { method: 'OPTIONS', origin: 'http://evil.example', fetchSite: 'cross-site' }, false],
+    ['an OPTIONS from curl', { method: 'OPTIONS' }, true],
     ['same-origin fetch', { method: 'POST', origin: 'http://127.0.0.1:34000', fetchSite: 'same-origin' }, true],
     ['same origin, older browser', { method: 'DELETE', origin: 'http://127.0.0.1:34000' }, true],
     ['own host behind a TLS proxy', { method: 'POST', host: 'jobs.example.com', origin: 'https://jobs.example.com' }, true],
