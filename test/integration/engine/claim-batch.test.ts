@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { engineDatabase, definition } from './engine-fixture.ts';
 import { insertJob } from '../../../src/jobs/repository.ts';
 import { insertRun } from '../../../src/runs/repository.ts';
-import { claimDueOccurrences, claimOccurrences, type Claim, type DueClaim } from '../../../src/worker/claim.ts';
+import { claimDueOccurrences, claimOccurrences, claimRunAttempt, type Claim, type DueClaim } from '../../../src/worker/claim.ts';
 import { FIRE_QUEUE, enqueueAttempt, enqueueOccurrence, type FireMessage } from '../../../src/scheduler/fire-queue.ts';
 import type { JobDefinition } from '../../../src/jobs/job.ts';
 import type { ScheduleInput } from '../../../src/schedule/index.ts';
@@ -419,4 +419,17 @@ test('a job whose stored schedule cannot be planned is set aside; the rest of it
   assert.equal(never.kind === 'done' && never.unplannable?.job_id, 'planned-never');
   assert.match(never.kind === 'done' ? (never.unplannable?.error.message ?? '') : '', /rrule/);
   assert.deepEqual((await outcome('planned-never')).runs, [], 'nothing is written for the job set aside');
+});
+
+test("an occurrence queued behind its job starts when the job has room under max_instances, and waits while it is full", async () => {
+  const def = definition('queued-max', { periodically: '1 hour', when: ago(20).toISOString(), ...grace }, { overlap: 'queue', max_instances: 2 }, new Date(now));
+  await insertJob(db, def, { next_run_at: new Date(now + 3_600_000), state: 'running' });
+  const running = (at: Date) => insertRun(db, { job_id: 'queued-max', scheduled_for: at, trigger: 'manual', status: 'running', host: 'elsewhere' });
+  const queued = (at: Date) => insertRun(db, { job_id: 'queued-max', scheduled_for: at, trigger: 'schedule', status: 'scheduled' });
+  await running(ago(7_000_000));
+  const withRoom = await queued(ago(8_000_000));
+  assert.equal((await claimRunAttempt(deps, 'queued-max', withRoom.run_id, 1)).kind, 'execute', 'one of two running: room for it');
+  const full = await queued(ago(9_000_000));
+  assert.equal((await claimRunAttempt(deps, 'queued-max', full.run_id, 1)).kind, 'done', 'two of two running: it waits');
+  assert.equal((await db.selectFrom('runs').select('status').where('run_id', '=', full.run_id).executeTakeFirstOrThrow()).status, 'scheduled');
 });
