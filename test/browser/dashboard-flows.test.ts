@@ -209,6 +209,18 @@ test('a failing branch: various while the other branch runs, then failed with th
   await page.locator('.flow-box').screenshot({ path: join(ARTIFACTS, 'dashboard-flow-graph-failed.png') });
 });
 
+test("a failed step's failure links to its flow run, its group to the flow's runs", async () => {
+  await page.goto(`${base}/dashboard/failures?job=flow:diamond`);
+  const group = page.locator('section.failure-group[data-job-id="flow:diamond"]');
+  await group.waitFor();
+  assert.equal(await group.locator('h2 a').getAttribute('href'), '/dashboard/flows?flow_name=diamond');
+  const link = group.locator('a.flow-run-link').first();
+  assert.match(await link.innerText(), /^step left of flow run /);
+  await link.click();
+  await page.waitForURL(`**/dashboard/flow-runs/${diamondRunId}`);
+  await page.locator('h1 .badge.s-failed').waitFor();
+});
+
 test('Rerun: the failed step runs again (a second attempt), the blocked one runs, the run succeeds', async () => {
   await writeFile(marker, '');
   await page.getByRole('button', { name: 'Rerun' }).click();
