@@ -3,6 +3,10 @@
 import { JOB_FIELDS } from '../jobs/define-job.ts';
 import type { JobDefinition } from '../jobs/job.ts';
 import { redactValue } from '../redaction/redact-value.ts';
+import { retryBackoffView } from '../worker/retry-delay.ts';
+
+// The definition holds the backoff factor; the view shows it as false, true or the factor.
+const backoffView = (value: number | boolean): unknown => (typeof value === 'number' ? retryBackoffView(value) : value);
 
 /** One field whose value differs; secrets are shown as the service shows them (`***`). */
 export interface FieldChange {
@@ -47,7 +51,7 @@ function compared(local: LocalDefinition, remote: Record<string, unknown>): Arra
     ['timeout_ms', def.timeout_ms, remote.timeout_ms ?? null],
     ['retries', def.retries, remote.retries],
     ['retry_delay_ms', def.retry_delay_ms, remote.retry_delay_ms],
-    ['retry_backoff', def.retry_backoff, remote.retry_backoff],
+    ['retry_backoff', backoffView(def.retry_backoff), remote.retry_backoff],
   ];
   if (local.input.state !== undefined && local.input.state !== null && remote.state !== 'finished') fields.push(['state', def.state, remote.state]);
   return fields;
