@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from './errors.ts';
 import { DEFAULT_HOST, DEFAULT_PORT } from './service-url.ts';
@@ -30,7 +31,7 @@ export interface Config {
   bossSchema: string;
   defaultJobsDir: string;
   flowsDir: string;
-  /** A user's own handler folder, loaded after the built-in `handlers/`. */
+  /** A user's own handler folder, loaded after the built-in `handlers/` (`./handlers` when it exists). */
   handlersDir: string | undefined;
   /** The handlers turned on (BOSUN_HANDLERS); undefined: every loaded one. Others are refused by name. */
   enabledHandlers: readonly string[] | undefined;
@@ -230,7 +231,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     bossSchema,
     defaultJobsDir: resolve(cwd, str(env, 'BOSUN_DEFAULT_JOBS_DIR', 'default-jobs')),
     flowsDir: resolve(cwd, str(env, 'BOSUN_FLOWS_DIR', 'flows')),
-    handlersDir: handlersDir ? resolve(cwd, handlersDir) : undefined,
+    // Unset: `handlers/` of the current folder when there is one, as `default-jobs/` and `flows/` are
+    // read from it, so `npx bosun serve` in a project serves that project's handlers.
+    handlersDir: handlersDir ? resolve(cwd, handlersDir) : existingDir(resolve(cwd, 'handlers')),
     enabledHandlers,
     functionsDir: resolve(cwd, str(env, 'BOSUN_FUNCTIONS_DIR', 'functions')),
     functionMemoryMb: int(env, 'BOSUN_FUNCTION_MEMORY_MB', 256, 16, 65536),
@@ -250,4 +253,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     httpAllow: Object.freeze(httpTargetList(env, 'BOSUN_HTTP_ALLOW', ['*'])),
     httpDeny: Object.freeze(httpTargetList(env, 'BOSUN_HTTP_DENY', [])),
   });
+}
+
+function existingDir(path: string): string | undefined {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ? path : undefined;
 }

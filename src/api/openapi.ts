@@ -108,12 +108,55 @@ export function generatedBlock(handlers: readonly HandlerClass[]): string {
   return `${GENERATED_BEGIN}\n${handlers.length ? `${body}\n` : ''}${GENERATED_END}`;
 }
 
-/** openapi.yaml's text with the generated block replaced by the endpoints of `handlers`. */
+// Each handler's kwargs schema chosen by `handler` in `POST /jobs` (JobInput), between these lines.
+export const KWARGS_BEGIN = '    # BEGIN generated handler kwargs (scripts/generate-openapi.ts; do not edit by hand)';
+export const KWARGS_END = '    # END generated handler kwargs';
+
+/**
+ * The `HandlerKwargs` schema: one `if handler is X then kwargs is X's kwargs` per handler, so a
+ * client generated from the spec, and the request validator, know each handler's kwargs. A handler
+ * is named by its name or its class-style name (`command`, `Command`).
+ */
+export function handlerKwargsSchema(handlers: readonly HandlerClass[]): Record<string, unknown> {
+  const sorted = [...handlers].sort((a, b) => a.name.localeCompare(b.name));
+  return {
+    description: "Each handler's kwargs, chosen by `handler` (its name or class-style name); GET /handlers lists the same schemas.",
+    allOf: sorted.map((h) => {
+      const names = [...new Set([h.name, pascalName(h.name)])];
+      const required = Array.isArray(h.kwargsSchema.required) && h.kwargsSchema.required.length > 0;
+      return {
+        if: { properties: { handler: names.length === 1 ? { const: names[0] } : { enum: names } }, required: ['handler'] },
+        then: { properties: { kwargs: h.kwargsSchema }, ...(required ? { required: ['kwargs'] } : {}) },
+      };
+    }),
+  };
+}
+
+function pascalName(kebab: string): string {
+  return kebab.replace(/(^|-)([a-z0-9])/g, (_m, _d: string, ch: string) => ch.toUpperCase());
+}
+
+/** The YAML text of the generated `HandlerKwargs` schema (indented under `schemas:`), between its marker lines. */
+export function kwargsBlock(handlers: readonly HandlerClass[]): string {
+  const body = stringify({ HandlerKwargs: handlerKwargsSchema(handlers) }, { lineWidth: 0, aliasDuplicateObjects: false })
+    .trimEnd()
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
+  return `${KWARGS_BEGIN}\n${body}\n${KWARGS_END}`;
+}
+
+function replaceBetween(text: string, beginMarker: string, endMarker: string, block: string, what: string): string {
+  const begin = text.indexOf(beginMarker);
+  const end = text.indexOf(endMarker);
+  if (begin < 0 || end < begin) throw new Error(`openapi.yaml lacks the generated ${what} markers`);
+  return text.slice(0, begin) + block + text.slice(end + endMarker.length);
+}
+
+/** openapi.yaml's text with the generated blocks replaced by the endpoints and kwargs schemas of `handlers`. */
 export function withHandlerEndpoints(yamlText: string, handlers: readonly HandlerClass[]): string {
-  const begin = yamlText.indexOf(GENERATED_BEGIN);
-  const end = yamlText.indexOf(GENERATED_END);
-  if (begin < 0 || end < begin) throw new Error('openapi.yaml lacks the generated handler endpoints markers');
-  return yamlText.slice(0, begin) + generatedBlock(handlers) + yamlText.slice(end + GENERATED_END.length);
+  const endpoints = replaceBetween(yamlText, GENERATED_BEGIN, GENERATED_END, generatedBlock(handlers), 'handler endpoints');
+  return replaceBetween(endpoints, KWARGS_BEGIN, KWARGS_END, kwargsBlock(handlers), 'handler kwargs');
 }
 
 /** The spec as served: the committed contract with an endpoint for every loaded handler (built-in and user's). */

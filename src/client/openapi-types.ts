@@ -175,11 +175,23 @@ export interface paths {
         /**
          * List jobs
          * @description The jobs the caller may see (their own; an admin's token sees all), paginated and sortable.
-         *     `job_type` is the seed service's filter: `all`, `failed` (the last run failed or timed out),
-         *     `user` (defined through the API, not by a default-jobs YAML file). An empty list is `[]`.
+         *     `job_type` is the seed service's: `all`, `user` (defined through the API, not by a
+         *     default-jobs YAML file), or `failed`: the caller's failure records (one per failed attempt,
+         *     newest first) in the seed's shape (`exc_str`, `exc_traceback`, `failed_job_id`,
+         *     `failed_job_handler`, `failed_handler_kwargs`, kwargs redacted) beside bosun's own failure
+         *     fields (GET /failures), in the same envelope; `DELETE /jobs/clean-failed` empties it. With
+         *     `failed` only `handler`, `owner`, `limit` and `offset` apply (`state`, `search`,
+         *     `last_run_status` are 400; `sort` is ignored). Jobs whose last run failed:
+         *     `last_run_status=failed`. An empty list is `[]`.
          */
         get: operations["listJobs"];
-        put?: never;
+        /**
+         * Modify the job of a name (NDScheduler form)
+         * @description `PUT /jobs/{job_id}` with NDScheduler's body, for the one job (of those the caller sees)
+         *     called `name`: 404 when none is, 409 listing their ids when several are (names are not
+         *     unique: address the job by its id then). Answers `{"job_id": …}`.
+         */
+        put: operations["modifyJobByName"];
         /**
          * Create a job
          * @description Creates a job from a definition naming its handler; the kwargs are validated against the
@@ -189,9 +201,19 @@ export interface paths {
          *     A job of a powerful handler (`command`, `function`, `http`, or one marked so) needs an admin
          *     token or a token granted that handler, else 403 naming it (docs/security.md). A handler
          *     turned off by BOSUN_HANDLERS is 404, as an unknown one.
+         *
+         *     NDScheduler's body (`job_class_string`, `name`, `pub_args`, `trigger`, `trigger_params`, or
+         *     the cron fields at the top level) is accepted too, told apart by those fields; it answers
+         *     201 `{"job_id": …}` (a 32-hex id), with `max_instances` 3 and a misfire grace of an hour
+         *     unless given. docs/compatibility.md (seed 000) says how a job class names a handler.
          */
         post: operations["createJob"];
-        delete?: never;
+        /**
+         * Delete the job of a name
+         * @description Deletes the one job (of those the caller sees) called `name`: 404 when none is, 409 listing
+         *     their ids when several are. Answers `{"job_id": …, "removed": [job_id]}`.
+         */
+        delete: operations["deleteJobByName"];
         options?: never;
         head?: never;
         patch?: never;
@@ -209,7 +231,7 @@ export interface paths {
         post?: never;
         /**
          * Remove every failure record (seed form)
-         * @description The seed service's `DELETE /jobs/clean-failed`; removes the caller's failure records (all, for an admin) and lists their ids.
+         * @description The seed service's `DELETE /jobs/clean-failed`; removes the caller's failure records (all, for an admin) and lists their ids, emptying `GET /jobs?job_type=failed`. No job can have the id `clean-failed`.
          */
         delete: operations["cleanFailed"];
         options?: never;
@@ -236,17 +258,28 @@ export interface paths {
          */
         get: operations["getJob"];
         /**
-         * Pause or resume a job (seed form)
-         * @description `?state=paused` stops scheduling it; `?state=running` (or `active`) resumes it from now (misfire rules apply).
+         * Pause or resume a job (seed form), or modify it (NDScheduler)
+         * @description `?state=paused` stops scheduling it; `?state=running` (or `active`) resumes it from now
+         *     (misfire rules apply); answers `{"job": …}`.
+         *     With NDScheduler's job body instead (and no `state`), its class, name, arguments and trigger
+         *     replace the job's (the rest is kept, a paused job stays paused); answers `{"job_id": …}`.
+         *     A job of a powerful handler, or one changed to it, needs the grant, as PATCH.
          */
         put: operations["setJobState"];
         post?: never;
         /**
          * Delete a job
-         * @description Deletes the job and its pending occurrence; its runs go with it, its failure records stay. Answers `{"removed": [job_id]}`.
+         * @description Deletes the job and its pending occurrence; its runs go with it, its failure records stay. Answers `{"removed": [job_id], "job_id": job_id}` (the second is NDScheduler's answer).
          */
         delete: operations["deleteJob"];
-        options?: never;
+        /**
+         * Resume a job (NDScheduler form)
+         * @description NDScheduler's resume: answers `{"job_id": …}` once the job runs again from now. A CORS
+         *     preflight (a request with `Access-Control-Request-Method`) changes nothing: it is answered
+         *     204 with `Allow`, as on every path. Being a change, it needs a token and is refused from
+         *     another site's page, as every write is.
+         */
+        options: operations["resumeJobNdscheduler"];
         head?: never;
         /**
          * Change a job
@@ -256,6 +289,8 @@ export interface paths {
          *     with `***` in it) keeps the stored value; any other value replaces it (docs/api.md, Redaction).
          *     Changing a job of a powerful handler, or to one, needs an admin token or a token granted that
          *     handler, else 403 naming it; pausing, resuming, running and deleting it do not.
+         *
+         *     Without a body it pauses the job and answers `{"job_id": …}`, as NDScheduler's `PATCH` does.
          */
         patch: operations["updateJob"];
         trace?: never;
@@ -321,7 +356,7 @@ export interface paths {
         };
         /**
          * List runs
-         * @description Runs of the jobs the caller may see, filtered by job, status and time (`scheduled_for` in [since, until)), without their logs.
+         * @description Runs the caller may see, filtered by job, flow run, status and time (`scheduled_for` in [since, until)), without their logs: runs of jobs, and runs of flow steps (`trigger: flow`, with `flow_run_id`, `flow_name`, `step_id` and `step_status`) once the step was queued; with `flow_run_id`, every step of that flow run.
          */
         get: operations["listRuns"];
         put?: never;
@@ -344,7 +379,7 @@ export interface paths {
         };
         /**
          * One run, with its log
-         * @description The run's status, times, attempt, host, result or error, and the lines its handler logged.
+         * @description The run's status, times, attempt, host, result or error, and the lines its handler logged. A flow step's run is read by its `step_run_id` (what its failure rows carry as `run_id`).
          */
         get: operations["getRun"];
         put?: never;
@@ -372,6 +407,41 @@ export interface paths {
          * @description Aborts a running run (its handler's signal fires; the run ends `cancelled` even if the handler ignores it) or drops a scheduled one.
          */
         post: operations["cancelRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/update-job-status/{job_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The job's id (Tethys' callback URL names the job, not a run). Another user's job answers 404, as a missing one.
+                 * @example 27
+                 */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Tethys' status callback for a job
+         * @description Tethys' job status callback, served here and at the root (`GET /update-job-status/{job_id}/`,
+         *     the URL outside systems were given; the trailing slash is part of it). It reports on the job's
+         *     current run (a running one, else the latest waiting one) and answers `{"success": true}`.
+         *     Bare, it is Tethys' "look again": a progress line in the run's log; on a job with no run in
+         *     progress it changes nothing and answers `{"success": true, "run": null}`. `status=succeeded`
+         *     or `failed` (and `message`) end the run, as `POST /runs/{run_id}/status` does (409 when the
+         *     job has no run in progress). `delay=N` applies the report N seconds later (at most 3600), to
+         *     the run current then, and answers at once `{"success": true, "delay": N}`; delayed reports are
+         *     held by the instance that took them, and lost if it stops first. A GET that changes a run: a
+         *     browser request from another site is refused (403), as writes are. Needs a token as any route.
+         */
+        get: operations["updateJobStatus"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -517,6 +587,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Executions in a time range (NDScheduler form)
+         * @description NDScheduler's executions: the runs (of the jobs the caller sees) scheduled from
+         *     `time_range_start` to `time_range_end` (both included; by default the last ten minutes),
+         *     oldest first, at most `limit`; `truncated` says more matched. `state` is NDScheduler's
+         *     (`scheduled`, `running`, `succeeded`, `failed`, `timeout`, `stopped` for cancelled,
+         *     `scheduled error` for misfired or skipped), `status` bosun's; `result` is the return value or
+         *     the error.
+         */
+        get: operations["listExecutions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/executions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description An execution's id (a run id) to read it; a job's id to run it.
+                 * @example d8f376e858a411e4b6ae22000ac58d05
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * One execution (NDScheduler form)
+         * @description The run with this id as an NDScheduler execution; 404 when there is none the caller may see.
+         */
+        get: operations["getExecution"];
+        put?: never;
+        /**
+         * Run a job now (NDScheduler form)
+         * @description NDScheduler's run now, of the job with this id; as `POST /jobs/{job_id}/run`, answered `{"execution_id": run_id}`.
+         */
+        post: operations["runJobNdscheduler"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit logs in a time range (NDScheduler form)
+         * @description The audit log (GET /audit) in NDScheduler's shape: entries recorded from `time_range_start`
+         *     to `time_range_end` (both included; by default the last ten minutes), newest first, at most
+         *     `limit`. `event` is NDScheduler's (`added`, `modified`, `deleted`, `paused`, `resumed`,
+         *     `custom_run`; bosun's other actions by their name), `user` the actor, `description` the run
+         *     id of a `custom_run` and the JSON diff of a `modified`. A non-admin sees entries about their jobs.
+         */
+        get: operations["listAuditLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -551,11 +700,15 @@ export interface paths {
         };
         /**
          * List flows and their graphs
-         * @description Every flow declared in the flows folder (BOSUN_FLOWS_DIR), with its steps and its graph (nodes, `waits` edges, an order to run them in).
+         * @description Every flow declared in the flows folder (BOSUN_FLOWS_DIR, `source: file`) and defined through the API (`source: api`), with its steps and its graph (nodes, `waits` edges, an order to run them in).
          */
         get: operations["listFlows"];
         put?: never;
-        post?: never;
+        /**
+         * Define a flow at run time
+         * @description Stores a flow given as a flow file's YAML shape in JSON; every bosun instance runs it without a restart. Checked like a file: step ids required and unique, `waits` naming steps of the flow, no cycle, known handlers, valid kwargs; a problem answers 400 naming the step (`field`, and every problem in `errors`). At most 1000 steps and 256 KiB; at most 1000 flows defined this way. A name already used by a flow file or an API-defined flow answers 409. Steps using powerful handlers (command, function, http) need that permission (403).
+         */
+        post: operations["createFlow"];
         delete?: never;
         options?: never;
         head?: never;
@@ -577,9 +730,17 @@ export interface paths {
          * @description The flow's steps (handler, kwargs as declared, waits, timeout and retries) and its graph. 404 when no flow of that name is loaded.
          */
         get: operations["getFlow"];
-        put?: never;
+        /**
+         * Replace (or define) an API-defined flow
+         * @description Replaces the flow's steps (201 when it did not exist yet), checked as POST /flows checks them. Runs already started keep the steps they started with. A flow from a file is read-only: 409 naming its file. Only the user who defined it, or an admin, may replace it (403).
+         */
+        put: operations["replaceFlow"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete an API-defined flow
+         * @description Removes the flow; its past runs stay. 409 for a flow from a file (naming the file) and while jobs start it (naming them); 403 unless the caller defined it or is an admin.
+         */
+        delete: operations["deleteFlow"];
         options?: never;
         head?: never;
         patch?: never;
@@ -808,10 +969,25 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Each handler's kwargs, chosen by `handler` (its name or class-style name); GET /handlers lists the same schemas. */
+        HandlerKwargs: unknown & unknown & unknown & unknown & unknown & unknown;
         Flow: {
             name: string;
             description?: string | null;
-            file?: string;
+            /**
+             * @description `file`: from the flows folder, read-only; `api`: defined with POST /flows.
+             * @enum {string}
+             */
+            source?: "file" | "api";
+            /** @description The file it is declared in; null for API-defined flows. */
+            file?: string | null;
+            /** @description Who defined an API-defined flow. */
+            owner?: string | null;
+            /**
+             * Format: date-time
+             * @description When an API-defined flow was last written.
+             */
+            updated_at?: string;
             steps: {
                 id?: string;
                 handler?: string;
@@ -819,6 +995,9 @@ export interface components {
                 waits?: string[];
                 timeout_ms?: number | null;
                 retries?: number;
+                retry_delay_ms?: number;
+                /** @description false: fixed delay; true: doubled each retry; a number: multiplied by it each retry. */
+                retry_backoff?: boolean | number;
             }[];
             graph: {
                 nodes?: string[];
@@ -828,6 +1007,13 @@ export interface components {
                 }[];
                 order?: string[];
             };
+        };
+        /** @description A flow as a flow file declares it, in JSON. Each step is checked by bosun, which names the step at fault. */
+        FlowInput: {
+            /** @description Letters, digits and _ . - starting with a letter; on PUT, the path's name. */
+            name?: string;
+            description?: string | null;
+            steps: Record<string, unknown>[];
         };
         FlowRun: {
             /** Format: uuid */
@@ -882,13 +1068,24 @@ export interface components {
              * @example periodically
              */
             field?: string;
-            /** @description The message again */
+            /** @description The message again, for clients of the seed service. */
             error: string;
+            /** @description Every problem of the request at once (a 400 of validation; also invalid kwargs and flows), the first of them being `field`. `suggestion` is the known name probably meant when a field, query parameter, handler or value is a near miss of one. */
+            errors?: {
+                /** @example periodicaly */
+                field: string;
+                /** @example unknown field 'periodicaly' */
+                message: string;
+                /** @example periodically */
+                suggestion?: string;
+            }[];
         };
         /** @description A job definition and its bookkeeping. `state` is as sent (`running`, `paused`; `finished` when max_runs/until ended it); `active` is true while it runs, for the seed's clients. */
         Job: {
             /** @example nightly-report */
             job_id: string;
+            /** @description A label for people; not unique. */
+            name?: string | null;
             /** @example command */
             handler: string;
             /**
@@ -924,10 +1121,13 @@ export interface components {
             schedule_description?: string;
             /** @enum {string} */
             overlap?: "skip" | "queue" | "allow";
+            /** @description At most this many runs at once; null = as overlap decides. */
+            max_instances?: number | null;
             timeout_ms?: number | null;
             retries?: number;
             retry_delay_ms?: number;
-            retry_backoff?: boolean;
+            /** @description false: a fixed delay; true: doubled each retry; a number: multiplied by that factor each retry. */
+            retry_backoff?: boolean | number;
             owner?: string | null;
             /** @example api */
             source?: string;
@@ -946,14 +1146,42 @@ export interface components {
              * @description Same as last_run_time.
              */
             last_run_at?: string | null;
+            /** @description Runs started, by the schedule and by hand (run now). `max_runs` counts the scheduled ones alone. */
             run_count?: number;
+            /** @description Runs started by the schedule; what `max_runs` counts. */
+            scheduled_run_count?: number;
+            /** @description Runs started by hand (POST /jobs/{job_id}/run). */
+            manual_run_count?: number;
+            /**
+             * @description Free metadata as given (Tethys' `extended_properties`), secrets shown as `***` as in kwargs.
+             * @example {
+             *       "one": 1,
+             *       "two": 2
+             *     }
+             */
+            extended_properties?: Record<string, unknown>;
+            /**
+             * @description Text labels by name; filter with GET /jobs?label=name:value.
+             * @example {
+             *       "team": "data"
+             *     }
+             */
+            labels?: {
+                [key: string]: string;
+            };
+            /**
+             * @description `delete`: the job is deleted once it has nothing left to run and its last run ended.
+             * @enum {string}
+             */
+            on_finish?: "keep" | "delete";
             /** Format: date-time */
             created_at?: string;
             /** Format: date-time */
             updated_at?: string;
         };
         JobList: {
-            jobs: components["schemas"]["Job"][];
+            /** @description Jobs; with `job_type=failed`, failure records (FailedJob). */
+            jobs: (components["schemas"]["Job"] | components["schemas"]["FailedJob"])[];
             /** @description Matches in all pages, exact (the seed's name). */
             jobs_count: number;
             /** @description Same as jobs_count. */
@@ -963,6 +1191,11 @@ export interface components {
         };
         /** @description The fields of a job definition (DESIGN.md); durations as "1 week", "5:00:00", "90s", "PT5H" or seconds. */
         JobFields: {
+            /**
+             * @description A label for people; not unique (PUT and DELETE /jobs?name= address a job by it when it is).
+             * @example Nightly report
+             */
+            name?: string | null;
             description?: string | null;
             /** @description The handler's arguments (GET /handlers shows each handler's schema). */
             kwargs?: Record<string, unknown>;
@@ -976,7 +1209,7 @@ export interface components {
              * @example 1 hour
              */
             periodically?: string | number | null;
-            /** @description 5-field cron (6 with seconds) */
+            /** @description 5-field cron (6 with seconds), read in `timezone`. */
             cron?: string | Record<string, unknown> | unknown[] | null;
             /** @description RFC 5545 rule without DTSTART. COUNT at most 1000 (its occurrences within 1000 FREQ periods); each next occurrence within 500 FREQ periods; below a day, BYHOUR/BYMINUTE/BYSECOND reachable by INTERVAL. */
             rrule?: string | null;
@@ -986,15 +1219,45 @@ export interface components {
             weekly?: Record<string, unknown> | null;
             /** @description {days: [1, 15, "last"], at: "09:00"} */
             monthly?: Record<string, unknown> | null;
-            /** @description First run: ISO-8601 or "Mon Feb 20, 14:56"; UTC unless timezone is set; now when omitted. Years 1900–9999. */
+            /** @description First run: ISO-8601 or "Mon Feb 20, 14:56" (read as dateutil: without a year, the current one; a weekday that disagrees with the date is ignored, and `warnings` says so); UTC unless timezone is set; now when omitted. A periodic job starts at its first occurrence at or after its creation: a past `when` sets the rhythm, it does not make past runs due. Years 1900–9999. */
             when?: string | null;
             /** @example Europe/Paris */
             timezone?: string | null;
             /** @description Nothing runs after this instant (years 1900–9999). */
             until?: string | null;
             max_runs?: number | null;
-            /** @description {between: ["09:00", "17:00"], days: "mon-fri"} */
-            window?: Record<string, unknown> | null;
+            /**
+             * @description Occurrences outside are skipped; every list given must allow the day. `between` two times of day, `days` of the week, `months`, `monthdays` (1–31, `last`, or -1 … -31 from the end), `dates` (at most 1000), `from`/`to` (dates, inclusive); read in `timezone`.
+             * @example {
+             *       "between": [
+             *         "09:00",
+             *         "17:00"
+             *       ],
+             *       "days": "mon-fri",
+             *       "monthdays": [
+             *         1,
+             *         15,
+             *         "last"
+             *       ],
+             *       "from": "2026-06-01",
+             *       "to": "2026-08-31"
+             *     }
+             */
+            window?: {
+                /** @description Two times of day, from and to (`["22:00", "06:00"]` spans midnight). */
+                between?: unknown[];
+                /** @description Weekdays, as `mon-fri` or a list (`[mon, wed]`). */
+                days?: string | unknown[];
+                /** @description Months, as `jun-aug` or a list. */
+                months?: string | unknown[];
+                /** @description Days of the month: 1–31, `last`, or -1 … -31 from the end. */
+                monthdays?: unknown[];
+                dates?: string[];
+                /** @example 2026-06-01 */
+                from?: string;
+                /** @example 2026-08-31 */
+                to?: string;
+            } | null;
             /**
              * @description How late a run may still start (1 s by default; at most 24 days).
              * @example 1 minute
@@ -1002,14 +1265,115 @@ export interface components {
             misfire_grace_time?: string | number | null;
             /** @enum {string|null} */
             overlap?: "skip" | "queue" | "allow" | null;
-            /** @description Abort a run after this long (at most 24 days). */
+            /** @description At most this many runs of the job at once; an occurrence due beyond is skipped (queued under overlap queue). Absent: one under skip and queue, no limit under allow. */
+            max_instances?: number | null;
+            /** @description Abort a run after this long: more than 0 (a number is seconds; the smallest is a millisecond), at most 24 days. */
             timeout?: string | number | null;
             retries?: number | null;
             /** @description Wait before a retry (at most 24 days). */
             retry_delay?: string | number | null;
-            retry_backoff?: boolean | null;
+            /** @description true doubles the retry delay each attempt; a factor from 1 to 10 multiplies it by that (simplejob's backoff power); false keeps it fixed. */
+            retry_backoff?: boolean | number | null;
+            /**
+             * @description Free metadata, kept as given and shown redacted (Tethys' `extended_properties`). At most 16384 bytes of JSON.
+             * @example {
+             *       "one": 1,
+             *       "two": 2
+             *     }
+             */
+            extended_properties?: Record<string, unknown> | null;
+            /**
+             * @description Text labels to filter lists by (GET /jobs?label=team:data): at most 32; names of letters, digits and . _ / - (63 at most); values up to 200 characters.
+             * @example {
+             *       "team": "data"
+             *     }
+             */
+            labels?: {
+                [key: string]: string | number | boolean;
+            } | null;
+            /**
+             * @description `delete`: delete the job once it has nothing left to run and its last run ended (its runs go with it, failure records stay, an audit entry says so). Not for default-job files. `keep` by default.
+             * @enum {string|null}
+             */
+            on_finish?: "keep" | "delete" | null;
         };
-        /** @description A new job; `handler` is required, `job_id` is generated (a UUID) when omitted. */
+        /** @description A body with a field only NDScheduler's job has is NDScheduler's. */
+        NdschedulerShaped: unknown | unknown | unknown | unknown;
+        /**
+         * @description NDScheduler's job (its handlers' README): `job_class_string` names a handler (its last dotted
+         *     part, without a `Job` suffix, or ShellJob → command, CurlJob → http), `pub_args` become its
+         *     kwargs, `trigger` `cron` (APScheduler's fields; day_of_week 0 = Monday) or `interval`
+         *     (seconds); or, in the older flat form, the cron fields at the top level.
+         *     docs/compatibility.md (seed 000) has the whole mapping.
+         */
+        NdschedulerJobInput: {
+            /** @example simple_scheduler.jobs.shell_job.ShellJob */
+            job_class_string: string;
+            /** @example My first job */
+            name: string;
+            /**
+             * @description Positional arguments (or an object of kwargs).
+             * @example [
+             *       "echo",
+             *       "hello"
+             *     ]
+             */
+            pub_args?: unknown[] | Record<string, unknown> | null;
+            /** @enum {string} */
+            trigger?: "cron" | "interval";
+            /**
+             * @description `{minute, hour, day, month, day_of_week, second}` (cron; those left out are filled as APScheduler fills them) or `{interval}` (seconds).
+             * @example {
+             *       "minute": "*\/1"
+             *     }
+             */
+            trigger_params?: Record<string, unknown>;
+            minute?: string | number;
+            hour?: string | number;
+            day?: string | number;
+            month?: string | number;
+            day_of_week?: string | number;
+            second?: string | number;
+            /** @description At most this many runs at once (3 when absent, as NDScheduler). */
+            max_instances?: number;
+        };
+        NdschedulerJobId: {
+            job_id: string;
+        };
+        /** @description A run in NDScheduler's execution shape, with bosun's `status` and `trigger` beside. */
+        Execution: {
+            /** @description The run id. */
+            execution_id: string;
+            /** @description The job in NDScheduler's shape (job_class_string = the handler, pub_args = its kwargs, redacted). */
+            job: {
+                job_id?: string;
+                name?: string;
+                job_class_string?: string;
+                pub_args?: unknown;
+                /** @enum {string} */
+                trigger?: "cron" | "interval" | "unknown";
+                trigger_params?: Record<string, unknown>;
+                next_run_time?: string;
+            };
+            /** @enum {string} */
+            state: "scheduled" | "running" | "succeeded" | "failed" | "timeout" | "stopped" | "scheduled error";
+            status: string;
+            /** @enum {string} */
+            trigger?: "schedule" | "manual" | "flow";
+            hostname?: string;
+            /** @description Always -1 (not recorded). */
+            pid?: number;
+            task_id?: string;
+            /** @description The error, if any. */
+            description?: string;
+            /** @description The return value, or the error. */
+            result?: unknown;
+            /** Format: date-time */
+            scheduled_time: string | null;
+            /** Format: date-time */
+            updated_time: string | null;
+        };
+        /** @description A new job; `handler` is required, `job_id` is generated (a UUID) when omitted. `kwargs` must fit the handler's schema (HandlerKwargs). */
         JobInput: {
             /**
              * @description Letters, digits and . _ : @ / - ; not `.`, `..` or `clean-failed` (a route segment). Percent-encode it in URLs (a `/` as %2F).
@@ -1018,16 +1382,30 @@ export interface components {
             job_id?: string | null;
             /** @example noop */
             handler: string;
-        } & components["schemas"]["JobFields"];
+        } & (components["schemas"]["JobFields"] & components["schemas"]["HandlerKwargs"]);
         /** @description Fields to change; `null` removes a field. The job_id cannot change. */
         JobPatch: {
             handler?: string;
         } & components["schemas"]["JobFields"];
-        /** @description One firing of a job; `log` only when read alone (GET /runs/{run_id}), `log_lines` in lists. */
+        /** @description One firing of a job, or one flow step's run (`trigger: flow`); `log` only when read alone (GET /runs/{run_id}), `log_lines` in lists. A step's status reads as a run's: waiting and queued are `scheduled`, blocked and skipped are `skipped`; `step_status` keeps the step's own. */
         Run: {
             /** Format: uuid */
             run_id: string;
-            job_id: string;
+            /** @description The job; null for a flow step's run (its flow run names the job that started it). */
+            job_id: string | null;
+            /**
+             * Format: uuid
+             * @description The flow run of a step's run; null for a job's run.
+             */
+            flow_run_id?: string | null;
+            flow_name?: string | null;
+            step_id?: string | null;
+            /** @enum {string|null} */
+            step_status?: "waiting" | "queued" | "running" | "succeeded" | "failed" | "timed_out" | "blocked" | "skipped" | null;
+            /** @description A step run's handler. */
+            handler?: string;
+            /** @description A step run's exit code. */
+            exit_code?: number | null;
             /** Format: date-time */
             scheduled_for?: string | null;
             /** @enum {string} */
@@ -1040,7 +1418,7 @@ export interface components {
             started_at?: string | null;
             /** Format: date-time */
             finished_at?: string | null;
-            /** @description What the handler returned (JSON */
+            /** @description What the handler returned (JSON, size-capped). */
             result?: unknown;
             error?: string | null;
             log?: {
@@ -1070,7 +1448,7 @@ export interface components {
             status: "running" | "succeeded" | "failed";
             message?: string;
             progress?: number;
-            /** @description The run's result */
+            /** @description The run's result, for `succeeded`. */
             result?: unknown;
         };
         Failure: {
@@ -1090,6 +1468,37 @@ export interface components {
             host?: string | null;
             /** Format: date-time */
             failed_at: string;
+        };
+        /**
+         * @description A failure record as `GET /jobs?job_type=failed` lists it, for the seed service's clients.
+         * @example {
+         *       "failure_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+         *       "job_id": "daily-popular-npm",
+         *       "handler": "flow-scheduling",
+         *       "error_name": "Error",
+         *       "message": "flow 'bayesianFlow' not found",
+         *       "failed_at": "2026-02-20T14:56:01.000Z",
+         *       "exc_str": "flow 'bayesianFlow' not found",
+         *       "exc_traceback": "Error: flow 'bayesianFlow' not found\n    at …",
+         *       "failed_job_id": "daily-popular-npm",
+         *       "failed_job_handler": "flow-scheduling",
+         *       "failed_handler_kwargs": {
+         *         "flow_name": "bayesianFlow",
+         *         "flow_arguments": []
+         *       }
+         *     }
+         */
+        FailedJob: components["schemas"]["Failure"] & {
+            /** @description The error's text (Python's `str(exc)`); same as `message`. */
+            exc_str: string;
+            /** @description The stack; the error's name and text when there is none. */
+            exc_traceback: string;
+            /** @description Same as `job_id`. */
+            failed_job_id: string;
+            /** @description Same as `handler`. */
+            failed_job_handler: string;
+            /** @description The kwargs as they were, secrets as `***`. */
+            failed_handler_kwargs: Record<string, unknown>;
         };
         FailureList: {
             failures: components["schemas"]["Failure"][];
@@ -1200,7 +1609,11 @@ export interface components {
                 };
             };
         };
-        /** @description Created; `{"job": …}` as the seed service answered, and a Location header. */
+        /**
+         * @description Created; `{"job": …}` as the seed service answered, and a Location header. `warnings`, present
+         *     only when there is one, says what was accepted with a reinterpretation: a `when` whose weekday
+         *     disagrees with its date is read as dateutil reads it (the date wins, the weekday is ignored).
+         */
         JobCreated: {
             headers: {
                 /** @example /api/v1/jobs/nightly-report */
@@ -1224,6 +1637,12 @@ export interface components {
                  */
                 "application/json": {
                     job: components["schemas"]["Job"];
+                    /**
+                     * @example [
+                     *       "when: 'Mon Feb 20, 14:56' says Monday, but Feb 20, 2026 is a Friday; the weekday was ignored"
+                     *     ]
+                     */
+                    warnings?: string[];
                 };
             };
         };
@@ -1317,6 +1736,23 @@ export interface components {
         /** @description A column; prefix `-` for descending (default `-scheduled_for`). run_id breaks ties, in the same direction; runs not yet started (or finished) come last by `started_at` (`finished_at`) either way. */
         RunSort: "scheduled_for" | "-scheduled_for" | "created_at" | "-created_at" | "started_at" | "-started_at" | "finished_at" | "-finished_at";
         /**
+         * @description The job's name; it must be the name of exactly one job the caller sees.
+         * @example CronMetric_RecEff_v2
+         */
+        JobNameQuery: string;
+        /**
+         * @description From this instant (ISO 8601; UTC when it names no offset); default: ten minutes before the end.
+         * @example 2015-12-19T00:31:50.313Z
+         */
+        TimeRangeStart: string;
+        /**
+         * @description To this instant (ISO 8601; UTC when it names no offset); default: now.
+         * @example 2015-12-19T01:31:50.313Z
+         */
+        TimeRangeEnd: string;
+        /** @description The most rows to answer (1–1000). */
+        RangeLimit: number;
+        /**
          * @description The job's id. Another user's job answers 404, as a missing one.
          * @example nightly-report
          */
@@ -1331,7 +1767,7 @@ export interface components {
         Periodically: string;
         /** @description 5-field cron (6 with seconds), read in `timezone`. */
         Cron: string;
-        /** @description First run: ISO-8601 or "Mon Feb 20, 14:56", UTC unless `timezone` is set. Omitted: now (one-shot) or one interval from now. */
+        /** @description First run: ISO-8601 or "Mon Feb 20, 14:56" (as dateutil: the current year when none is given; a weekday that disagrees with the date is ignored, and the answer's `warnings` says so), UTC unless `timezone` is set. Omitted: now (one-shot) or one interval from now. A periodic job starts at its first occurrence at or after its creation (a past `when` sets the rhythm; past occurrences are not run). */
         When: string;
         /** @description IANA zone `when` and `cron` are read in (UTC by default). */
         Timezone: string;
@@ -1537,10 +1973,12 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description `all` (default), `failed` or `user`.
+                 * @description `all` (default), `user`, or `failed` (failure records, not jobs).
                  * @example all
                  */
                 job_type?: "all" | "failed" | "user";
+                /** @description Only jobs whose last run ended with this status (`failed` = jobs whose last run failed; a timeout is `timed_out`). */
+                last_run_status?: "succeeded" | "failed" | "timed_out" | "cancelled" | "misfired" | "skipped" | "running" | "scheduled";
                 /** @description Only jobs in this state (`active` is an alias of `running`). */
                 state?: "running" | "paused" | "active" | "pending" | "finished";
                 /** @description Only jobs of this handler. */
@@ -1549,6 +1987,13 @@ export interface operations {
                 search?: string;
                 /** @description Only jobs of this owner (admins; a user's token always sees only their own). */
                 owner?: string;
+                /**
+                 * @description Only jobs carrying this label, as `name:value`; repeat it (or separate with commas) for jobs carrying all of them, at most 32.
+                 * @example [
+                 *       "team:data"
+                 *     ]
+                 */
+                label?: string[];
                 /** @description Page size (at most 500). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Items to skip. */
@@ -1588,6 +2033,62 @@ export interface operations {
             401: components["responses"]["Problem"];
         };
     };
+    modifyJobByName: {
+        parameters: {
+            query: {
+                /**
+                 * @description The job's name; it must be the name of exactly one job the caller sees.
+                 * @example CronMetric_RecEff_v2
+                 */
+                name: components["parameters"]["JobNameQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "job_class_string": "simple_scheduler.jobs.shell_job.ShellJob",
+                 *       "name": "CronMetric_RecEff_v2",
+                 *       "pub_args": [
+                 *         "echo",
+                 *         "new args"
+                 *       ],
+                 *       "trigger": "cron",
+                 *       "trigger_params": {
+                 *         "minute": "0",
+                 *         "hour": "*\/1"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["NdschedulerJobInput"];
+            };
+        };
+        responses: {
+            /** @description Modified. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "job_id": "92259991d0d14cc4a3f2b38383f60b70"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NdschedulerJobId"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["HandlerForbidden"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
     createJob: {
         parameters: {
             query?: never;
@@ -1605,7 +2106,7 @@ export interface operations {
                  *       "kwargs": {}
                  *     }
                  */
-                "application/json": components["schemas"]["JobInput"];
+                "application/json": unknown;
             };
         };
         responses: {
@@ -1617,6 +2118,46 @@ export interface operations {
             409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    deleteJobByName: {
+        parameters: {
+            query: {
+                /**
+                 * @description The job's name; it must be the name of exactly one job the caller sees.
+                 * @example CronMetric_RecEff_v2
+                 */
+                name: components["parameters"]["JobNameQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "job_id": "92259991d0d14cc4a3f2b38383f60b70",
+                     *       "removed": [
+                     *         "92259991d0d14cc4a3f2b38383f60b70"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        job_id: string;
+                        removed: string[];
+                    };
+                };
+            };
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
         };
     };
     cleanFailed: {
@@ -1654,9 +2195,12 @@ export interface operations {
     };
     setJobState: {
         parameters: {
-            query: {
-                /** @example paused */
-                state: "running" | "paused" | "active";
+            query?: {
+                /**
+                 * @description `running` (alias `active`) or `paused`; required without a body.
+                 * @example paused
+                 */
+                state?: "running" | "paused" | "active";
             };
             header?: never;
             path: {
@@ -1668,12 +2212,47 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "job_class_string": "simple_scheduler.jobs.shell_job.ShellJob",
+                 *       "name": "Clean APNs",
+                 *       "pub_args": [
+                 *         "echo",
+                 *         "hello"
+                 *       ],
+                 *       "trigger": "interval",
+                 *       "trigger_params": {
+                 *         "interval": 3600
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["NdschedulerJobInput"];
+            };
+        };
         responses: {
-            200: components["responses"]["Job"];
+            /** @description The job as changed, `{"job": …}` (`?state=`), or `{"job_id": …}` (NDScheduler's body). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "job_id": "d8f376e858a411e4b6ae22000ac58d05"
+                     *     }
+                     */
+                    "application/json": {
+                        job: components["schemas"]["Job"];
+                    } | components["schemas"]["NdschedulerJobId"];
+                };
+            };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
+            403: components["responses"]["HandlerForbidden"];
             404: components["responses"]["Problem"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     deleteJob: {
@@ -1696,6 +2275,47 @@ export interface operations {
             404: components["responses"]["Problem"];
         };
     };
+    resumeJobNdscheduler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The job's id. Another user's job answers 404, as a missing one.
+                 * @example nightly-report
+                 */
+                job_id: components["parameters"]["JobIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Resumed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "job_id": "d8f376e858a411e4b6ae22000ac58d05"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NdschedulerJobId"];
+                };
+            };
+            /** @description A CORS preflight, answered with `Allow`; nothing changed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
     updateJob: {
         parameters: {
             query?: never;
@@ -1709,7 +2329,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 /**
                  * @example {
@@ -1721,7 +2341,22 @@ export interface operations {
             };
         };
         responses: {
-            200: components["responses"]["Job"];
+            /** @description The job changed, `{"job": …}`; or, paused by a PATCH without a body, `{"job_id": …}`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "job_id": "d8f376e858a411e4b6ae22000ac58d05"
+                     *     }
+                     */
+                    "application/json": {
+                        job: components["schemas"]["Job"];
+                    } | components["schemas"]["NdschedulerJobId"];
+                };
+            };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["HandlerForbidden"];
@@ -1788,8 +2423,10 @@ export interface operations {
     listRuns: {
         parameters: {
             query?: {
-                /** @description Only this job's runs. */
+                /** @description Only this job's runs (no step runs). */
                 job_id?: string;
+                /** @description Only the step runs of this flow run, every step of it. */
+                flow_run_id?: string;
                 /** @description Only runs in these statuses (repeat, or separate with commas). */
                 status?: components["parameters"]["RunStatus"];
                 /** @description From this instant (inclusive), ISO-8601. */
@@ -1849,6 +2486,59 @@ export interface operations {
             401: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
+        };
+    };
+    updateJobStatus: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Apply the report this many seconds later (Tethys' `?delay=N`).
+                 * @example 10
+                 */
+                delay?: number;
+                /** @description `running` (default: progress only), or `succeeded` / `failed` to end the run. */
+                status?: "running" | "succeeded" | "failed";
+                /** @description A line for the run's log (the error of a failed run). */
+                message?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The job's id (Tethys' callback URL names the job, not a run). Another user's job answers 404, as a missing one.
+                 * @example 27
+                 */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Recorded, or scheduled with `delay`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true
+                     *     }
+                     */
+                    "application/json": {
+                        success: boolean;
+                        /** @description The run reported on; null when the job had none in progress. */
+                        run?: components["schemas"]["Run"] | null;
+                        /** @description With `delay`, the seconds after which the report is applied. */
+                        delay?: number;
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
         };
     };
     reportRunStatus: {
@@ -1997,9 +2687,15 @@ export interface operations {
                      *       "failure": {
                      *         "failure_id": "5f0c7e56-93b5-4a8e-b7f4-0c7d1c2b9e11",
                      *         "job_id": "nightly-report",
+                     *         "run_id": "0b5c1a52-41f8-4a55-9d0c-56a0e8a1d3a7",
                      *         "handler": "command",
+                     *         "kwargs": {
+                     *           "command": "./report.sh"
+                     *         },
                      *         "error_name": "CommandFailed",
-                     *         "message": "exit code 2"
+                     *         "message": "exit code 2",
+                     *         "attempt": 1,
+                     *         "failed_at": "2026-02-20T03:30:04.000Z"
                      *       }
                      *     }
                      */
@@ -2179,6 +2875,240 @@ export interface operations {
             401: components["responses"]["Problem"];
         };
     };
+    listExecutions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description From this instant (ISO 8601; UTC when it names no offset); default: ten minutes before the end.
+                 * @example 2015-12-19T00:31:50.313Z
+                 */
+                time_range_start?: components["parameters"]["TimeRangeStart"];
+                /**
+                 * @description To this instant (ISO 8601; UTC when it names no offset); default: now.
+                 * @example 2015-12-19T01:31:50.313Z
+                 */
+                time_range_end?: components["parameters"]["TimeRangeEnd"];
+                /** @description The most rows to answer (1–1000). */
+                limit?: components["parameters"]["RangeLimit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The executions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "executions": [
+                     *         {
+                     *           "execution_id": "7252d7a6-a80f-11e5-8bcc-02ba903740c3",
+                     *           "job": {
+                     *             "job_id": "bb0dec52797f11e4a14122000a150f89",
+                     *             "name": "Poll sendgrid",
+                     *             "job_class_string": "command",
+                     *             "pub_args": [
+                     *               "echo",
+                     *               "hi"
+                     *             ],
+                     *             "trigger": "cron",
+                     *             "trigger_params": {
+                     *               "minute": "*\/5",
+                     *               "hour": "*",
+                     *               "day": "*",
+                     *               "month": "*",
+                     *               "day_of_week": "*"
+                     *             },
+                     *             "next_run_time": "2015-12-21T18:25:00.000Z"
+                     *           },
+                     *           "state": "succeeded",
+                     *           "status": "succeeded",
+                     *           "trigger": "schedule",
+                     *           "hostname": "worker-1",
+                     *           "pid": -1,
+                     *           "task_id": "",
+                     *           "description": "",
+                     *           "result": {
+                     *             "exit_code": 0,
+                     *             "stdout_tail": "hi"
+                     *           },
+                     *           "scheduled_time": "2015-12-21T18:20:00.000Z",
+                     *           "updated_time": "2015-12-21T18:20:01.204Z"
+                     *         }
+                     *       ],
+                     *       "truncated": false
+                     *     }
+                     */
+                    "application/json": {
+                        executions: components["schemas"]["Execution"][];
+                        /** @description More runs matched than `limit`. */
+                        truncated: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+        };
+    };
+    getExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description An execution's id (a run id) to read it; a job's id to run it.
+                 * @example d8f376e858a411e4b6ae22000ac58d05
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The execution. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "execution_id": "7252d7a6-a80f-11e5-8bcc-02ba903740c3",
+                     *       "job": {
+                     *         "job_id": "bb0dec52797f11e4a14122000a150f89",
+                     *         "name": "Poll sendgrid",
+                     *         "job_class_string": "noop",
+                     *         "pub_args": {},
+                     *         "trigger": "interval",
+                     *         "trigger_params": {
+                     *           "interval": 300
+                     *         },
+                     *         "next_run_time": ""
+                     *       },
+                     *       "state": "scheduled",
+                     *       "status": "scheduled",
+                     *       "trigger": "manual",
+                     *       "hostname": "",
+                     *       "pid": -1,
+                     *       "task_id": "",
+                     *       "description": "",
+                     *       "result": null,
+                     *       "scheduled_time": "2015-12-21T18:20:05.604Z",
+                     *       "updated_time": "2015-12-21T18:20:05.604Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Execution"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    runJobNdscheduler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description An execution's id (a run id) to read it; a job's id to run it.
+                 * @example d8f376e858a411e4b6ae22000ac58d05
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run started (or waiting for a worker). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "execution_id": "0b6f3c1e-5d7a-4a53-9d4e-2f0e6d3b9a10"
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: uuid */
+                        execution_id: string;
+                    };
+                };
+            };
+            401: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+        };
+    };
+    listAuditLogs: {
+        parameters: {
+            query?: {
+                /**
+                 * @description From this instant (ISO 8601; UTC when it names no offset); default: ten minutes before the end.
+                 * @example 2015-12-19T00:31:50.313Z
+                 */
+                time_range_start?: components["parameters"]["TimeRangeStart"];
+                /**
+                 * @description To this instant (ISO 8601; UTC when it names no offset); default: now.
+                 * @example 2015-12-19T01:31:50.313Z
+                 */
+                time_range_end?: components["parameters"]["TimeRangeEnd"];
+                /** @description The most rows to answer (1–1000). */
+                limit?: components["parameters"]["RangeLimit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The audit logs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "logs": [
+                     *         {
+                     *           "created_time": "2015-12-19T01:20:23.843Z",
+                     *           "description": "0b6f3c1e-5d7a-4a53-9d4e-2f0e6d3b9a10",
+                     *           "event": "custom_run",
+                     *           "job_id": "5052939245f611e5bef70610a8516d8b",
+                     *           "job_name": "Import Data Job",
+                     *           "user": "wenbin",
+                     *           "audit_id": "42"
+                     *         }
+                     *       ],
+                     *       "truncated": false
+                     *     }
+                     */
+                    "application/json": {
+                        logs: {
+                            /** Format: date-time */
+                            created_time: string;
+                            event: string;
+                            job_id: string;
+                            job_name: string;
+                            user: string;
+                            description: string;
+                            audit_id?: string;
+                        }[];
+                        truncated: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+        };
+    };
     getMetrics: {
         parameters: {
             query?: never;
@@ -2229,6 +3159,101 @@ export interface operations {
             401: components["responses"]["Problem"];
         };
     };
+    createFlow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "simplejob",
+                 *       "steps": [
+                 *         {
+                 *           "id": "hoge",
+                 *           "handler": "command",
+                 *           "kwargs": {
+                 *             "command": [
+                 *               "sleep",
+                 *               "1"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "id": "piyo",
+                 *           "handler": "command",
+                 *           "kwargs": {
+                 *             "command": [
+                 *               "sleep",
+                 *               "3"
+                 *             ]
+                 *           },
+                 *           "waits": [
+                 *             "hoge"
+                 *           ]
+                 *         },
+                 *         {
+                 *           "id": "fuga",
+                 *           "handler": "command",
+                 *           "kwargs": {
+                 *             "command": [
+                 *               "sleep",
+                 *               "5"
+                 *             ]
+                 *           },
+                 *           "waits": [
+                 *             "hoge"
+                 *           ]
+                 *         },
+                 *         {
+                 *           "id": "moga",
+                 *           "handler": "command",
+                 *           "kwargs": {
+                 *             "command": [
+                 *               "sleep",
+                 *               "2"
+                 *             ]
+                 *           },
+                 *           "waits": [
+                 *             "hoge",
+                 *             "fuga"
+                 *           ],
+                 *           "retries": 1,
+                 *           "timeout": "10s",
+                 *           "retry_delay": "1s",
+                 *           "retry_backoff": 3
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["FlowInput"];
+            };
+        };
+        responses: {
+            /** @description The flow as stored. */
+            201: {
+                headers: {
+                    /** @description The flow's URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        flow: components["schemas"]["Flow"];
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["HandlerForbidden"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
     getFlow: {
         parameters: {
             query?: never;
@@ -2254,6 +3279,88 @@ export interface operations {
             };
             401: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+        };
+    };
+    replaceFlow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The flow's name. */
+                flow_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "steps": [
+                 *         {
+                 *           "id": "hoge",
+                 *           "handler": "noop"
+                 *         },
+                 *         {
+                 *           "id": "piyo",
+                 *           "handler": "noop",
+                 *           "waits": [
+                 *             "hoge"
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["FlowInput"];
+            };
+        };
+        responses: {
+            /** @description The flow as stored now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        flow: components["schemas"]["Flow"];
+                    };
+                };
+            };
+            /** @description The flow, defined by this request. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        flow: components["schemas"]["Flow"];
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["HandlerForbidden"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    deleteFlow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The flow's name. */
+                flow_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Removed"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
         };
     };
     startFlowRun: {
@@ -2283,9 +3390,9 @@ export interface operations {
                     arguments?: Record<string, unknown>;
                     /** @description Run only these steps. */
                     task_names?: string[];
-                    /** @description With task_names */
+                    /** @description With task_names, also run their dependants. */
                     run_subsequent?: boolean;
-                    /** @description With run_subsequent */
+                    /** @description With run_subsequent, also run dependants that start other flows. */
                     follow_subflows?: boolean;
                 };
             };
@@ -2379,7 +3486,7 @@ export interface operations {
                 periodically?: components["parameters"]["Periodically"];
                 /** @description 5-field cron (6 with seconds), read in `timezone`. */
                 cron?: components["parameters"]["Cron"];
-                /** @description First run: ISO-8601 or "Mon Feb 20, 14:56", UTC unless `timezone` is set. Omitted: now (one-shot) or one interval from now. */
+                /** @description First run: ISO-8601 or "Mon Feb 20, 14:56" (as dateutil: the current year when none is given; a weekday that disagrees with the date is ignored, and the answer's `warnings` says so), UTC unless `timezone` is set. Omitted: now (one-shot) or one interval from now. A periodic job starts at its first occurrence at or after its creation (a past `when` sets the rhythm; past occurrences are not run). */
                 when?: components["parameters"]["When"];
                 /** @description IANA zone `when` and `cron` are read in (UTC by default). */
                 timezone?: components["parameters"]["Timezone"];
@@ -2454,7 +3561,7 @@ export interface operations {
                 periodically?: components["parameters"]["Periodically"];
                 /** @description 5-field cron (6 with seconds), read in `timezone`. */
                 cron?: components["parameters"]["Cron"];
-                /** @description First run: ISO-8601 or "Mon Feb 20, 14:56", UTC unless `timezone` is set. Omitted: now (one-shot) or one interval from now. */
+                /** @description First run: ISO-8601 or "Mon Feb 20, 14:56" (as dateutil: the current year when none is given; a weekday that disagrees with the date is ignored, and the answer's `warnings` says so), UTC unless `timezone` is set. Omitted: now (one-shot) or one interval from now. A periodic job starts at its first occurrence at or after its creation (a past `when` sets the rhythm; past occurrences are not run). */
                 when?: components["parameters"]["When"];
                 /** @description IANA zone `when` and `cron` are read in (UTC by default). */
                 timezone?: components["parameters"]["Timezone"];
@@ -2524,7 +3631,7 @@ export interface operations {
                 periodically?: components["parameters"]["Periodically"];
                 /** @description 5-field cron (6 with seconds), read in `timezone`. */
                 cron?: components["parameters"]["Cron"];
-                /** @description First run: ISO-8601 or "Mon Feb 20, 14:56", UTC unless `timezone` is set. Omitted: now (one-shot) or one interval from now. */
+                /** @description First run: ISO-8601 or "Mon Feb 20, 14:56" (as dateutil: the current year when none is given; a weekday that disagrees with the date is ignored, and the answer's `warnings` says so), UTC unless `timezone` is set. Omitted: now (one-shot) or one interval from now. A periodic job starts at its first occurrence at or after its creation (a past `when` sets the rhythm; past occurrences are not run). */
                 when?: components["parameters"]["When"];
                 /** @description IANA zone `when` and `cron` are read in (UTC by default). */
                 timezone?: components["parameters"]["Timezone"];
@@ -2584,7 +3691,7 @@ export interface operations {
                 periodically?: components["parameters"]["Periodically"];
                 /** @description 5-field cron (6 with seconds), read in `timezone`. */
                 cron?: components["parameters"]["Cron"];
-                /** @description First run: ISO-8601 or "Mon Feb 20, 14:56", UTC unless `timezone` is set. Omitted: now (one-shot) or one interval from now. */
+                /** @description First run: ISO-8601 or "Mon Feb 20, 14:56" (as dateutil: the current year when none is given; a weekday that disagrees with the date is ignored, and the answer's `warnings` says so), UTC unless `timezone` is set. Omitted: now (one-shot) or one interval from now. A periodic job starts at its first occurrence at or after its creation (a past `when` sets the rhythm; past occurrences are not run). */
                 when?: components["parameters"]["When"];
                 /** @description IANA zone `when` and `cron` are read in (UTC by default). */
                 timezone?: components["parameters"]["Timezone"];
@@ -2656,7 +3763,7 @@ export interface operations {
                 periodically?: components["parameters"]["Periodically"];
                 /** @description 5-field cron (6 with seconds), read in `timezone`. */
                 cron?: components["parameters"]["Cron"];
-                /** @description First run: ISO-8601 or "Mon Feb 20, 14:56", UTC unless `timezone` is set. Omitted: now (one-shot) or one interval from now. */
+                /** @description First run: ISO-8601 or "Mon Feb 20, 14:56" (as dateutil: the current year when none is given; a weekday that disagrees with the date is ignored, and the answer's `warnings` says so), UTC unless `timezone` is set. Omitted: now (one-shot) or one interval from now. A periodic job starts at its first occurrence at or after its creation (a past `when` sets the rhythm; past occurrences are not run). */
                 when?: components["parameters"]["When"];
                 /** @description IANA zone `when` and `cron` are read in (UTC by default). */
                 timezone?: components["parameters"]["Timezone"];
@@ -2693,7 +3800,7 @@ export interface operations {
                 periodically?: components["parameters"]["Periodically"];
                 /** @description 5-field cron (6 with seconds), read in `timezone`. */
                 cron?: components["parameters"]["Cron"];
-                /** @description First run: ISO-8601 or "Mon Feb 20, 14:56", UTC unless `timezone` is set. Omitted: now (one-shot) or one interval from now. */
+                /** @description First run: ISO-8601 or "Mon Feb 20, 14:56" (as dateutil: the current year when none is given; a weekday that disagrees with the date is ignored, and the answer's `warnings` says so), UTC unless `timezone` is set. Omitted: now (one-shot) or one interval from now. A periodic job starts at its first occurrence at or after its creation (a past `when` sets the rhythm; past occurrences are not run). */
                 when?: components["parameters"]["When"];
                 /** @description IANA zone `when` and `cron` are read in (UTC by default). */
                 timezone?: components["parameters"]["Timezone"];

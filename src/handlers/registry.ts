@@ -1,5 +1,5 @@
 import { readdir } from 'node:fs/promises';
-import { join, extname } from 'node:path';
+import { join, extname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import type { Config } from '../config.ts';
@@ -147,7 +147,9 @@ async function handlerFiles(dir: string): Promise<string[]> {
 
 /** The handlers of a configuration: the built-in `handlers/`, then BOSUN_HANDLERS_DIR, less those BOSUN_HANDLERS leaves off. */
 export function loadConfiguredHandlers(config: Pick<Config, 'handlersDir' | 'enabledHandlers'>): Promise<HandlerRegistry> {
-  const dirs = config.handlersDir === undefined ? [BUILTIN_HANDLERS_DIR] : [BUILTIN_HANDLERS_DIR, config.handlersDir];
+  // In a checkout of bosun, `./handlers` is the built-in folder itself: loaded once.
+  const own = config.handlersDir === undefined ? [] : [config.handlersDir].filter((dir) => resolve(dir) !== resolve(BUILTIN_HANDLERS_DIR));
+  const dirs = [BUILTIN_HANDLERS_DIR, ...own];
   return loadHandlers(dirs, { enabled: config.enabledHandlers });
 }
 

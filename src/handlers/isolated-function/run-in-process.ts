@@ -1,6 +1,7 @@
 // Runs one `function` call in a Node process of its own, so that nothing the function does can
 // end bosun or its other runs: that process alone ends, and the run fails with a clear error.
 import { spawn } from 'node:child_process';
+import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -10,7 +11,8 @@ import { signalGroup } from '../process-group.ts';
 import { FunctionExited, FunctionOutOfMemory } from './function-errors.ts';
 import { deserialiseError, serialiseError, type FromFunction, type FunctionCall, type ToFunction } from './protocol.ts';
 
-const FUNCTION_PROCESS = fileURLToPath(new URL('./function-process.ts', import.meta.url));
+// Beside this file, and of its kind: .ts in a checkout, .js in the built package.
+const FUNCTION_PROCESS = fileURLToPath(new URL(`./function-process${extname(import.meta.url)}`, import.meta.url));
 /** How long an aborted function has to settle on its own before its process group is killed. */
 export const ABORT_GRACE_MS = 2000;
 /** Lines of console output a run keeps (stdout as info, stderr as warn), as `command` does. */
