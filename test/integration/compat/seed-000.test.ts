@@ -104,6 +104,10 @@ test('refusals name the field: job_class_string and name required, unknown class
     [{ job_class_string: 'AwesomeJob', name: 'x', trigger: 'cron', trigger_params: { day: '1', day_of_week: 'mon' } }, 400, 'cron.day_of_week'],
     [{ job_class_string: 'AwesomeJob', name: 'x', minute: '1', coalesce: true }, 400, 'coalesce'],
     [{ job_class_string: 'AwesomeJob', name: 'x', minute: '1', pub_args: 'arg' }, 400, 'pub_args'],
+    [{ job_class_string: 'AwesomeJob', name: 'x', trigger: 'cron', trigger_params: { minute: '1', timezone: 'Mars/Base' } }, 400, 'timezone'],
+    [{ job_class_string: 'AwesomeJob', name: 'x', trigger: 'cron', trigger_params: { minute: '1', timezone: 5 } }, 400, 'timezone'],
+    [{ job_class_string: 'AwesomeJob', name: 'x'.repeat(201), minute: '1' }, 400, 'name'],
+    [{ job_class_string: 'AwesomeJob', name: 'x', minute: '1', max_instances: 0 }, 400, 'max_instances'],
   ];
   for (const [body, status, field] of cases) {
     const r = await h.call('POST', '/jobs', { who: 'alice', body });
@@ -217,7 +221,14 @@ test('executions: run now answers {execution_id}; read alone and in a time range
   assert.deepEqual((await h.call('GET', `/executions?time_range_start=${before}&time_range_end=${end}`, { who: 'bob' })).json.executions, [], "bob sees none of alice's");
   const limited = await h.call('GET', `/executions?time_range_start=${before}&time_range_end=${end}&limit=1`, { who: 'admin' });
   assert.equal((limited.json.executions as unknown[]).length, 1);
-  for (const [query, field] of [['time_range_start=yesterday', 'time_range_start'], [`time_range_start=${end}&time_range_end=${before}`, 'time_range_start'], ['limit=5000', 'limit']]) {
+  const refused = [
+    ['time_range_start=yesterday', 'time_range_start'],
+    ['time_range_start=0000-01-01T00:00:00Z', 'time_range_start'],
+    ['time_range_end=10000-01-01T00:00:00Z', 'time_range_end'],
+    [`time_range_start=${end}&time_range_end=${before}`, 'time_range_start'],
+    ['limit=5000', 'limit'],
+  ];
+  for (const [query, field] of refused) {
     const bad = await h.call('GET', `/executions?${query}`, { who: 'alice' });
     assert.equal(bad.status, 400, query);
     assert.equal(bad.json.field, field, query);

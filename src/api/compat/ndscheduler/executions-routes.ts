@@ -21,7 +21,11 @@ interface RangeParams {
 function instant(text: string, field: string): Date {
   const zoned = /(?:[zZ]|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`;
   const date = new Date(zoned);
-  if (!/^\d{4}-\d\d-\d\d/.test(text) || Number.isNaN(date.getTime())) throw new ValidationError(`${field} must be an ISO 8601 instant (2015-12-19T00:31:50.313Z), got '${text.slice(0, 60)}'`, { field });
+  const year = date.getUTCFullYear();
+  // Years PostgreSQL and every other instant of bosun hold (src/schedule/limits.ts keeps them so too).
+  if (!/^\d{4}-\d\d-\d\d/.test(text) || Number.isNaN(date.getTime()) || year < 1900 || year > 9999) {
+    throw new ValidationError(`${field} must be an ISO 8601 instant of the years 1900–9999 (2015-12-19T00:31:50.313Z), got '${text.slice(0, 60)}'`, { field });
+  }
   return date;
 }
 
