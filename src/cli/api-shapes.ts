@@ -32,6 +32,10 @@ export interface ApiJob {
   owner?: string | null;
   source?: string;
   overlap?: string;
+  /** A label for people, not unique. */
+  name?: string | null;
+  /** At most this many runs at once; null: as overlap decides. */
+  max_instances?: number | null;
   timeout_ms?: number | null;
   retries?: number;
   created_at?: string;

@@ -113,6 +113,7 @@ const show: Subcommand = {
     ctx.out.write(
       renderFields([
         ['job', job.job_id],
+        ['name', job.name ?? undefined],
         ['handler', job.handler],
         ['description', job.description],
         ['state', job.state],
@@ -123,6 +124,7 @@ const show: Subcommand = {
         ['labels', labelsText(job.labels)],
         ['when finished', job.on_finish === 'delete' ? 'deleted' : undefined],
         ['overlap', job.overlap],
+        ['max instances', job.max_instances == null ? undefined : String(job.max_instances)],
         ['timeout', job.timeout_ms ? `${job.timeout_ms} ms` : undefined],
         ['retries', job.retries === undefined ? undefined : String(job.retries)],
         ['owner', job.owner],
