@@ -53,14 +53,10 @@ export async function deleteFlowDefinition(db: FlowDb, name: string): Promise<bo
   return Number(result.numDeletedRows) > 0;
 }
 
-/** Jobs whose kwargs start the flow (flow-scheduling and its kin), a few of them. */
-export async function jobsStartingFlow(db: FlowDb, name: string, limit = 10): Promise<string[]> {
-  const rows = await db
-    .selectFrom('jobs')
-    .select('job_id')
-    .where(sql<boolean>`kwargs->>'flow_name' = ${name}`)
-    .orderBy('job_id')
-    .limit(limit)
-    .execute();
+/** Jobs whose kwargs start the flow (flow-scheduling and its kin), a few of them; with `notOwnedBy`, those of other owners only. */
+export async function jobsStartingFlow(db: FlowDb, name: string, options: { notOwnedBy?: string | null; limit?: number } = {}): Promise<string[]> {
+  let q = db.selectFrom('jobs').select('job_id').where(sql<boolean>`kwargs->>'flow_name' = ${name}`);
+  if (options.notOwnedBy !== undefined) q = q.where(sql<boolean>`owner is distinct from ${options.notOwnedBy}`);
+  const rows = await q.orderBy('job_id').limit(options.limit ?? 10).execute();
   return rows.map((r) => r.job_id);
 }

@@ -3,6 +3,7 @@ import { BosunError, ConflictError, NotFoundError, ValidationError } from '../er
 import type { HandlerRegistry } from '../handlers/registry.ts';
 import type { Logger } from '../log.ts';
 import { keepRedacted } from '../redaction/keep-redacted.ts';
+import { handlersUsed, type FlowLookup } from '../auth/handlers-used.ts';
 import { declareFlow } from './declare-flow.ts';
 import {
   countFlowDefinitions,
@@ -12,7 +13,7 @@ import {
   lockFlowDefinition,
   replaceFlowDefinition,
 } from './definitions-store.ts';
-import type { FlowDefinition } from './flow.ts';
+import type { FlowDefinition, FlowStep } from './flow.ts';
 import type { LiveFlowCatalog } from './live-catalog.ts';
 import type { FlowDB } from './schema.ts';
 
@@ -60,11 +61,25 @@ function keepStepSecrets(sent: Record<string, unknown>, stored: Record<string, u
   return { ...sent, steps };
 }
 
+/**
+ * Powerful handlers the new steps make run (themselves, or through flows they start) that the old
+ * ones did not.
+ */
+function newPowerfulHandlersOf(registry: HandlerRegistry, flows: FlowLookup, before: readonly FlowStep[], after: readonly FlowStep[]): string[] {
+  const powerful = (steps: readonly FlowStep[]) =>
+    handlersUsed(steps, (name) => registry.resolve(name), flows)
+      .filter((h) => h.powerful === true)
+      .map((h) => h.name);
+  const used = new Set(powerful(before));
+  return powerful(after).filter((h) => !used.has(h));
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function createFlowDefinitionCommands(deps: FlowDefinitionDeps): FlowDefinitionCommands {
   const { db, catalog } = deps;
   const log = deps.logger.child({ component: 'flows' });
+  const newPowerfulHandlers = (before: readonly FlowStep[], after: readonly FlowStep[]) => newPowerfulHandlersOf(deps.registry, catalog, before, after);
 
   const check = (raw: unknown): FlowDefinition => {
     const size = Buffer.byteLength(JSON.stringify(raw ?? null));
@@ -128,7 +143,16 @@ export function createFlowDefinitionCommands(deps: FlowDefinitionDeps): FlowDefi
         if (current) {
           mayChange(name, current.owner, writer);
           const kept = keepStepSecrets(raw as Record<string, unknown>, current.definition);
-          check(kept);
+          const added = newPowerfulHandlers(catalog.has(name) ? catalog.get(name).steps : [], check(kept).steps);
+          // Jobs of other users start this flow with their arguments: it must not start running a
+          // powerful handler for them that they were never asked permission for.
+          const others = added.length > 0 ? await jobsStartingFlow(trx, name, { notOwnedBy: writer.user }) : [];
+          if (others.length > 0) {
+            throw new ConflictError(`flow '${name}' is started by job(s) ${others.join(', ')} of other users; it cannot start using ${added.join(', ')} through them (define a new flow instead)`, {
+              field: 'steps',
+              details: { job_ids: others, handlers: added },
+            });
+          }
           await replaceFlowDefinition(trx, name, kept);
           return false;
         }
