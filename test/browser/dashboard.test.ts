@@ -138,8 +138,11 @@ test('pause from the jobs table: the state changes, the button becomes Resume', 
 });
 
 test('a failing job: its failure appears with the stack trace and the kwargs that failed', async () => {
-  await api('POST', '/jobs', { job_id: 'flaky-import', handler: 'command', kwargs: { command: 'echo importing; echo "disk quota exceeded" >&2; exit 3' }, periodically: '1 day' });
+  await api('POST', '/jobs', { job_id: 'flaky-import', name: 'Flaky import', max_instances: 2, handler: 'command', kwargs: { command: 'echo importing; echo "disk quota exceeded" >&2; exit 3' }, periodically: '1 day' });
   await page.goto(`${base}/dashboard/jobs/flaky-import`);
+  const definition = page.locator('dl.definition');
+  await definition.waitFor();
+  assert.match(await definition.innerText(), /Name\s+Flaky import[\s\S]*Max instances\s+2/, 'its name and max_instances are shown');
   await page.getByRole('button', { name: 'Run flaky-import now' }).click();
   const failure = page.locator('li.failure').first();
   await failure.waitFor({ timeout: 30_000 });

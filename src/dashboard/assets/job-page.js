@@ -125,6 +125,7 @@ function sourceText(source) {
 
 function definitionList(job, description) {
   const rows = [
+    ...(job.name ? [['Name', job.name]] : []),
     ['Handler', el('code', {}, job.handler)],
     ['Schedule', description],
     ['As written', el('pre', {}, json(job.schedule_input ?? {}))],
@@ -132,6 +133,7 @@ function definitionList(job, description) {
     ['Source', sourceText(job.source)],
     ['Owner', job.owner ?? '—'],
     ['Overlap', job.overlap ?? '—'],
+    ['Max instances', job.max_instances == null ? (job.overlap === 'allow' ? 'no limit' : '1') : String(job.max_instances)],
     ['Timeout', job.timeout_ms ? formatDuration(job.timeout_ms) : 'none'],
     ['Retries', job.retries ? `${job.retries}, ${formatDuration(job.retry_delay_ms)} apart${job.retry_backoff ? ', backing off' : ''}` : 'none'],
     ['Scheduled runs', String(job.run_count ?? '—')],
