@@ -116,3 +116,18 @@ test('two instances syncing at once create each job once', async () => {
   assert.deepEqual([...a.created, ...b.created].sort(), ['fresh-a', 'fresh-b']);
   assert.equal((await jobs()).filter((j) => j.job_id.startsWith('fresh-')).length, 2);
 });
+
+test("a file's name and max_instances are stored, and a change of either updates its job", async () => {
+  const own = await mkdtemp(join(tmpdir(), 'bosun-sync-named-'));
+  after(() => rm(own, { recursive: true, force: true }));
+  const syncOwn = () => syncDefaultJobs({ dir: own, registry, commands, db: database.db, logger: testLogger, prune: false });
+  const stored = () => database.db.selectFrom('jobs').select(['name', 'max_instances']).where('job_id', '=', 'named').executeTakeFirstOrThrow();
+  // The top-level layout: `name:` is the job's, not a handler argument.
+  await writeFile(join(own, 'named.yaml'), 'handler: noop\njob_id: named\nname: Nightly report\nmax_instances: 3\nperiodically: 1 hour\n');
+  assert.deepEqual((await syncOwn()).created, ['named']);
+  assert.deepEqual(await stored(), { name: 'Nightly report', max_instances: 3 });
+  assert.deepEqual((await syncOwn()).unchanged, ['named']);
+  await writeFile(join(own, 'named.yaml'), 'handler: noop\njob_id: named\nname: Nightly report\nmax_instances: 1\nperiodically: 1 hour\n');
+  assert.deepEqual((await syncOwn()).updated, ['named']);
+  assert.deepEqual(await stored(), { name: 'Nightly report', max_instances: 1 });
+});
