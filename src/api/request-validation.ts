@@ -111,6 +111,9 @@ export function createRequestValidator(spec: Json): RequestValidator {
     }
   }
 
+  // The handlers with an endpoint of their own (`POST /jobs/noop`): what a misspelt one is compared with.
+  const handlerPaths = () => [...compiled.keys()].filter((k) => /^POST \/jobs\/[^/{]+$/.test(k)).map((k) => k.slice('POST /jobs/'.length));
+
   return {
     operations: () => [...compiled.keys()],
     route(specPath) {
@@ -123,7 +126,13 @@ export function createRequestValidator(spec: Json): RequestValidator {
         const op = compiled.get(`${method} ${concrete}`) ?? compiled.get(`${method} ${specPath}`);
         if (!op) {
           if (specPath === '/jobs/{handler}') {
-            throw new BosunError('unknown-handler', `unknown handler '${pathParams.handler ?? ''}' (GET /api/v1/handlers lists them)`, { field: 'handler' });
+            const name = pathParams.handler ?? '';
+            const message = `unknown handler '${name}' (GET /api/v1/handlers lists them)`;
+            const suggestion = suggest(name, handlerPaths());
+            throw new BosunError('unknown-handler', `${message}${didYouMean(suggestion)}`, {
+              field: 'handler',
+              details: { errors: [{ field: 'handler', message, ...(suggestion ? { suggestion } : {}) }] },
+            });
           }
           throw new Error(`route ${method} ${specPath} is not described in openapi.yaml`);
         }

@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import { BosunError, ConfigError } from '../errors.ts';
 import type { HandlerClass } from './base-handler.ts';
 import { createKwargsAjv, checkKwargs } from './kwargs-validator.ts';
+import { didYouMean, suggest } from '../suggest.ts';
 
 /** The repository's own `handlers/` folder (built-in handlers), wherever bosun is started from. */
 export const BUILTIN_HANDLERS_DIR = fileURLToPath(new URL('../../handlers/', import.meta.url));
@@ -106,7 +107,12 @@ function buildRegistry(entries: Entry[], options: RegistryOptions = {}): Handler
     resolve(nameOrClassName) {
       const entry = byName.get(nameOrClassName) ?? byAlias.get(nameOrClassName);
       if (entry === undefined) {
-        throw new BosunError('unknown-handler', `unknown handler '${nameOrClassName}' (known handlers: ${known})`, { field: 'handler', details: { handler: nameOrClassName } });
+        const message = `unknown handler '${nameOrClassName}' (known handlers: ${known})`;
+        const suggestion = suggest(nameOrClassName, sorted.flatMap((c) => [c.name, pascalCase(c.name)]));
+        throw new BosunError('unknown-handler', `${message}${didYouMean(suggestion)}`, {
+          field: 'handler',
+          details: { handler: nameOrClassName, errors: [{ field: 'handler', message, ...(suggestion ? { suggestion } : {}) }] },
+        });
       }
       if (!isOn(entry.cls)) throw turnedOff(entry.cls.name);
       return entry.cls;

@@ -5,7 +5,6 @@
 import { BosunError, type FieldProblem } from '../errors.ts';
 import type { HandlerClass } from '../handlers/base-handler.ts';
 import type { HandlerRegistry } from '../handlers/registry.ts';
-import { pascalCase } from '../handlers/registry.ts';
 import { suggest } from '../suggest.ts';
 import { defineJob, JOB_FIELDS, type DefineJobContext } from './define-job.ts';
 import type { JobDefinition } from './job.ts';
@@ -82,8 +81,7 @@ function collectingRegistry(registry: HandlerRegistry, problems: FieldProblem[])
         return registry.resolve(name);
       } catch (err) {
         if (!(err instanceof BosunError)) throw err;
-        const suggestion = err.code === 'unknown-handler' ? suggest(name, registry.list().flatMap((h) => [h.name, pascalCase(h.name)])) : undefined;
-        problems.push({ field: 'handler', message: err.message, ...(suggestion ? { suggestion } : {}) });
+        problems.push(...problemsOf(err));
         const standIn = { name, defaults: {} } as unknown as HandlerClass;
         standIns.add(standIn);
         return standIn;

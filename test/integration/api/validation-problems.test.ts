@@ -40,3 +40,13 @@ test('a single problem keeps its plain message and is listed too', async () => {
   assert.equal(problem.detail, "unknown field 'colour'");
   assert.deepEqual(problem.errors, [{ field: 'colour', message: "unknown field 'colour'" }]);
 });
+
+test('a misspelt handler gets the one meant, in the path and in the body', async () => {
+  const path = await h.call('POST', '/jobs/comand', { who: 'admin', body: { command: ['true'] } });
+  assert.equal(path.status, 404, path.text);
+  assert.deepEqual((path.json as unknown as Problem).errors?.map((e) => e.suggestion), ['command']);
+  assert.match((path.json as unknown as Problem).detail, /did you mean 'command'\?$/);
+  const body = await h.call('POST', '/jobs', { who: 'admin', body: { handler: 'comand', kwargs: { command: ['true'] } } });
+  assert.equal(body.status, 404, body.text);
+  assert.deepEqual((body.json as unknown as Problem).errors?.map((e) => e.suggestion), ['command']);
+});
