@@ -732,7 +732,7 @@ export interface paths {
         get: operations["getFlow"];
         /**
          * Replace (or define) an API-defined flow
-         * @description Replaces the flow's steps (201 when it did not exist yet), checked as POST /flows checks them. Runs already started keep the steps they started with. A flow from a file is read-only: 409 naming its file. Only the user who defined it, or an admin, may replace it (403).
+         * @description Replaces the flow's steps (201 when it did not exist yet), checked as POST /flows checks them. Runs already started keep the steps they started with. A flow from a file is read-only: 409 naming its file. Only the user who defined it, or an admin, may replace it (403). While jobs of other users start the flow, it cannot start using a powerful handler it did not use (409 naming the jobs). Kwargs sent back as shown (`***`) keep the stored secrets.
          */
         put: operations["replaceFlow"];
         post?: never;
@@ -1561,6 +1561,7 @@ export interface components {
         /**
          * @description The job (or a flow's step) uses a powerful handler this token is not granted: an admin token,
          *     or one made with `bosun tokens create --handlers <name>`, may use it. `handler` names it.
+         *     A write from another site is 403 too, without `handler` (see the introduction).
          */
         HandlerForbidden: {
             headers: {
@@ -1580,8 +1581,8 @@ export interface components {
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @description The powerful handler refused. */
-                    handler: string;
+                    /** @description The powerful handler refused; absent when the refusal is not about a handler. */
+                    handler?: string;
                 };
             };
         };

@@ -1,16 +1,18 @@
 // A fuzz of the HTTP API: random and malformed bodies, query strings, headers and paths against
 // a real bosun process. No 5xx, no crash, and no partial write: the only rows added are the jobs
-// of requests that answered 201 (the service is paused, so nothing runs meanwhile).
+// of requests that answered 201 (the service is paused, so nothing runs meanwhile). Every answer
+// is one openapi.yaml declares: its status for that operation, and a body that fits the schema.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDatabase } from '../helpers/database.ts';
 import { isAlive } from '../helpers/process.ts';
 import { call, report, sqlClient, startInstance, type Instance } from './cluster.ts';
 import { fuzzRequest, random, seed } from './fuzz-input.ts';
+import { specChecker } from './spec-conformance.ts';
 
 const REQUESTS = Number(process.env.RELIABILITY_FUZZ_REQUESTS ?? 3000);
 
-test(`API fuzz: ${REQUESTS} random requests, no 5xx, no crash, no partial write`, async () => {
+test(`API fuzz: ${REQUESTS} random requests, no 5xx, no crash, no partial write, every answer as the spec says`, async () => {
   seed(Number(process.env.RELIABILITY_SEED ?? 20261122));
   const url = await createTestDatabase('bosun_rel_fuzz');
   const instances: Instance[] = [];
@@ -33,6 +35,9 @@ test(`API fuzz: ${REQUESTS} random requests, no 5xx, no crash, no partial write`
   };
   const before = await counts();
 
+  const spec = specChecker((await (await fetch(`${bosun.url}/openapi.json`)).json()) as Record<string, unknown>);
+  // What is off, once per kind (method, status and message without the request's own values).
+  const offSpec = new Map<string, string>();
   const statuses = new Map<number, number>();
   const fiveHundreds: string[] = [];
   let created = 0;
@@ -45,9 +50,11 @@ test(`API fuzz: ${REQUESTS} random requests, no 5xx, no crash, no partial write`
     const r = fuzzRequest(bosun.url);
     let status: number;
     let text: string;
+    let contentType: string | null;
     try {
       const res = await fetch(r.url, { method: r.method, headers: r.headers, body: r.body, signal: AbortSignal.timeout(10_000) });
       status = res.status;
+      contentType = res.headers.get('content-type');
       text = await res.text();
     } catch (err) {
       // A request fetch itself refuses to send (bad header value) is not the server's fault.
@@ -56,6 +63,8 @@ test(`API fuzz: ${REQUESTS} random requests, no 5xx, no crash, no partial write`
       throw new Error(`${r.method} ${r.url}: ${(err as Error).message}`);
     }
     statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    const off = spec.check(r.method, r.url, status, contentType, text);
+    if (off !== undefined) offSpec.set(off.kind, `${off.detail.slice(0, 500)} (body sent: ${String(r.body ?? '').slice(0, 120)})`);
     if (status >= 500) fiveHundreds.push(`${status} ${r.method} ${r.url.slice(0, 200)} ${String(r.body ?? '').slice(0, 200)}`);
     if (status === 201 && r.method === 'POST') created++;
     const path = new URL(r.url).pathname;
@@ -91,9 +100,11 @@ test(`API fuzz: ${REQUESTS} random requests, no 5xx, no crash, no partial write`
     runs_unexplained: unexplainedRuns,
     runs_vanished: vanishedRuns,
     alive: String(isAlive(bosun.pid)),
+    off_spec: offSpec.size,
   });
   if (fiveHundreds.length) console.log(`[reliability] API fuzz: first 5xx answers:\n${fiveHundreds.slice(0, 12).join('\n')}`);
   assert.deepEqual(fiveHundreds, [], 'no 5xx');
+  assert.deepEqual([...offSpec.values()].slice(0, 20), [], 'every answer is one the spec declares');
   assert.ok(isAlive(bosun.pid), 'bosun survived');
   assert.equal(ready.status, 200, 'still ready');
   assert.equal(afterCounts.jobs, before.jobs + created - deleted, 'jobs rows = before + 201s - deletes');
