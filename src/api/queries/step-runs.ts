@@ -67,7 +67,8 @@ export function stepRunKeys(db: Kysely<DB>, q: StepRunFilter, column: StepSortCo
   const within = q.flow_run_id !== undefined;
   const at = instant('scheduled_for', within);
   let base = withFlowTables(db).selectFrom('flow_steps as f').innerJoin('flow_runs as r', 'r.flow_run_id', 'f.flow_run_id');
-  base = within ? base.where('f.flow_run_id', '=', q.flow_run_id!) : base.where('f.queued_at', 'is not', null);
+  if (within && !UUID.test(q.flow_run_id!)) base = base.where(sql<SqlBool>`false`);
+  else base = within ? base.where('f.flow_run_id', '=', q.flow_run_id!) : base.where('f.queued_at', 'is not', null);
   if (q.owner !== undefined) base = base.where('r.owner', '=', q.owner);
   const statuses = stepStatusesOf(q.status);
   if (statuses !== undefined) base = statuses.length > 0 ? base.where('f.status', 'in', statuses) : base.where(sql<SqlBool>`false`);

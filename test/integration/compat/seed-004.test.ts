@@ -199,6 +199,7 @@ test('step runs are runs: listed by flow_run_id, read with their log; a failed s
     ],
   );
   assert.equal(listed.json.total, 3);
+  assert.equal((await call('GET', '/runs?flow_run_id=not-a-uuid')).status, 400);
 
   // Every run list shows queued steps among job runs; a status no step has leaves them out.
   const all = await call('GET', '/runs?limit=500');
