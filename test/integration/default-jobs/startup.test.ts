@@ -6,6 +6,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { createServer, type AddressInfo } from 'node:net';
+import { once } from 'node:events';
 import { createTestDatabase } from '../../helpers/database.ts';
 import { spawnLogged } from '../../helpers/process.ts';
 
@@ -53,8 +55,14 @@ test('a broken handler file stops startup, naming the file', async (t) => {
 
 test("the repository's default-jobs apply at startup, once", async () => {
   const url = await createTestDatabase();
+  // One port for both rounds: the health ping calls bosun on it (${BOSUN_API_URL}), so a port
+  // that changes (PORT=0 picks a new one each time) rightly updates that job.
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const port = String((probe.address() as AddressInfo).port);
+  probe.close();
   for (const round of [1, 2]) {
-    const app = spawnLogged(process.execPath, ['src/main.ts'], env(url, join(ROOT, 'default-jobs')), ROOT);
+    const app = spawnLogged(process.execPath, ['src/main.ts'], env(url, join(ROOT, 'default-jobs'), { PORT: port }), ROOT);
     try {
       const synced = await app.waitForLine((l) => l.msg === 'default jobs synced');
       assert.deepEqual([synced.created, synced.updated, synced.unchanged], round === 1 ? [3, 0, 0] : [0, 0, 3], JSON.stringify(synced));
