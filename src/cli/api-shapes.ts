@@ -1,88 +1,21 @@
 // The shapes the CLI reads from the API's answers, and the unwrapping of their
 // envelopes (`{"job": …}`, `{"jobs": […], "jobs_count": n}`), kept in one place so a
 // change in the API's envelope is a change here only. Fields are snake_case as the
-// API sends them; every one the CLI does not strictly need is optional.
+// API sends them, typed by the client generated from openapi.yaml (src/client/).
 
-/** A job as GET /jobs and GET /jobs/{id} answer it. */
-export interface ApiJob {
-  job_id: string;
-  handler?: string;
-  kwargs?: Record<string, unknown>;
-  description?: string | null;
-  state?: string;
-  schedule_input?: Record<string, unknown>;
-  schedule?: Record<string, unknown>;
-  /** Human schedule text, when the API sends one ("every 5 hours from 14:56 UTC"). */
-  schedule_description?: string;
-  periodically?: string | null;
-  cron?: string | null;
-  when?: string | null;
-  next_run_time?: string | null;
-  next_run_at?: string | null;
-  last_run_status?: string | null;
-  last_run_at?: string | null;
-  last_run_time?: string | null;
-  /** Runs started by the schedule and by hand; the two apart in scheduled_run_count and manual_run_count. */
-  run_count?: number;
-  scheduled_run_count?: number;
-  manual_run_count?: number;
-  labels?: Record<string, string>;
-  extended_properties?: Record<string, unknown>;
-  on_finish?: string;
-  owner?: string | null;
-  source?: string;
-  overlap?: string;
-  /** A label for people, not unique. */
-  name?: string | null;
-  /** At most this many runs at once; null: as overlap decides. */
-  max_instances?: number | null;
-  timeout_ms?: number | null;
-  retries?: number;
-  created_at?: string;
-  updated_at?: string;
-  [more: string]: unknown;
-}
+import type { Failure, Job, Run } from '../client/schema-types.ts';
 
-/** One log line of a run. */
-export interface ApiRunLogLine {
-  at?: string;
-  level?: string;
-  msg?: string;
-  data?: Record<string, unknown>;
-}
+/** A job as GET /jobs and GET /jobs/{id} answer it (the spec's type, src/client/). */
+export type ApiJob = Job;
 
 /** A run as GET /runs, GET /runs/{id} and POST /jobs/{id}/run answer it. */
-export interface ApiRun {
-  run_id: string;
-  job_id?: string;
-  status?: string;
-  trigger?: string;
-  scheduled_for?: string | null;
-  started_at?: string | null;
-  finished_at?: string | null;
-  attempt?: number;
-  host?: string | null;
-  result?: unknown;
-  error?: string | null;
-  log?: ApiRunLogLine[];
-  [more: string]: unknown;
-}
+export type ApiRun = Run;
+
+/** One log line of a run. */
+export type ApiRunLogLine = NonNullable<Run['log']>[number];
 
 /** A failure row as GET /failures and GET /failures/{id} answer it. */
-export interface ApiFailure {
-  failure_id: string;
-  job_id?: string;
-  run_id?: string | null;
-  handler?: string;
-  kwargs?: Record<string, unknown>;
-  error_name?: string;
-  message?: string;
-  stack?: string | null;
-  attempt?: number;
-  host?: string | null;
-  failed_at?: string;
-  [more: string]: unknown;
-}
+export type ApiFailure = Failure;
 
 /** A page of a list: its items and, when the API says so, the total across pages. */
 export interface Page<T> {
@@ -126,10 +59,10 @@ export function lastRun(job: ApiJob): string | null | undefined {
 }
 
 /** The job's schedule in words: the API's description if sent, else the fields as written. */
-export function scheduleText(job: ApiJob): string {
+export function scheduleText(job: Partial<ApiJob>): string {
   if (job.schedule_description) return job.schedule_description;
   const input = (job.schedule_input ?? {}) as Record<string, unknown>;
-  const pick = (name: string) => (job[name] as unknown) ?? input[name];
+  const pick = (name: string) => (job as Record<string, unknown>)[name] ?? input[name];
   const parts: string[] = [];
   const periodically = pick('periodically');
   const cron = pick('cron');

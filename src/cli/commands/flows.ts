@@ -1,5 +1,6 @@
 // `bosun flows list|show|run`: declared flows and their runs over the HTTP API.
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Flow, FlowRun } from '../../client/schema-types.ts';
 import { unwrapList, unwrapOne } from '../api-shapes.ts';
 import { EXIT } from '../exit-codes.ts';
 import { runGroup, UsageError, type CommandContext, type Subcommand } from '../group.ts';
@@ -10,39 +11,10 @@ import { createProgress } from '../progress.ts';
 import { renderFields, renderTable, type Column } from '../table.ts';
 import { absolute, relative } from '../time-text.ts';
 
-interface ApiFlowStep {
-  id: string;
-  handler?: string;
-  waits?: string[];
-}
-
-interface ApiFlow {
-  name: string;
-  description?: string | null;
-  source?: string;
-  file?: string | null;
-  steps?: ApiFlowStep[];
-}
-
-interface ApiFlowRunStep {
-  step_id: string;
-  handler?: string;
-  status?: string;
-  attempts?: number;
-  elapsed_ms?: number | null;
-  error?: string | null;
-}
-
-interface ApiFlowRun {
-  flow_run_id: string;
-  flow_name?: string;
-  status?: string;
-  created_at?: string | null;
-  finished_at?: string | null;
-  elapsed_ms?: number | null;
-  steps?: ApiFlowRunStep[];
-  step_counts?: Record<string, number>;
-}
+type ApiFlow = Flow;
+type ApiFlowStep = NonNullable<Flow['steps']>[number];
+type ApiFlowRun = FlowRun;
+type ApiFlowRunStep = NonNullable<FlowRun['steps']>[number];
 
 const FLOW_COLUMNS: Column<ApiFlow>[] = [
   { header: 'name', value: (f) => f.name, max: 40 },
@@ -52,7 +24,7 @@ const FLOW_COLUMNS: Column<ApiFlow>[] = [
 ];
 
 const STEP_COLUMNS: Column<ApiFlowStep>[] = [
-  { header: 'step', value: (s) => s.id },
+  { header: 'step', value: (s) => s.id ?? '' },
   { header: 'handler', value: (s) => s.handler ?? '' },
   { header: 'waits for', value: (s) => (s.waits ?? []).join(', ') },
 ];
@@ -65,8 +37,7 @@ const RUN_COLUMNS: Column<ApiFlowRun>[] = [
 ];
 
 const RUN_STEP_COLUMNS: Column<ApiFlowRunStep>[] = [
-  { header: 'step', value: (s) => s.step_id },
-  { header: 'handler', value: (s) => s.handler ?? '' },
+  { header: 'step', value: (s) => s.step_id ?? '' },
   { header: 'status', value: (s) => s.status ?? '' },
   { header: 'attempts', value: (s) => String(s.attempts ?? ''), align: 'right' },
   { header: 'duration', value: (s) => seconds(s.elapsed_ms), align: 'right' },

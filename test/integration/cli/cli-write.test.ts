@@ -136,7 +136,7 @@ test('flows list, show and run --wait against the flows the service loaded', asy
 
   const done = ok(await run('flows', 'run', 'bayesianFlow', '--arg', 'ecosystem=npm', '--arg', 'name=left-pad', '--arg', 'version="1.3.0"', '--wait'));
   assert.match(done.stdout, /^status:\s+succeeded$/m);
-  assert.match(done.stdout, /^report\s+command\s+succeeded/m);
+  assert.match(done.stdout, /^report\s+succeeded/m);
   const runs = ok(await run('flows', 'show', 'bayesianFlow'));
   assert.match(runs.stdout, /latest runs:\nFLOW_RUN_ID.*\n[0-9a-f-]{36}\s+succeeded/);
   assert.equal((await run('flows', 'show', 'noSuchFlow')).code, 3);
