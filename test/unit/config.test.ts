@@ -16,6 +16,9 @@ test('defaults', () => {
 
 const good: Array<[Record<string, string>, (c: ReturnType<typeof loadConfig>) => unknown, unknown]> = [
   [{ PORT: '8080' }, (c) => c.port, 8080],
+  [{}, (c) => c.databaseWaitMs, 60_000],
+  [{ BOSUN_DB_WAIT: '0' }, (c) => c.databaseWaitMs, 0],
+  [{ BOSUN_DB_WAIT: '5' }, (c) => c.databaseWaitMs, 5000],
   [{ HOST: '0.0.0.0' }, (c) => c.host, '0.0.0.0'],
   [{ DATABASE_URL: 'postgresql://u:p@db/x' }, (c) => c.databaseUrl, 'postgresql://u:p@db/x'],
   [{ BOSUN_ROLES: 'worker, scheduler' }, (c) => [...c.roles].sort(), ['scheduler', 'worker']],
@@ -39,6 +42,8 @@ const bad: Array<[Record<string, string>, string]> = [
   [{ PORT: 'eighty' }, 'PORT'],
   [{ PORT: '70000' }, 'PORT'],
   [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+  [{ BOSUN_DB_WAIT: 'a minute' }, 'BOSUN_DB_WAIT'],
+  [{ BOSUN_DB_WAIT: '7200' }, 'BOSUN_DB_WAIT'],
   [{ BOSUN_ROLES: 'api,cook' }, 'BOSUN_ROLES'],
   [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
   [{ BOSUN_CONCURRENCY: '0' }, 'BOSUN_CONCURRENCY'],
