@@ -1387,7 +1387,7 @@ export interface components {
         JobPatch: {
             handler?: string;
         } & components["schemas"]["JobFields"];
-        /** @description One firing of a job, or one flow step's run (`trigger: flow`); `log` only when read alone (GET /runs/{run_id}), `log_lines` in lists. A step's status reads as a run's: waiting and queued are `scheduled`, blocked and skipped are `skipped`; `step_status` keeps the step's own. */
+        /** @description One firing of a job, or one flow step's run (`trigger: flow`); `log` only when read alone (GET /runs/{run_id}), `log_lines` in lists. A step's status reads as a run's: waiting and queued are `scheduled`, blocked and skipped are `skipped`; `step_status` keeps the step's own. While a job's run is running, `log` holds the lines stored at the worker's last heartbeat (every 2 s). */
         Run: {
             /** Format: uuid */
             run_id: string;
