@@ -5,6 +5,7 @@ import type { Logger } from '../log.ts';
 import { prepareRepeatedStatements } from './prepared-statements.ts';
 import { parseTimestamptz } from './timestamptz-parser.ts';
 import { pipelineThrough } from './pipelined-transaction.ts';
+import { trackPoolClients } from './pool-clients.ts';
 
 export type Db = Kysely<DB>;
 
@@ -25,7 +26,11 @@ pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, parseTimestamptz);
 /** Opens the pool; connection errors of idle clients are logged, never fatal (Postgres may restart). */
 export function openDatabase(url: string, logger: Logger, max = 10): Database {
   const pool = new pg.Pool({ connectionString: url, max, application_name: 'bosun' });
-  pool.on('error', (err) => logger.warn({ err: { message: err.message } }, 'idle database connection lost'));
+  const clients = trackPoolClients(pool);
+  pool.on('error', (err) => {
+    if (clients.closing) logger.debug({ err: { message: err.message } }, 'database connection closed while stopping');
+    else logger.warn({ err: { message: err.message } }, 'idle database connection lost');
+  });
   // A dropped connection may emit 'error' again once pg-pool's listener is off it: never fatal.
   pool.on('connect', (client) => client.on('error', () => {}));
   pool.on('connect', prepareRepeatedStatements);
@@ -44,7 +49,8 @@ export function openDatabase(url: string, logger: Logger, max = 10): Database {
       }
     },
     close() {
-      closing ??= db.destroy();
+      // Ends the pool, then waits for its connections to close (src/db/pool-clients.ts).
+      closing ??= Promise.all([clients.drained(), db.destroy()]).then(() => undefined);
       return closing;
     },
   };

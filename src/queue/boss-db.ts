@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '../log.ts';
+import { trackPoolClients } from '../db/pool-clients.ts';
 
 /** What pg-boss asks of a database it is given (`new PgBoss({ db })`), LISTEN included. */
 export interface BossDb {
@@ -20,8 +21,12 @@ export interface BossDb {
 export function createBossDb(url: string, logger: Logger, max = 10): BossDb {
   const log = logger.child({ component: 'pg-boss-db' });
   const pool = new pg.Pool({ connectionString: url, max, application_name: 'bosun-queue' });
+  const clients = trackPoolClients(pool);
   // An idle pooled connection that drops emits on the pool; the pool replaces it.
-  pool.on('error', (err) => log.warn({ err: { message: err.message } }, 'pg-boss pool connection lost'));
+  pool.on('error', (err) => {
+    if (clients.closing) log.debug({ err: { message: err.message } }, 'pg-boss connection closed while stopping');
+    else log.warn({ err: { message: err.message } }, 'pg-boss pool connection lost');
+  });
   // A dropped connection can emit 'error' again after pg-pool took its own listener off (checked
   // out, or already removed as broken): a permanent listener keeps that from ending the process.
   pool.on('connect', (client) => client.on('error', () => {}));
@@ -93,7 +98,9 @@ export function createBossDb(url: string, logger: Logger, max = 10): BossDb {
       // Once: pool.end() a second time rejects, and every caller waits for the same end.
       closing ??= (async () => {
         for (const l of [...listeners]) await l.close();
+        const drained = clients.drained();
         await pool.end().catch(() => {});
+        await drained;
       })();
       return closing;
     },
