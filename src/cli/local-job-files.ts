@@ -8,6 +8,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import { loadConfig } from '../config.ts';
 import type { JobFileProblem } from '../default-jobs/job-file-error.ts';
 import { loadJobFiles, normalizeLayout } from '../default-jobs/load-job-files.ts';
+import { API_URL, fillPlaceholders, type Placeholders } from '../default-jobs/placeholders.ts';
 import { fieldPath, lineColumn, offsetOf } from '../default-jobs/yaml-position.ts';
 import { flowCatalog } from '../flows/flow-catalog.ts';
 import { loadFlowFiles } from '../flows/load-flow-files.ts';
@@ -45,10 +46,10 @@ async function kindOf(target: string): Promise<'file' | 'folder'> {
 }
 
 /** The input a file was written as, and a locator of its fields. */
-function reread(text: string, file: string): Pick<LocalJob, 'input' | 'at'> {
+function reread(text: string, file: string, placeholders: Placeholders): Pick<LocalJob, 'input' | 'at'> {
   const counter = new LineCounter();
   const doc: Document = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
-  const { input, topLevelKwargs } = normalizeLayout(doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>);
+  const { input, topLevelKwargs } = normalizeLayout(fillPlaceholders(doc.toJS({ maxAliasCount: 100 }), placeholders) as Record<string, unknown>);
   return {
     input,
     at(field) {
@@ -64,9 +65,11 @@ function reread(text: string, file: string): Pick<LocalJob, 'input' | 'at'> {
 /**
  * Every job of `target` (a `.yaml`/`.yml` file, or a folder read as the default-jobs folder is)
  * and every problem found, checked with this configuration's handlers (BOSUN_HANDLERS_DIR) and
- * flows (BOSUN_FLOWS_DIR), as `bosun validate` checks them.
+ * flows (BOSUN_FLOWS_DIR), as `bosun validate` checks them. `${BOSUN_API_URL}` is the service the
+ * CLI talks to (`apiUrl`, without `/api/v1`), as the service fills it in for its own files.
  */
-export async function readLocalJobs(target: string, now = new Date()): Promise<LocalJobs> {
+export async function readLocalJobs(target: string, apiUrl: string, now = new Date()): Promise<LocalJobs> {
+  const placeholders = { [API_URL]: apiUrl };
   const absolute = resolve(target);
   const kind = await kindOf(absolute);
   if (kind === 'file' && !/\.ya?ml$/i.test(absolute)) throw new UsageError(`${target}: a job file ends in .yaml or .yml`);
@@ -78,7 +81,7 @@ export async function readLocalJobs(target: string, now = new Date()): Promise<L
 
   // A single file is read with its folder's loader and kept alone: the same checks, the same messages.
   const dir = kind === 'folder' ? absolute : dirname(absolute);
-  const loaded = await loadJobFiles(dir, registry, now);
+  const loaded = await loadJobFiles(dir, registry, now, placeholders);
   const only = kind === 'file' ? basename(absolute) : undefined;
   const shownOnly = only === undefined ? undefined : shownPath(absolute);
   const problems = loaded.errors.filter((p) => shownOnly === undefined || p.file === shownOnly);
@@ -87,9 +90,14 @@ export async function readLocalJobs(target: string, now = new Date()): Promise<L
     if (only !== undefined && path !== only) continue;
     const full = resolve(dir, path);
     const file = shownPath(full);
-    jobs.push({ definition, file, ...reread(await readFile(full, 'utf8'), file) });
+    jobs.push({ definition, file, ...reread(await readFile(full, 'utf8'), file, placeholders) });
   }
   return { jobs, problems };
+}
+
+/** The service's root URL from the client's API base (`…/api/v1`). */
+export function serviceRoot(apiBase: string): string {
+  return apiBase.replace(/\/api\/v1$/, '');
 }
 
 /** The service's refusal placed in the file: one problem per field it names (problem+json `errors`, else `field`). */

@@ -21,7 +21,8 @@ const logLines = async () => ((await h.call('GET', `/runs/${runId}`, { who: 'ali
 test('a page of another site cannot make a browser report on a run', async () => {
   const before = await logLines();
   for (const path of ['/update-job-status/alice-27/', '/api/v1/update-job-status/alice-27/?status=failed']) {
-    for (const site of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }, { origin: 'null' }]) {
+    const sites: Array<Record<string, string>> = [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }, { origin: 'null' }];
+    for (const site of sites) {
       const res = await callback(path, { ...bearer('alice'), ...site });
       assert.equal(res.status, 403, `${path} ${JSON.stringify(site)}`);
       assert.equal(res.headers.get('content-type'), 'application/problem+json');

@@ -8,7 +8,7 @@ import { runSubcommand, type CommandContext, type Subcommand } from '../group.ts
 import { ApiError } from '../http-client.ts';
 import { planJob, renderPlan, type JobPlan } from '../job-diff.ts';
 import { printJson } from '../list-output.ts';
-import { readLocalJobs, refusalProblems, type LocalJob } from '../local-job-files.ts';
+import { readLocalJobs, refusalProblems, serviceRoot, type LocalJob } from '../local-job-files.ts';
 
 function jobPath(id: string): string {
   return `/jobs/${encodeURIComponent(id)}`;
@@ -54,7 +54,7 @@ Exit codes: 0 applied or nothing to change, 4 a file or the service refused a jo
     const jobs: LocalJob[] = [];
     const problems: JobFileProblem[] = [];
     for (const target of ctx.positionals) {
-      const read = await readLocalJobs(target);
+      const read = await readLocalJobs(target, serviceRoot(ctx.client().baseUrl));
       jobs.push(...read.jobs);
       problems.push(...read.problems);
     }

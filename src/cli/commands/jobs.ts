@@ -5,7 +5,7 @@ import { EXIT } from '../exit-codes.ts';
 import { runGroup, UsageError, type CommandContext, type Subcommand } from '../group.ts';
 import { formatProblem } from '../../default-jobs/job-file-error.ts';
 import { ApiError } from '../http-client.ts';
-import { readLocalJobs, refusalProblems, type LocalJob } from '../local-job-files.ts';
+import { readLocalJobs, refusalProblems, serviceRoot, type LocalJob } from '../local-job-files.ts';
 import { choiceOption, durationOption, intOption, stringOption } from '../option-values.ts';
 import { createProgress } from '../progress.ts';
 import { renderLogLine, renderRun } from '../run-view.ts';
@@ -310,7 +310,7 @@ Without <job_id> the service makes one up. An existing job_id is refused (exit 4
     if (file !== undefined) {
       const others = Object.keys(ctx.values).filter((k) => !['file', 'json', 'url', 'token'].includes(k));
       if (others.length > 0 || ctx.positionals.length > 0) throw new UsageError(`-f takes the whole job from the file; drop ${others.length ? `--${others[0]}` : ctx.positionals[0]}`);
-      const read = await readLocalJobs(file);
+      const read = await readLocalJobs(file, serviceRoot(ctx.client().baseUrl));
       if (read.problems.length > 0) {
         ctx.err.write(`${read.problems.map(formatProblem).join('\n')}\n${read.problems.length} problem(s); nothing created\n`);
         return EXIT.invalid;

@@ -163,3 +163,12 @@ test('jobs run --wait prints each log line as the run writes it, not at the end'
   assert.match(stdout, /second-line/);
   assert.ok(stdout.indexOf('second-line') < stdout.indexOf('status:'), stdout);
 });
+
+test("apply of the repository's default-jobs: ${BOSUN_API_URL} is the service the CLI talks to", async () => {
+  const plan = json<{ applied: boolean; plan: Array<{ action: string; job_id: string; body?: { kwargs?: { url?: string } } }> }>(
+    ok(await run('apply', join(ROOT, 'default-jobs'), '--dry-run', '--json')),
+  );
+  const ping = plan.plan.find((p) => p.job_id === 'hourly-health-ping');
+  assert.ok(ping, JSON.stringify(plan));
+  assert.equal(ping.body?.kwargs?.url, `${url}/api/v1/liveness`);
+});
