@@ -1340,6 +1340,15 @@ export interface components {
         NdschedulerJobId: {
             job_id: string;
         };
+        JobCreatedBody: {
+            job: components["schemas"]["Job"];
+            /**
+             * @example [
+             *       "when: 'Mon Feb 20, 14:56' says Monday, but Feb 20, 2026 is a Friday; the weekday was ignored"
+             *     ]
+             */
+            warnings?: string[];
+        };
         /** @description A run in NDScheduler's execution shape, with bosun's `status` and `trigger` beside. */
         Execution: {
             /** @description The run id. */
@@ -1636,15 +1645,7 @@ export interface components {
                  *       }
                  *     }
                  */
-                "application/json": {
-                    job: components["schemas"]["Job"];
-                    /**
-                     * @example [
-                     *       "when: 'Mon Feb 20, 14:56' says Monday, but Feb 20, 2026 is a Friday; the weekday was ignored"
-                     *     ]
-                     */
-                    warnings?: string[];
-                };
+                "application/json": components["schemas"]["JobCreatedBody"];
             };
         };
         /** @description The run. */
@@ -1988,12 +1989,7 @@ export interface operations {
                 search?: string;
                 /** @description Only jobs of this owner (admins; a user's token always sees only their own). */
                 owner?: string;
-                /**
-                 * @description Only jobs carrying this label, as `name:value`; repeat it (or separate with commas) for jobs carrying all of them, at most 32.
-                 * @example [
-                 *       "team:data"
-                 *     ]
-                 */
+                /** @description Only jobs carrying this label, as `name:value` (`team:data`); repeat it (or separate with commas) for jobs carrying all of them, at most 32. No example is filled in, so "Try it out" lists every job. */
                 label?: string[];
                 /** @description Page size (at most 500). */
                 limit?: components["parameters"]["Limit"];
@@ -2111,7 +2107,17 @@ export interface operations {
             };
         };
         responses: {
-            201: components["responses"]["JobCreated"];
+            /** @description Created; `{"job": …}` (with `warnings` when there is one) for bosun's body, `{"job_id": …}` for NDScheduler's. */
+            201: {
+                headers: {
+                    /** @example /api/v1/jobs/nightly-report */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobCreatedBody"] | components["schemas"]["NdschedulerJobId"];
+                };
+            };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["HandlerForbidden"];
