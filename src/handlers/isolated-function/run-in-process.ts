@@ -1,6 +1,6 @@
 // Runs one `function` call in a Node process of its own, so that nothing the function does can
 // end bosun or its other runs: that process alone ends, and the run fails with a clear error.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
@@ -31,6 +31,34 @@ export interface IsolationLimits {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: Error };
 
+/** Function processes still running: their groups are killed when bosun exits, however it exits. */
+const live = new Set<ChildProcess>();
+let killedOnExit = false;
+
+/**
+ * Keeps a function's process from outliving bosun. An exit of bosun's own (a stop, process.exit)
+ * kills the live groups synchronously. A function in an endless loop cannot notice bosun's end by
+ * itself, so a small shell beside it kills its group once bosun's pid is gone (kill -9, out of
+ * memory); the shell ends with the group.
+ */
+function bindToBosun(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  if (!killedOnExit) {
+    killedOnExit = true;
+    process.once('exit', () => {
+      for (const c of live) signalGroup(c, 'SIGKILL');
+    });
+  }
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  spawn('/bin/sh', ['-c', 'while kill -0 "$0" 2>/dev/null && kill -0 -"$1" 2>/dev/null; do sleep 1; done; kill -0 "$0" 2>/dev/null || kill -KILL -"$1" 2>/dev/null', String(process.pid), String(child.pid)], {
+    detached: true,
+    stdio: 'ignore',
+  })
+    .on('error', () => {}) // no shell: the exit hook above still covers bosun's own exits
+    .unref();
+}
+
 /**
  * Calls the function in a new process and settles with what it returned (through JSON) or threw.
  * An abort of the context's signal reaches the function's `this.signal`; ABORT_GRACE_MS later the
@@ -48,6 +76,7 @@ export function runInProcess(call: FunctionCall, context: HandlerContext, limits
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });
+    bindToBosun(child);
     const output = new OutputCapture(context.log, MAX_OUTPUT_LINES, 0);
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => output.write('stdout', chunk));
     // V8 reports a heap past --max-old-space-size on stderr, then aborts the process.

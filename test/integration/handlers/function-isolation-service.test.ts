@@ -35,6 +35,7 @@ export function rejectsUnhandled() { void Promise.reject(new TypeError('nobody a
 export function loopsForever() { for (;;) {} }
 export function allocates() { const kept: string[][] = []; for (;;) kept.push(new Array(10_000).fill('x')); }
 export function growsOneArray() { const numbers: number[] = []; for (let i = 0; ; i++) numbers[i] = i + 0.5; }
+export function spinsForever(pidFile: string) { process.getBuiltinModule('node:fs').writeFileSync(pidFile, String(process.pid)); for (;;); }
 export async function waitsForever(pidFile: string) { (await import('node:fs')).writeFileSync(pidFile, String(process.pid)); return new Promise(() => setInterval(() => {}, 1000)); }
 export function healthy(this: any) { this.log.info('healthy run'); console.log('said on stdout'); return { ok: true, secrets: Object.keys(process.env).filter((n) => /^(DATABASE_URL|BOSUN_|OTEL_)/.test(n)) }; }
 `);
@@ -111,19 +112,23 @@ test("a healthy function after them: its log reaches the run, bosun's secrets do
   await assertServing();
 });
 
-test("killed with -9, bosun leaves no function process behind", async () => {
-  const pidFile = join(dir, 'function.pid');
-  const created = await fetch(`${base}/jobs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ job_id: 'fn-waits', handler: 'function', kwargs: { module: 'jobs.ts', function: 'waitsForever', args: [pidFile] }, timeout: '5 minutes' }),
-  });
-  assert.equal(created.status, 201, await created.text());
-  let pid = 0;
-  for (let i = 0; i < 100 && !pid; i++) pid = Number(await readFile(pidFile, 'utf8').catch(() => '0')) || (await new Promise((r) => setTimeout(r, 100)), 0);
-  assert.ok(pid > 0 && isAlive(pid), 'the function runs');
+test("killed with -9, bosun leaves no function process behind, not even one in an endless loop", async () => {
+  const pids: number[] = [];
+  for (const fn of ['waitsForever', 'spinsForever']) {
+    const pidFile = join(dir, `${fn}.pid`);
+    const created = await fetch(`${base}/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ job_id: `fn-${fn}`, handler: 'function', kwargs: { module: 'jobs.ts', function: fn, args: [pidFile] }, timeout: '5 minutes' }),
+    });
+    assert.equal(created.status, 201, await created.text());
+    let pid = 0;
+    for (let i = 0; i < 100 && !pid; i++) pid = Number(await readFile(pidFile, 'utf8').catch(() => '0')) || (await new Promise((r) => setTimeout(r, 100)), 0);
+    assert.ok(pid > 0 && isAlive(pid), `${fn} runs`);
+    pids.push(pid);
+  }
   app.child.kill('SIGKILL');
   await app.exited;
-  for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-  assert.ok(!isAlive(pid), 'the function process outlived bosun');
+  for (let i = 0; i < 50 && pids.some(isAlive); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(pids.filter(isAlive), [], 'a function process outlived bosun');
 });
