@@ -9,34 +9,18 @@ import { createToken } from '../../../src/auth/tokens.ts';
 import { openDatabase } from '../../../src/db/database.ts';
 import { testLogger } from '../../helpers/database.ts';
 import { startService } from '../cli/cli-process.ts';
+import { apiCaller, until, type Answer } from './compat-http.ts';
 
 const { url: base, databaseUrl } = await startService();
 
-type Answer = { status: number; json: Record<string, any> };
 
 async function get(url: string, headers: Record<string, string> = {}): Promise<Answer> {
   const res = await fetch(url, { headers });
   return { status: res.status, json: (await res.json()) as Record<string, any> };
 }
 
-async function call(method: string, path: string, body?: unknown): Promise<Answer> {
-  const res = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, json: (await res.json()) as Record<string, any> };
-}
+const call = apiCaller(base);
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const LATER = new Date(Date.now() + 86_400_000).toISOString();
 

@@ -7,29 +7,13 @@ import assert from 'node:assert/strict';
 import { defineJob } from '../../../src/jobs/define-job.ts';
 import { loadHandlers } from '../../../src/handlers/registry.ts';
 import { bosun, json, startService } from '../cli/cli-process.ts';
+import { apiCaller, until } from './compat-http.ts';
 
 const { url: base } = await startService();
 
-type Answer = { status: number; json: Record<string, any> };
 
-async function call(method: string, path: string, body?: unknown): Promise<Answer> {
-  const res = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, json: (await res.json()) as Record<string, any> };
-}
+const call = apiCaller(base);
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const DAY = 86_400_000;
 const dateIn = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { bosun, ROOT, startService } from '../cli/cli-process.ts';
+import { apiCaller, until } from './compat-http.ts';
 
 const { url: base } = await startService();
-const api = `${base}/api/v1`;
 
 // The README's example, verbatim: its body, and its `when` (which names the wrong weekday for most years).
 const README_WHEN = 'Mon Feb 20, 14:56';
@@ -20,24 +20,7 @@ const README_BODY = {
   flow_name: 'bayesianFlow',
 };
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, any> }> {
-  const res = await fetch(`${api}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, json: (await res.json()) as Record<string, any> };
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const call = apiCaller(base);
 
 /** What dateutil makes of the README's `when` this year, and the warning bosun gives for it (none on a Monday). */
 function readmeWhen(): { instant: Date; warnings: string[] | undefined } {

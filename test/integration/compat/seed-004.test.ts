@@ -13,6 +13,7 @@ import { createToken } from '../../../src/auth/tokens.ts';
 import { createTestDatabase, testLogger } from '../../helpers/database.ts';
 import { spawnLogged } from '../../helpers/process.ts';
 import { bosun } from '../cli/cli-process.ts';
+import { until } from './compat-http.ts';
 
 const ROOT = new URL('../../..', import.meta.url).pathname;
 const databaseUrl = await createTestDatabase();
@@ -53,15 +54,6 @@ async function call(method: string, path: string, options: { who?: keyof typeof 
   return { status: res.status, json: (await res.json()) as Record<string, any> };
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const finished = (flowRunId: string, base?: string) =>
   until(`flow run ${flowRunId}`, async () => {
